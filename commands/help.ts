@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { defineCommand, type AnyCommand } from "../src/core/command.js";
+import { text } from "../src/core/types.js";
+
+const PERMISSION_NOTE: Record<string, string> = { anyone: "", member: "", officer: "（宣传员/管理员）", admin: "（管理员）" };
+
+/** The help text, generated from the command modules so it can never fall out of date. */
+export function helpText(commands: readonly AnyCommand[]): string {
+  const lines = ["意识形态工作台账机器人 · 可用命令（中英文命令名都可以，例如 /记录 = /record）："];
+  for (const c of commands) lines.push(`/${c.zhName}（/${c.name}）— ${c.summary}${PERMISSION_NOTE[c.permission]}`);
+  lines.push("", "例子：", "/记录 学习 中心组学习 12人 主题：二十大精神", "/记录 会议 意识形态工作专题会议 昨天", "/记录 发放 宣传册 3000份 11月20日", "/统计 本季度", "", "发送 /帮助 命令名 查看某个命令的详细用法，例如：/帮助 记录");
+  return lines.join("\n");
+}
+
+export default defineCommand({
+  name: "help",
+  zhName: "帮助",
+  aliases: ["start", "h", "?", "？", "说明"],
+  permission: "anyone",
+  summary: "查看命令和用法",
+  summaryEn: "Show commands and usage",
+  usage: ["/帮助", "/帮助 记录"],
+  args: z.string().transform((s) => s.trim().replace(/^\//, "").toLowerCase()),
+  async run(ctx, topic) {
+    if (!topic) return [text(helpText(ctx.commands))];
+    const c = ctx.commands.find((x) => [x.name, x.zhName, ...(x.aliases ?? [])].some((n) => n.toLowerCase() === topic));
+    if (!c) return [text(`没有「${topic}」这个命令。\n\n${helpText(ctx.commands)}`)];
+    const names = [c.zhName, c.name, ...(c.aliases ?? [])].map((n) => `/${n}`).join("、");
+    return [text(`/${c.zhName}（/${c.name}）：${c.summary}${PERMISSION_NOTE[c.permission]}\n命令名：${names}\n用法：\n${c.usage.map((u) => `  ${u}`).join("\n")}`)];
+  },
+});

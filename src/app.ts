@@ -1,0 +1,42 @@
+// Wires the store, the deployment config and the command router: what every entry point shares.
+import { openStore, type Store } from "./store/connect.js";
+import { Ledger } from "./store/ledger.js";
+import { loadDeployment, type Deployment } from "./config/deployment.js";
+import { Router } from "./core/router.js";
+import { COMMANDS } from "../commands/index.js";
+import { logEvent } from "./log.js";
+import type { Clock } from "./time.js";
+
+export interface App {
+  store: Store;
+  ledger: Ledger;
+  config: Deployment;
+  router: Router;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  databaseUrl?: string;
+  config?: Deployment;
+  admins?: string[];
+  clock?: Clock;
+  trustedPlatforms?: string[];
+}
+
+/** ADMINS=telegram:123,lark:ou_x → ["telegram:123", "lark:ou_x"]. */
+export function parseAdmins(value: string | undefined): string[] {
+  return (value ?? "").split(/[,\s]+/).map((s) => s.trim()).filter(Boolean);
+}
+
+export async function createApp(opts: AppOptions = {}): Promise<App> {
+  const config = opts.config ?? loadDeployment();
+  const store = await openStore(opts.databaseUrl);
+  const ledger = new Ledger(store.db);
+  const router = new Router({
+    ledger, config, commands: COMMANDS, clock: opts.clock,
+    admins: opts.admins ?? parseAdmins(process.env.ADMINS),
+    trustedPlatforms: opts.trustedPlatforms,
+    log: logEvent,
+  });
+  return { store, ledger, config, router, close: () => store.close() };
+}

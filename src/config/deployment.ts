@@ -1,0 +1,102 @@
+// The deployment config (BOT_CONFIG, default config/bot.config.yaml): requirements, report
+// deadlines, reminder offsets and calendar overrides, validated with zod. A broken file stops
+// start-up with a message that names the bad field.
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { KINDS } from "../domain/catalog.js";
+
+const KIND_CODES = KINDS.map((k) => k.code) as [string, ...string[]];
+const Per = z.enum(["month", "quarter", "half", "year"]);
+const Units = z.union([z.enum(["all", "leaf", "parent"]), z.array(z.string().min(1)).min(1)]).default("all");
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a day written YYYY-MM-DD");
+
+const Requirement = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/, "use lower-case letters, digits and -"),
+  name: z.string().min(1),
+  kind: z.enum(KIND_CODES),
+  subtypes: z.array(z.string()).optional(),
+  min: z.number().int().min(1),
+  per: Per,
+  units: Units,
+}).strict();
+
+const Report = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/, "use lower-case letters, digits and -"),
+  name: z.string().min(1),
+  /** The subtype of the "report" record kind that marks this report as sent. */
+  subtype: z.string().min(1),
+  per: Per,
+  due_days_after_end: z.number().int().min(-90).max(90).default(0),
+  units: Units,
+}).strict();
+
+export const DeploymentSchema = z.object({
+  requirements: z.array(Requirement).default([]),
+  reports: z.array(Report).default([]),
+  reminders: z.object({
+    offsets_days: z.array(z.number().int().min(0).max(90)).min(1).default([14, 7, 1]),
+    send_at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM").default("09:00"),
+    quarter_start_checklist: z.boolean().default(true),
+  }).strict().default({ offsets_days: [14, 7, 1], send_at: "09:00", quarter_start_checklist: true }),
+  calendar: z.object({
+    holidays: z.array(Day).default([]),
+    workdays: z.array(Day).default([]),
+  }).strict().default({ holidays: [], workdays: [] }),
+}).strict().superRefine((cfg, ctx) => {
+  const ids = new Set<string>();
+  [...cfg.requirements, ...cfg.reports].forEach((r) => {
+    if (ids.has(r.id)) ctx.addIssue({ code: "custom", path: ["requirements", r.id], message: `duplicate id ${r.id}` });
+    ids.add(r.id);
+  });
+  cfg.requirements.forEach((r, i) => {
+    const kind = KINDS.find((k) => k.code === r.kind)!;
+    for (const s of r.subtypes ?? []) {
+      if (!kind.subtypes.some((x) => x.name === s)) {
+        ctx.addIssue({ code: "custom", path: ["requirements", i, "subtypes"], message: `${s} is not a subtype of ${r.kind} (known: ${kind.subtypes.map((x) => x.name).join(", ")})` });
+      }
+    }
+  });
+  const reportKind = KINDS.find((k) => k.code === "report")!;
+  cfg.reports.forEach((r, i) => {
+    if (!reportKind.subtypes.some((x) => x.name === r.subtype)) {
+      ctx.addIssue({ code: "custom", path: ["reports", i, "subtype"], message: `${r.subtype} is not a report subtype (known: ${reportKind.subtypes.map((x) => x.name).join(", ")})` });
+    }
+  });
+});
+
+export type Deployment = z.infer<typeof DeploymentSchema>;
+export type RequirementRule = Deployment["requirements"][number];
+export type ReportRule = Deployment["reports"][number];
+
+export const DEFAULT_CONFIG_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../config/bot.config.yaml");
+
+export class ConfigError extends Error {}
+
+/** Parses and validates config text; the error names each bad field by its path. */
+export function parseDeployment(text: string, source = "config"): Deployment {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text) ?? {};
+  } catch (e) {
+    throw new ConfigError(`${source}: not valid YAML: ${(e as Error).message}`);
+  }
+  const result = DeploymentSchema.safeParse(raw);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".") || "(top level)"}: ${i.message}`);
+    throw new ConfigError(`${source}: invalid deployment config\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+export function loadDeployment(file = process.env.BOT_CONFIG || DEFAULT_CONFIG_PATH): Deployment {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw new ConfigError(`BOT_CONFIG: cannot read ${file}: ${(e as Error).message}`);
+  }
+  return parseDeployment(text, file);
+}

@@ -1,0 +1,170 @@
+// The fixed pipeline every message goes through, whatever the platform:
+// normalise → find the command (a name table, no free regexes) → who and where → permission →
+// arguments (zod) → handler → error boundary. It never throws: every failure becomes a reply.
+import type { AnyCommand, CommandContext, Permission } from "./command.js";
+import type { InboundMessage, Reply } from "./types.js";
+import { errorReply } from "./types.js";
+import { Ledger, LedgerError, type Role, type MemberRow } from "../store/ledger.js";
+import type { Deployment } from "../config/deployment.js";
+import { chinaDay, systemClock, type Clock } from "../time.js";
+import { lookupWord } from "../domain/catalog.js";
+import { normaliseText } from "../domain/parser.js";
+
+export const MAX_MESSAGE_CHARS = 1000;
+
+export interface RouterOptions {
+  ledger: Ledger;
+  config: Deployment;
+  commands: readonly AnyCommand[];
+  /** The first administrators, "platform:userId" (ADMINS). */
+  admins?: string[];
+  clock?: Clock;
+  /** Platforms whose every user is an administrator: the local console. */
+  trustedPlatforms?: string[];
+  log?: (event: string, detail: Record<string, unknown>) => void;
+}
+
+export interface ParsedLine {
+  name: string;
+  rest: string;
+}
+
+/** Table of every name (English and Chinese) → command; collisions are refused at start-up. */
+export function commandTable(commands: readonly AnyCommand[]): Map<string, AnyCommand> {
+  const table = new Map<string, AnyCommand>();
+  for (const c of commands) {
+    for (const n of [c.name, c.zhName, ...(c.aliases ?? [])]) {
+      const key = n.toLowerCase();
+      const prev = table.get(key);
+      if (prev && prev !== c) throw new Error(`command name "${n}" is claimed by both /${prev.name} and /${c.name}`);
+      table.set(key, c);
+    }
+  }
+  return table;
+}
+
+/**
+ * Finds the command word in a line: "/record …", "/record@BotName …", "/记录学习 12人", or — when
+ * the bot was addressed or the chat is direct — "记录 …" without a slash. Returns null when the
+ * line is not meant for this bot (no slash in a group, or /cmd@OtherBot).
+ */
+export function splitCommand(text: string, table: Map<string, AnyCommand>, opts: { slashless: boolean; botUsernames: string[] }): ParsedLine | null {
+  let line = text.trim();
+  const slash = line.startsWith("/");
+  if (!slash && !opts.slashless) return null;
+  if (slash) line = line.slice(1);
+  const m = /^([^\s@]*)(?:@(\S+))?\s*([\s\S]*)$/.exec(line);
+  if (!m) return null;
+  let [, name, target, rest] = m;
+  if (target && opts.botUsernames.length && !opts.botUsernames.some((u) => u.toLowerCase() === target.toLowerCase())) return null;
+  name = name.toLowerCase();
+  if (!table.has(name)) {
+    // Chinese has no spaces: /记录学习 12人 is /记录 学习 12人.
+    const prefix = [...table.keys()].filter((k) => /[^\x00-\x7f]/.test(k) && name.startsWith(k)).sort((a, b) => b.length - a.length)[0];
+    if (prefix) return { name: prefix, rest: `${name.slice(prefix.length)} ${rest}`.trim() };
+  }
+  return { name, rest };
+}
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+  }
+  return d[a.length][b.length];
+}
+
+const ROLE_RANK: Record<Role, number> = { member: 1, officer: 2, admin: 3 };
+const PERMISSION_RANK: Record<Permission, number> = { anyone: 0, member: 1, officer: 2, admin: 3 };
+const ROLE_NAMES: Record<Role, string> = { admin: "管理员", officer: "单位宣传员", member: "成员" };
+
+export const UNBOUND_HINT = "本群还没有绑定单位。请管理员发送：/bind 单位名 [上级单位名]\n例如：/bind 金桥社区 金桥镇";
+
+export class Router {
+  readonly table: Map<string, AnyCommand>;
+  private readonly clock: Clock;
+  private readonly admins: Set<string>;
+
+  constructor(private readonly opts: RouterOptions) {
+    this.table = commandTable(opts.commands);
+    this.clock = opts.clock ?? systemClock;
+    this.admins = new Set((opts.admins ?? []).map((a) => a.trim()).filter(Boolean));
+  }
+
+  roleOf(member: MemberRow, unitId: number | null): Role {
+    if (this.admins.has(`${member.platform}:${member.externalId}`)) return "admin";
+    if (this.opts.trustedPlatforms?.includes(member.platform)) return "admin";
+    if (member.role === "admin") return "admin";
+    // An officer is an officer of their own unit; elsewhere they are an ordinary member.
+    if (member.role === "officer" && (member.unitId === null || member.unitId === unitId)) return "officer";
+    return "member";
+  }
+
+  /** Handles one message; returns the replies (none when the message is not for the bot). */
+  async handle(msg: InboundMessage, botUsernames: string[] = []): Promise<Reply[]> {
+    try {
+      return await this.dispatch(msg, botUsernames);
+    } catch (e) {
+      if (e instanceof LedgerError) return [errorReply(e.message)];
+      this.opts.log?.("command.failed", { platform: msg.platform, chat: msg.chatId, message: msg.messageId, error: String((e as Error)?.stack ?? e) });
+      if (isBusy(e)) return [errorReply("数据库正忙，本条没有保存，请稍后再发一次。")];
+      return [errorReply("处理这条命令时出错了，本条没有保存，请稍后再试。如果一再出现，请联系管理员。")];
+    }
+  }
+
+  private async dispatch(msg: InboundMessage, botUsernames: string[]): Promise<Reply[]> {
+    const raw = msg.text ?? "";
+    const slashless = Boolean(msg.addressedToBot || msg.direct);
+    const looksLikeCommand = raw.trimStart().startsWith("/") || raw.trimStart().startsWith("／") || slashless;
+    if (!looksLikeCommand) return [];
+    if ([...raw].length > MAX_MESSAGE_CHARS) {
+      return [errorReply(`消息太长（${[...raw].length} 字）。一条命令请不超过 ${MAX_MESSAGE_CHARS} 字，主题和备注可以写简短些。`)];
+    }
+    // Control characters (other than line breaks and tabs) never come from a keyboard.
+    if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/.test(raw)) {
+      return [errorReply("消息里有无法显示的控制字符，可能是复制粘贴带进来的。请重新输入这条命令。")];
+    }
+    const text = normaliseText(raw);
+    const line = splitCommand(text, this.table, { slashless, botUsernames });
+    if (!line || (!line.name && !slashless)) return [];
+    const command = this.table.get(line.name);
+    if (!command) return [this.unknownCommand(line.name, line.rest)];
+
+    const chat = await this.opts.ledger.chat(msg.platform, msg.chatId, msg.chatTitle);
+    const member = await this.opts.ledger.member(msg.platform, msg.userId, msg.userName);
+    const role = this.roleOf(member, chat.unitId);
+    const needed = command.permission;
+
+    if (PERMISSION_RANK[needed] > ROLE_RANK[role]) {
+      return [errorReply(`只有${ROLE_NAMES[needed === "admin" ? "admin" : "officer"]}可以使用 /${command.name}（${command.zhName}）。你的身份是${ROLE_NAMES[role]}。`)];
+    }
+    const unit = chat.unitId === null ? null : await this.opts.ledger.unit(chat.unitId);
+    if (needed !== "anyone" && needed !== "admin" && !unit) return [errorReply(UNBOUND_HINT)];
+
+    const now = msg.sentAt ?? this.clock();
+    const ctx: CommandContext = {
+      msg, now, today: chinaDay(now), ledger: this.opts.ledger, config: this.opts.config, chat, unit, member, role,
+      commands: this.opts.commands, clock: this.clock, actor: `${msg.platform}:${msg.userId}`,
+    };
+    const schema = typeof command.args === "function" ? command.args(ctx) : command.args;
+    const parsed = schema.safeParse(line.rest);
+    if (!parsed.success) return [errorReply(parsed.error.issues[0]?.message ?? "参数不对。")];
+    return command.run(ctx, parsed.data);
+  }
+
+  private unknownCommand(name: string, rest: string): Reply {
+    if (lookupWord(name)) return errorReply(`要记录「${name}」吗？请这样写：/记录 ${`${name} ${rest}`.trim()}`);
+    const names = [...this.table.keys()];
+    const close = names.filter((n) => /^[a-z]+$/.test(n) && editDistance(n, name) <= 2).map((n) => `/${n}`);
+    const hint = close.length ? `你是不是想用 ${close.join("、")}？` : "";
+    return errorReply(`没有「/${name}」这个命令。${hint}发送 /help 查看全部命令。`);
+  }
+}
+
+function isBusy(e: unknown): boolean {
+  const s = String((e as Error)?.message ?? e);
+  return /SQLITE_BUSY|database is locked|Timed out|timeout|ECONNRESET|Connection terminated/i.test(s);
+}

@@ -1,0 +1,21 @@
+// Sentences shared by several commands: a record's one-line description and the running total
+// that follows every confirmation.
+import type { Ledger, RecordRow } from "../store/ledger.js";
+import { totalsByKind, kindClause, recordSummary } from "../domain/figures.js";
+import { periodOf, periodLabel, periodNoun } from "../domain/periods.js";
+import { kindByCode } from "../domain/catalog.js";
+import { dayLabel } from "../time.js";
+
+/** "本季度累计理论学习 7 次、参学 85 人次" for the record's unit and quarter. */
+export async function runningTotal(ledger: Ledger, unitId: number, kind: string, day: string, today: string): Promise<string> {
+  const quarter = periodOf("quarter", day);
+  const totals = totalsByKind(await ledger.figures([unitId], quarter)).find((t) => t.kind.code === kind);
+  const when = quarter.start <= today && today <= quarter.end ? periodNoun("quarter") : periodLabel(quarter);
+  if (!totals) return `${when}${kindByCode(kind).label}暂无记录`;
+  return `${when}累计${kindClause(totals)}`;
+}
+
+/** "#12 11月20日 党委理论学习中心组学习 1 次，12 人参加，主题「…」" */
+export function recordLine(r: RecordRow, extra = ""): string {
+  return `#${r.id} ${dayLabel(r.day)} ${recordSummary(r)}${extra}`;
+}

@@ -1,0 +1,134 @@
+// Figures as these reports write them: exact small counts, "6100 余份" / "11 万余份" for large
+// approximate quantities, 人次 for summed participants. Pure functions over aggregated rows.
+import { kindByCode, KINDS, type Kind } from "./catalog.js";
+
+/** One aggregated row: the records of one (kind, subtype, item) in a period. */
+export interface FigureRow {
+  kind: string;
+  subtype: string | null;
+  item: string | null;
+  records: number;
+  sessions: number;
+  participants: number;
+  participantsApprox: boolean;
+  quantity: number;
+  quantityApprox: boolean;
+}
+
+export interface KindTotals {
+  kind: Kind;
+  records: number;
+  sessions: number;
+  participants: number;
+  participantsApprox: boolean;
+  bySubtype: { subtype: string; sessions: number; participants: number; participantsApprox: boolean }[];
+  byItem: { item: string; quantity: number; approx: boolean }[];
+}
+
+/** Folds rows into one total per kind, in catalog order, leaving out kinds with no records. */
+export function totalsByKind(rows: FigureRow[]): KindTotals[] {
+  const out: KindTotals[] = [];
+  for (const kind of KINDS) {
+    const mine = rows.filter((r) => r.kind === kind.code);
+    if (mine.length === 0) continue;
+    const t: KindTotals = { kind, records: 0, sessions: 0, participants: 0, participantsApprox: false, bySubtype: [], byItem: [] };
+    for (const r of mine) {
+      t.records += r.records;
+      t.sessions += r.sessions;
+      t.participants += r.participants;
+      t.participantsApprox ||= r.participantsApprox;
+      if (r.subtype) {
+        const s = t.bySubtype.find((x) => x.subtype === r.subtype);
+        if (s) { s.sessions += r.sessions; s.participants += r.participants; s.participantsApprox ||= r.participantsApprox; }
+        else t.bySubtype.push({ subtype: r.subtype, sessions: r.sessions, participants: r.participants, participantsApprox: r.participantsApprox });
+      }
+      if (r.item && r.quantity > 0) {
+        const it = t.byItem.find((x) => x.item === r.item);
+        if (it) { it.quantity += r.quantity; it.approx ||= r.quantityApprox; }
+        else t.byItem.push({ item: r.item, quantity: r.quantity, approx: r.quantityApprox });
+      }
+    }
+    // Subtypes and items in catalog order, so drafts read the same way every time.
+    const subtypeOrder = kind.subtypes.map((s) => s.name);
+    t.bySubtype.sort((a, b) => subtypeOrder.indexOf(a.subtype) - subtypeOrder.indexOf(b.subtype));
+    const itemOrder = kind.items.map((s) => s.name);
+    t.byItem.sort((a, b) => itemOrder.indexOf(a.item) - itemOrder.indexOf(b.item));
+    out.push(t);
+  }
+  return out;
+}
+
+export interface FigureStyle {
+  /** Exact figures even when large or approximate (the draft's "精确" option). */
+  exact?: boolean;
+}
+
+/**
+ * A quantity the way the seeds write it: 3000 → "3000", 6123 → "6100 余", 112000 → "11 万余",
+ * an approximate 3000 → "3000 余". Small exact counts stay exact.
+ */
+export function formatQuantity(n: number, approx: boolean, style: FigureStyle = {}): string {
+  if (style.exact) return String(n);
+  if (n >= 100_000) {
+    const wan = Math.floor(n / 10_000);
+    return n % 10_000 === 0 && !approx ? `${wan} 万` : `${wan} 万余`;
+  }
+  if (n >= 1000) {
+    const hundreds = Math.floor(n / 100) * 100;
+    return hundreds === n && !approx ? String(n) : `${hundreds} 余`;
+  }
+  return approx ? `${n} 余` : String(n);
+}
+
+/** "12 人次" or "200 余人次". */
+export function formatPeople(n: number, approx: boolean, style: FigureStyle = {}, unit = "人次"): string {
+  const q = formatQuantity(n, approx, style);
+  return q.endsWith("余") ? `${q}${unit}` : `${q} ${unit}`;
+}
+
+/** "3000 份" / "6100 余份" / "11 万余份". */
+export function formatAmount(n: number, approx: boolean, unit: string, style: FigureStyle = {}): string {
+  const q = formatQuantity(n, approx, style);
+  return q.endsWith("余") || q.endsWith("万") ? `${q}${unit}` : `${q} ${unit}`;
+}
+
+export function itemUnit(kind: Kind, item: string): string {
+  return kind.items.find((i) => i.name === item)?.unit ?? "份";
+}
+
+export function itemVerb(kind: Kind, item: string): string {
+  return kind.items.find((i) => i.name === item)?.verb ?? "发放";
+}
+
+/**
+ * One kind's figures in a short clause, for confirmations and /stats:
+ * "理论学习 7 次、参学 85 人次" · "宣传发放 2 次：发放宣传册 3000 份，悬挂横幅 12 条".
+ */
+export function kindClause(t: KindTotals, style: FigureStyle = { exact: true }): string {
+  const k = t.kind;
+  let s = `${k.label} ${t.sessions} ${k.countUnit}`;
+  if (t.participants > 0) s += `、${k.participantsLabel} ${formatPeople(t.participants, t.participantsApprox, style)}`;
+  if (t.byItem.length) {
+    s += "：" + t.byItem.map((i) => `${itemVerb(k, i.item)}${i.item} ${formatAmount(i.quantity, i.approx, itemUnit(k, i.item), style).trim()}`).join("，");
+  }
+  return s;
+}
+
+/** What one record says, for its confirmation and the /list line. */
+export function recordSummary(r: {
+  kind: string; subtype: string | null; sessions: number; participants: number | null; participantsApprox: boolean;
+  quantity: number | null; quantityApprox: boolean; item: string | null; topic: string | null;
+}): string {
+  const k = kindByCode(r.kind);
+  const parts: string[] = [];
+  const what = r.subtype ?? k.label;
+  if (k.hasQuantity && r.item && r.quantity) {
+    parts.push(`${itemVerb(k, r.item)}${r.item} ${r.quantityApprox ? "约 " : ""}${r.quantity} ${itemUnit(k, r.item)}`);
+  } else {
+    parts.push(`${what} ${r.sessions} ${k.countUnit}`);
+  }
+  if (r.participants) parts.push(`${r.participantsApprox ? "约 " : ""}${r.participants} 人参加`);
+  let s = parts.join("，");
+  if (r.topic) s += `，主题「${r.topic}」`;
+  return s;
+}

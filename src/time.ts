@@ -1,0 +1,55 @@
+// China time. Every calendar day in the ledger is a China day (YYYY-MM-DD), whatever the host's
+// time zone, so dates never shift by a day on a server that runs in UTC.
+import dayjs, { type Dayjs } from "dayjs";
+import utc from "dayjs/plugin/utc.js";
+import timezone from "dayjs/plugin/timezone.js";
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+
+export const CHINA_TZ = "Asia/Shanghai";
+
+/** A source of the current instant; tests and `npm run remind --at` pass a fixed one. */
+export type Clock = () => Date;
+export const systemClock: Clock = () => new Date();
+
+export function chinaTime(at: Date | string): Dayjs {
+  return dayjs(at).tz(CHINA_TZ);
+}
+
+/** The China calendar day of an instant, as YYYY-MM-DD. */
+export function chinaDay(at: Date): string {
+  return chinaTime(at).format("YYYY-MM-DD");
+}
+
+/** The instant a China wall-clock time happens, e.g. ("2026-11-20", "09:00"). */
+export function chinaInstant(day: string, hhmm = "00:00"): Date {
+  return dayjs.tz(`${day} ${hhmm}`, "YYYY-MM-DD HH:mm", CHINA_TZ).toDate();
+}
+
+export function addDays(day: string, n: number): string {
+  return dayjs(day, "YYYY-MM-DD").add(n, "day").format("YYYY-MM-DD");
+}
+
+/** 1 = Monday … 7 = Sunday, for a YYYY-MM-DD day. */
+export function isoWeekday(day: string): number {
+  const d = dayjs(day, "YYYY-MM-DD").day();
+  return d === 0 ? 7 : d;
+}
+
+export function isValidDay(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  return d <= dayjs(`${y}-${String(m).padStart(2, "0")}-01`).daysInMonth();
+}
+
+export function formatDay(y: number, m: number, d: number): string {
+  return `${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
+/** "11月20日" — how the replies and drafts write a day. */
+export function dayLabel(day: string, withYear = false): string {
+  const [y, m, d] = day.split("-").map(Number);
+  return `${withYear ? `${y}年` : ""}${m}月${d}日`;
+}
+
+export { dayjs };

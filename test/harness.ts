@@ -1,0 +1,68 @@
+// A test harness in the manner of Errbot's test backend: say(text, {user, chat}) resolves with the
+// bot's replies, against a real SQLite file and a clock the test controls. No sleeps, no mocks.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createApp, type App } from "../src/app.js";
+import { parseDeployment, loadDeployment, type Deployment } from "../src/config/deployment.js";
+import type { InboundMessage, Reply } from "../src/core/types.js";
+
+export interface Harness {
+  app: App;
+  dir: string;
+  /** The instant the next message is sent at; tests move it. */
+  now: Date;
+  say(text: string, opts?: SayOptions): Promise<Reply[]>;
+  /** The replies' text joined, for exact-reply assertions. */
+  ask(text: string, opts?: SayOptions): Promise<string>;
+  close(): Promise<void>;
+}
+
+export type SayOptions = Partial<InboundMessage> & { user?: string; chat?: string; botUsernames?: string[] };
+
+export function tempDir(prefix = "ledger-test-"): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+let seq = 0;
+
+export async function makeHarness(opts: { now?: string; config?: Deployment | string; admins?: string[]; platform?: string } = {}): Promise<Harness> {
+  const dir = tempDir();
+  const config = typeof opts.config === "string" ? parseDeployment(opts.config) : opts.config ?? loadDeployment();
+  const h: Harness = {
+    dir,
+    now: new Date(opts.now ?? "2026-11-22T10:00:00+08:00"),
+    app: undefined as unknown as App,
+    async say(text, o = {}) {
+      seq += 1;
+      const user = o.user ?? "admin";
+      const chat = o.chat ?? "测试群";
+      const { botUsernames, user: _u, chat: _c, ...rest } = o;
+      return h.app.router.handle({
+        platform: opts.platform ?? "test",
+        chatId: chat,
+        chatTitle: chat,
+        userId: user,
+        userName: user,
+        messageId: `m${seq}`,
+        text,
+        sentAt: h.now,
+        ...rest,
+      }, botUsernames ?? ["LedgerBot"]);
+    },
+    async ask(text, o) {
+      return (await h.say(text, o)).map((r) => r.text).join("\n---\n");
+    },
+    async close() {
+      await h.app.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  h.app = await createApp({
+    databaseUrl: `file:${path.join(dir, "bot.db")}`,
+    config,
+    admins: opts.admins ?? [`${opts.platform ?? "test"}:admin`],
+    clock: () => h.now,
+  });
+  return h;
+}
