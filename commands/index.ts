@@ -5,7 +5,12 @@ import undo from "./undo.js";
 import list from "./list.js";
 import del from "./delete.js";
 import stats from "./stats.js";
+import report from "./report.js";
+import exportLedger from "./export.js";
+import deadlines from "./deadlines.js";
+import remind from "./remind.js";
+import outbox from "./outbox.js";
 import bind from "./bind.js";
 import help from "./help.js";
 
-export const COMMANDS: readonly AnyCommand[] = [record, undo, list, del, stats, bind, help];
+export const COMMANDS: readonly AnyCommand[] = [record, undo, list, del, stats, report, exportLedger, deadlines, bind, remind, outbox, help];

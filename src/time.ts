@@ -24,7 +24,7 @@ export function chinaDay(at: Date): string {
 
 /** The instant a China wall-clock time happens, e.g. ("2026-11-20", "09:00"). */
 export function chinaInstant(day: string, hhmm = "00:00"): Date {
-  return dayjs.tz(`${day} ${hhmm}`, "YYYY-MM-DD HH:mm", CHINA_TZ).toDate();
+  return dayjs.tz(`${day}T${hhmm}:00`, CHINA_TZ).toDate();
 }
 
 export function addDays(day: string, n: number): string {

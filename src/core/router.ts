@@ -72,6 +72,8 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      // A swapped pair of letters (recrod) is one typo, not two.
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
   return d[a.length][b.length];
@@ -158,7 +160,8 @@ export class Router {
   private unknownCommand(name: string, rest: string): Reply {
     if (lookupWord(name)) return errorReply(`要记录「${name}」吗？请这样写：/记录 ${`${name} ${rest}`.trim()}`);
     const names = [...this.table.keys()];
-    const close = names.filter((n) => /^[a-z]+$/.test(n) && editDistance(n, name) <= 2).map((n) => `/${n}`);
+    // Short names are close to everything at distance 2 (foo → todo): allow one typo per 4 letters.
+    const close = names.filter((n) => /^[a-z]+$/.test(n) && editDistance(n, name) <= Math.max(1, Math.floor(name.length / 4))).map((n) => `/${n}`);
     const hint = close.length ? `你是不是想用 ${close.join("、")}？` : "";
     return errorReply(`没有「/${name}」这个命令。${hint}发送 /help 查看全部命令。`);
   }

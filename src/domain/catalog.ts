@@ -10,7 +10,7 @@ const SubtypeSchema = z.object({
   name: Name,
   /** Other spellings users type, Chinese or English (matched case-insensitively). */
   aliases: z.array(Name).default([]),
-  /** How a draft phrases N of these, e.g. "召开{name}{n}次"; defaults to the kind's phrase. */
+  /** How a draft phrases N of these, with {n} for the count: "上报网评文章 {n} 篇". */
   phrase: z.string().optional(),
 });
 
@@ -163,13 +163,13 @@ const RAW_KINDS: z.input<typeof KindSchema>[] = [
     countWords: ["篇", "条", "则", "articles", "posts"],
     participantsLabel: "阅读",
     subtypes: [
-      { name: "公众号推送", aliases: ["公众号", "微信公众号", "推送", "wechat"] },
-      { name: "网评文章", aliases: ["网评", "网评文章上报", "commentary"] },
-      { name: "省级媒体录用", aliases: ["省级录用", "省级媒体", "provincial"] },
-      { name: "市级媒体录用", aliases: ["市级录用", "市级媒体", "市级简报", "municipal"] },
-      { name: "区级媒体录用", aliases: ["区级录用", "区级媒体", "区级简报", "district"] },
-      { name: "学习强国录用", aliases: ["学习强国平台", "强国录用", "xuexi-platform"] },
-      { name: "微信群发布", aliases: ["微信群", "群发布", "正能量视频"] },
+      { name: "公众号推送", aliases: ["公众号", "微信公众号", "推送", "wechat"], phrase: "通过微信公众号推送信息 {n} 篇" },
+      { name: "网评文章", aliases: ["网评", "网评文章上报", "commentary"], phrase: "上报网评文章 {n} 篇" },
+      { name: "省级媒体录用", aliases: ["省级录用", "省级媒体", "provincial"], phrase: "获省级媒体录用信息 {n} 篇" },
+      { name: "市级媒体录用", aliases: ["市级录用", "市级媒体", "市级简报", "municipal"], phrase: "获市级媒体录用信息 {n} 篇" },
+      { name: "区级媒体录用", aliases: ["区级录用", "区级媒体", "区级简报", "district"], phrase: "获区级媒体录用信息 {n} 篇" },
+      { name: "学习强国录用", aliases: ["学习强国平台", "强国录用", "xuexi-platform"], phrase: "获“学习强国”平台录用 {n} 篇" },
+      { name: "微信群发布", aliases: ["微信群", "群发布", "正能量视频"], phrase: "在居民微信群发布正能量内容 {n} 条" },
     ],
     example: "/记录 发布 网评文章 6篇",
   },
@@ -182,8 +182,8 @@ const RAW_KINDS: z.input<typeof KindSchema>[] = [
     countWords: ["起", "件", "cases", "case"],
     participantsLabel: "涉及",
     subtypes: [
-      { name: "舆情处置", aliases: ["处置", "handled"] },
-      { name: "舆情研判", aliases: ["研判", "assessment"] },
+      { name: "舆情处置", aliases: ["处置", "handled"], phrase: "妥善处置网络舆情 {n} 起" },
+      { name: "舆情研判", aliases: ["研判", "assessment"], phrase: "开展舆情分析研判 {n} 次" },
     ],
     example: "/记录 舆情 舆情处置 1起",
   },

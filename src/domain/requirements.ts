@@ -31,6 +31,21 @@ export function countTowards(rule: Rule, rows: FigureRow[]): number {
     .reduce((n, r) => n + r.sessions, 0);
 }
 
+/** Sessions per (unit, month 'YYYY-MM', kind, subtype), as the store aggregates them. */
+export interface MonthlyCount { unitId: number; month: string; kind: string; subtype: string | null; sessions: number }
+
+/** How many events of a unit count towards the rule within a period, from monthly counts. */
+export function countInMonths(rule: Rule, counts: MonthlyCount[], unitId: number, p: Period): number {
+  const first = p.start.slice(0, 7);
+  const last = p.end.slice(0, 7);
+  let n = 0;
+  for (const c of counts) {
+    if (c.unitId === unitId && c.month >= first && c.month <= last && c.kind === rule.kind
+      && (!rule.subtypes?.length || (c.subtype !== null && rule.subtypes.includes(c.subtype)))) n += c.sessions;
+  }
+  return n;
+}
+
 /** The deadline of a rule's period: the last day plus the configured offset. */
 export function deadlineOf(rule: Rule, period: Period): string {
   return addDays(period.end, rule.type === "report" ? rule.dueDaysAfterEnd : 0);

@@ -5,6 +5,7 @@ import type { Db } from "./connect.js";
 import type { RecordDraft } from "../domain/parser.js";
 import type { FigureRow } from "../domain/figures.js";
 import type { Period } from "../domain/periods.js";
+import type { MonthlyCount } from "../domain/requirements.js";
 
 export type Role = "admin" | "officer" | "member";
 
@@ -74,6 +75,14 @@ export class Ledger {
     return rows.map((r) => Number(r.id));
   }
 
+  /** The unit and its descendants with their parents, for roll-ups. */
+  async subtree(unitId: number): Promise<{ id: number; name: string; parentId: number | null }[]> {
+    const rows = await this.db.$queryRaw<{ id: number | bigint; name: string; parentId: number | bigint | null }[]>`
+      WITH RECURSIVE t(id) AS (SELECT ${unitId} UNION ALL SELECT u.id FROM "Unit" u JOIN t ON u."parentId" = t.id)
+      SELECT u.id, u.name, u."parentId" FROM "Unit" u JOIN t ON u.id = t.id ORDER BY u.id`;
+    return rows.map((r) => ({ id: Number(r.id), name: r.name, parentId: r.parentId === null ? null : Number(r.parentId) }));
+  }
+
   children(unitId: number): Promise<UnitRow[]> {
     return this.db.unit.findMany({ where: { parentId: unitId }, orderBy: { id: "asc" } });
   }
@@ -117,6 +126,13 @@ export class Ledger {
       await tx.chat.update({ where: { id: chat.id }, data: { unitId: unit.id } });
       await this.audit(tx, actor, previousUnitId ? "chat.rebind" : "chat.bind", "Chat", chat.id, { from: previousUnitId, to: unit.id, unit: unitName });
       return { unit, unitCreated, parent, parentCreated, parentChanged, previousUnitId };
+    });
+  }
+
+  async setRemindersMuted(unitId: number, muted: boolean, actor: string): Promise<void> {
+    await this.db.$transaction(async (tx) => {
+      await tx.unit.update({ where: { id: unitId }, data: { remindersMuted: muted } });
+      await this.audit(tx, actor, muted ? "unit.reminders.off" : "unit.reminders.on", "Unit", unitId);
     });
   }
 
@@ -178,6 +194,15 @@ export class Ledger {
     });
   }
 
+  /** Every live record of the period, for the ledger export (no limit). */
+  exportRecords(unitIds: number[], period: Period) {
+    return this.db.record.findMany({
+      where: { unitId: { in: unitIds }, deletedAt: null, day: { gte: period.start, lte: period.end } },
+      orderBy: [{ day: "asc" }, { id: "asc" }],
+      include: { unit: { select: { name: true } }, member: { select: { name: true } } },
+    });
+  }
+
   countRecords(unitIds: number[], period: Period): Promise<number> {
     return this.db.record.count({ where: { unitId: { in: unitIds }, deletedAt: null, day: { gte: period.start, lte: period.end } } });
   }
@@ -213,6 +238,17 @@ export class Ledger {
       WHERE "unitId" IN (${Prisma.join(unitIds)}) AND "deletedAt" IS NULL AND "day" >= ${period.start} AND "day" <= ${period.end}
       GROUP BY "unitId", "kind", "subtype", "item"`;
     return rows.map((r) => ({ ...toFigureRow(r), unitId: Number(r.unitId) }));
+  }
+
+  /** Sessions per (unit, month, kind, subtype): enough to evaluate any rule over any period. */
+  async monthlyCounts(unitIds: number[], period: Period): Promise<MonthlyCount[]> {
+    if (unitIds.length === 0) return [];
+    const rows = await this.db.$queryRaw<Record<string, unknown>[]>`
+      SELECT "unitId", substr("day", 1, 7) AS "month", "kind", "subtype", SUM("sessions") AS "sessions"
+      FROM "Record"
+      WHERE "unitId" IN (${Prisma.join(unitIds)}) AND "deletedAt" IS NULL AND "day" >= ${period.start} AND "day" <= ${period.end}
+      GROUP BY "unitId", substr("day", 1, 7), "kind", "subtype"`;
+    return rows.map((r) => ({ unitId: Number(r.unitId), month: String(r.month), kind: String(r.kind), subtype: (r.subtype as string | null) ?? null, sessions: Number(r.sessions) }));
   }
 }
 

@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { defineCommand } from "../src/core/command.js";
+import { text } from "../src/core/types.js";
+import { kindByCode } from "../src/domain/catalog.js";
+import { periodOf, periodLabel, nextPeriod } from "../src/domain/periods.js";
+import { rulesOf, ruleApplies, deadlineOf, countTowards, perLabel, progressOf, PROGRESS_MARK } from "../src/domain/requirements.js";
+import { dayLabel } from "../src/time.js";
+
+export default defineCommand({
+  name: "deadlines",
+  zhName: "截止",
+  aliases: ["任务", "要求", "todo", "due"],
+  permission: "member",
+  summary: "本单位近期的截止要求和完成情况",
+  summaryEn: "Upcoming deadlines and their status",
+  usage: ["/截止"],
+  args: z.string().trim().max(0, "用法：/截止（不需要参数）"),
+  async run(ctx) {
+    const unit = ctx.unit!;
+    const hasChildren = (await ctx.ledger.children(unit.id)).length > 0;
+    const lines: string[] = [];
+    for (const rule of rulesOf(ctx.config)) {
+      if (!ruleApplies(rule, unit, hasChildren)) continue;
+      let period = periodOf(rule.per, ctx.today);
+      // A deadline set after the period's end may still be open for the previous period.
+      if (deadlineOf(rule, period) < ctx.today) period = nextPeriod(period);
+      const deadline = deadlineOf(rule, period);
+      const n = countTowards(rule, await ctx.ledger.figures([unit.id], period));
+      const k = kindByCode(rule.kind);
+      const days = Math.round((Date.parse(deadline) - Date.parse(ctx.today)) / 86_400_000);
+      const left = days === 0 ? "今天截止" : `还有 ${days} 天`;
+      const mark = PROGRESS_MARK[progressOf(n, rule, period, ctx.today)];
+      const status = rule.type === "report" ? (n >= 1 ? "已报送" : "未报送") : `已记录 ${n}/${rule.min} ${k.countUnit}`;
+      lines.push(`${mark} ${rule.name}（${perLabel(rule.per)}）：${periodLabel(period)}，截止 ${dayLabel(deadline)}（${left}），${status}`);
+    }
+    if (!lines.length) return [text(`「${unit.name}」目前没有适用的截止要求。`)];
+    const muted = unit.remindersMuted ? "\n（本单位的提醒已关闭，管理员可发送 /提醒 开 重新打开）" : "";
+    return [text(`「${unit.name}」近期要求（✅ 已完成 ⏳ 进行中 ❌ 未完成）：\n${lines.join("\n")}${muted}`)];
+  },
+});

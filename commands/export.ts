@@ -1,0 +1,39 @@
+import { defineCommand } from "../src/core/command.js";
+import { errorReply } from "../src/core/types.js";
+import { reportArgs, periodWord, targetUnit } from "../src/report/args.js";
+import { ledgerToXlsx } from "../src/report/xlsx.js";
+import { periodLabel } from "../src/domain/periods.js";
+
+export const XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+export default defineCommand({
+  name: "export",
+  zhName: "导出台账",
+  aliases: ["导出", "台账表", "xlsx", "excel"],
+  permission: "member",
+  summary: "导出某个时间段的台账 Excel 表（每类一页，含合计行）",
+  summaryEn: "Export the period's ledger as .xlsx",
+  usage: ["/导出台账 — 本季度", "/导出台账 2026年", "/导出台账 上季度 金桥社区"],
+  args: reportArgs,
+  async run(ctx, args) {
+    const target = await targetUnit(ctx, args.unitName);
+    if (typeof target === "string") return [errorReply(target)];
+    const ids = await ctx.ledger.subtreeIds(target.id);
+    const records = await ctx.ledger.exportRecords(ids, args.period);
+    const title = `${target.name} ${periodLabel(args.period)} 意识形态工作台账`;
+    const data = await ledgerToXlsx({
+      title,
+      rows: records.map((r) => ({
+        id: r.id, unit: r.unit.name, day: r.day, kind: r.kind, subtype: r.subtype, sessions: r.sessions,
+        participants: r.participants, participantsApprox: r.participantsApprox, quantity: r.quantity, quantityApprox: r.quantityApprox,
+        item: r.item, topic: r.topic, note: r.note, recordedBy: r.member?.name ?? null, createdAt: r.createdAt,
+      })),
+    });
+    return [{
+      kind: "info",
+      title,
+      text: `${title}：共 ${records.length} 条记录，已导出为 Excel。`,
+      file: { name: `${target.name}-${periodWord(args.period)}-台账.xlsx`, data, mime: XLSX_MIME },
+    }];
+  },
+});

@@ -1,0 +1,204 @@
+// One scheduler pass, as pure planning: given the units, their recorded counts, the rules, the
+// calendar and an instant, what reminders, digests, checklists and notices are due. Each item has
+// the unique key that claims it in the outbox: (unit, rule, period, offset[, chat]).
+import type { Deployment } from "../config/deployment.js";
+import { kindByCode } from "../domain/catalog.js";
+import { periodOf, nextPeriod, previousPeriod, periodKey, periodLabel, type Period } from "../domain/periods.js";
+import { rulesOf, ruleApplies, deadlineOf, countInMonths, perLabel, type Rule, type MonthlyCount } from "../domain/requirements.js";
+import { addDays, chinaDay, chinaInstant, dayLabel } from "../time.js";
+import type { WorkCalendar } from "./calendar.js";
+
+export interface PlanUnit {
+  id: number;
+  name: string;
+  parentId: number | null;
+  remindersMuted: boolean;
+  chats: { platform: string; externalId: string }[];
+}
+
+export interface PlannedMessage {
+  dedupeKey: string;
+  kind: "reminder" | "digest" | "checklist" | "notice";
+  platform: string;
+  chatExternalId: string;
+  unitId: number | null;
+  body: string;
+  /** When it became due (its send time); for the operator's listing. */
+  dueAt: Date;
+  /** An older offset whose newer one is also due: claimed, but not sent (one reminder, not two). */
+  superseded: boolean;
+}
+
+export interface PlanInput {
+  at: Date;
+  config: Deployment;
+  calendar: WorkCalendar;
+  units: PlanUnit[];
+  counts: MonthlyCount[];
+}
+
+/** The first day whose counts a pass needs: the earliest start of any period it may look at. */
+export function countsWindowStart(config: Deployment, at: Date): string {
+  const today = chinaDay(at);
+  let start = today;
+  for (const rule of rulesOf(config)) {
+    const p = previousPeriod(periodOf(rule.per, today));
+    if (p.start < start) start = p.start;
+  }
+  return start;
+}
+
+interface DueSlot { rule: Rule; period: Period; deadline: string; offset: number; sendDay: string; sendAt: Date }
+
+/** The (period, offset) slots of a rule that are due at `at` and whose deadline has not passed. */
+function dueSlots(rule: Rule, input: PlanInput, today: string): DueSlot[][] {
+  const { calendar, config } = input;
+  const current = periodOf(rule.per, today);
+  const out: DueSlot[][] = [];
+  for (const period of [previousPeriod(current), current, nextPeriod(current)]) {
+    const deadline = deadlineOf(rule, period);
+    if (deadline < today) continue;
+    const slots: DueSlot[] = [];
+    for (const offset of config.reminders.offsets_days) {
+      // A send day on a holiday moves to the previous working day (a 调休 Saturday counts as one).
+      const sendDay = calendar.onOrBeforeWorkday(addDays(deadline, -offset));
+      if (sendDay < period.start) continue;
+      const sendAt = chinaInstant(sendDay, config.reminders.send_at);
+      if (sendAt.getTime() <= input.at.getTime()) slots.push({ rule, period, deadline, offset, sendDay, sendAt });
+    }
+    // Newest first: after downtime only the latest due offset is sent; the older ones are claimed.
+    slots.sort((a, b) => a.offset - b.offset);
+    if (slots.length) out.push(slots);
+  }
+  return out;
+}
+
+function daysLeft(today: string, deadline: string): string {
+  const n = Math.round((Date.parse(deadline) - Date.parse(today)) / 86_400_000);
+  return n === 0 ? "今天截止" : `还有 ${n} 天`;
+}
+
+function ruleWhat(rule: Rule): string {
+  const k = kindByCode(rule.kind);
+  return rule.subtypes?.length ? rule.subtypes.join("或") : k.label;
+}
+
+function recordHint(rule: Rule): string {
+  const k = kindByCode(rule.kind);
+  const sub = rule.subtypes?.[0];
+  if (rule.type === "report") {
+    const alias = k.subtypes.find((s) => s.name === sub)?.aliases[0] ?? sub;
+    return `可发送 /报告 生成草稿；报送后请发送：/记录 报送 ${alias}`;
+  }
+  const word = k.aliases[0];
+  const subWord = sub ? ` ${k.subtypes.find((s) => s.name === sub)?.aliases[0] ?? sub}` : "";
+  return `完成后请发送：/记录 ${word}${subWord}${k.code === "meeting" || k.code === "report" ? "" : " 人数"}`;
+}
+
+function reminderBody(unit: PlanUnit, slot: DueSlot, count: number, today: string): string {
+  const { rule, period, deadline } = slot;
+  const k = kindByCode(rule.kind);
+  const when = `截止 ${dayLabel(deadline)}（${daysLeft(today, deadline)}）`;
+  if (rule.type === "report") {
+    return `【提醒】${unit.name}：${periodLabel(period)}的「${rule.name}」${when}，目前尚未报送。${recordHint(rule)}`;
+  }
+  return `【提醒】${unit.name}：${periodLabel(period)}「${rule.name}」要求${perLabel(rule.per)}不少于 ${rule.min} ${k.countUnit}${ruleWhat(rule)}，${when}，目前已记录 ${count} ${k.countUnit}。${recordHint(rule)}`;
+}
+
+export function plan(input: PlanInput): PlannedMessage[] {
+  const { at, config, calendar, units, counts } = input;
+  const today = chinaDay(at);
+  const out: PlannedMessage[] = [];
+  const childrenOf = new Map<number, PlanUnit[]>();
+  for (const u of units) if (u.parentId !== null) childrenOf.set(u.parentId, [...(childrenOf.get(u.parentId) ?? []), u]);
+  const hasChildren = (u: PlanUnit) => (childrenOf.get(u.id)?.length ?? 0) > 0;
+
+  for (const rule of rulesOf(config)) {
+    for (const slots of dueSlots(rule, input, today)) {
+      const { period } = slots[0];
+      const key = `${rule.id}:${periodKey(period)}`;
+      // Unit reminders: only units the rule applies to, that have not met it, and are not muted.
+      const behind = new Map<number, number>();
+      for (const unit of units) {
+        if (!ruleApplies(rule, unit, hasChildren(unit))) continue;
+        const count = countInMonths(rule, counts, unit.id, period);
+        if (count >= rule.min) continue;
+        behind.set(unit.id, count);
+        if (unit.remindersMuted) continue;
+        slots.forEach((slot, i) => {
+          for (const chat of unit.chats) {
+            out.push({
+              dedupeKey: `remind:${unit.id}:${key}:${slot.offset}:${chat.platform}:${chat.externalId}`,
+              kind: "reminder", platform: chat.platform, chatExternalId: chat.externalId, unitId: unit.id,
+              body: reminderBody(unit, slot, count, today), dueAt: slot.sendAt, superseded: i > 0,
+            });
+          }
+        });
+      }
+      // Parent digests: the direct children still behind on this rule, once per offset.
+      for (const parent of units) {
+        const lagging = (childrenOf.get(parent.id) ?? []).filter((c) => behind.has(c.id));
+        if (!lagging.length || !parent.chats.length) continue;
+        const k = kindByCode(rule.kind);
+        const list = lagging.map((c) => rule.type === "report" ? c.name : `${c.name}（${behind.get(c.id)}/${rule.min}）`).join("、");
+        slots.forEach((slot, i) => {
+          const body = rule.type === "report"
+            ? `【下级单位进度】${parent.name}：${periodLabel(period)}「${rule.name}」${`截止 ${dayLabel(slot.deadline)}（${daysLeft(today, slot.deadline)}）`}，以下 ${lagging.length} 个单位尚未报送：${list}。`
+            : `【下级单位进度】${parent.name}：${periodLabel(period)}「${rule.name}」（${perLabel(rule.per)}不少于 ${rule.min} ${k.countUnit}，截止 ${dayLabel(slot.deadline)}，${daysLeft(today, slot.deadline)}），以下 ${lagging.length} 个单位尚未完成：${list}。`;
+          for (const chat of parent.chats) {
+            out.push({
+              dedupeKey: `digest:${parent.id}:${key}:${slot.offset}:${chat.platform}:${chat.externalId}`,
+              kind: "digest", platform: chat.platform, chatExternalId: chat.externalId, unitId: parent.id,
+              body, dueAt: slot.sendAt, superseded: i > 0,
+            });
+          }
+        });
+      }
+    }
+  }
+
+  // The quarter's checklist, on its first working day (caught up for two weeks after).
+  if (config.reminders.quarter_start_checklist) {
+    const quarter = periodOf("quarter", today);
+    const sendDay = calendar.onOrAfterWorkday(quarter.start);
+    const sendAt = chinaInstant(sendDay, config.reminders.send_at);
+    if (sendAt.getTime() <= at.getTime() && today <= addDays(quarter.start, 14)) {
+      for (const unit of units) {
+        if (unit.remindersMuted) continue;
+        const items = rulesOf(config).filter((r) => ruleApplies(r, unit, hasChildren(unit))).map((r) => {
+          const p = periodOf(r.per, quarter.start);
+          return r.type === "report"
+            ? `· ${r.name}：截止 ${dayLabel(deadlineOf(r, p))}`
+            : `· ${r.name}：${perLabel(r.per)}不少于 ${r.min} ${kindByCode(r.kind).countUnit}${ruleWhat(r)}`;
+        });
+        if (!items.length) continue;
+        for (const chat of unit.chats) {
+          out.push({
+            dedupeKey: `checklist:${unit.id}:${periodKey(quarter)}:${chat.platform}:${chat.externalId}`,
+            kind: "checklist", platform: chat.platform, chatExternalId: chat.externalId, unitId: unit.id,
+            body: `【${periodLabel(quarter)}工作清单】${unit.name}本季度需完成：\n${items.join("\n")}\n发送 /截止 随时查看进度。`,
+            dueAt: sendAt, superseded: false,
+          });
+        }
+      }
+    }
+  }
+
+  // A year the official holiday calendar does not know: tell the top units' chats, once.
+  const horizon = addDays(today, Math.max(...config.reminders.offsets_days, 0));
+  for (const year of new Set([Number(today.slice(0, 4)), Number(horizon.slice(0, 4))])) {
+    if (calendar.knowsYear(year)) continue;
+    const configured = config.calendar.holidays.concat(config.calendar.workdays).filter((d) => d.startsWith(`${year}-`)).length;
+    const body = `【系统通知】节假日日历中还没有 ${year} 年的官方放假和调休安排，${year} 年的提醒暂按周末${configured ? `和部署配置中补充的 ${configured} 个日期` : ""}计算工作日。国务院公布安排后，请管理员在部署配置（BOT_CONFIG）的 calendar 中补充，或升级 chinese-days。`;
+    for (const root of units.filter((u) => u.parentId === null)) {
+      for (const chat of root.chats) {
+        out.push({
+          dedupeKey: `calendar-missing:${year}:${chat.platform}:${chat.externalId}`,
+          kind: "notice", platform: chat.platform, chatExternalId: chat.externalId, unitId: root.id,
+          body, dueAt: at, superseded: false,
+        });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,58 @@
+// The scheduler as it runs inside `npm start`: a pass and a delivery round every minute. Passes
+// are idempotent (claims in the outbox), so overlapping processes or restarts are harmless.
+import type { Db } from "../store/connect.js";
+import type { Deployment } from "../config/deployment.js";
+import { WorkCalendar } from "./calendar.js";
+import { runPass } from "./scheduler.js";
+import { Outbox, type Sender } from "../outbox/outbox.js";
+import { systemClock, type Clock } from "../time.js";
+
+export interface SchedulerOptions {
+  db: Db;
+  config: Deployment;
+  senders: Sender[];
+  clock?: Clock;
+  intervalMs?: number;
+  log?: (event: string, detail: Record<string, unknown>) => void;
+}
+
+export class Scheduler {
+  readonly outbox: Outbox;
+  readonly calendar: WorkCalendar;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(private readonly o: SchedulerOptions) {
+    this.calendar = new WorkCalendar(o.config.calendar);
+    this.outbox = new Outbox(o.db, o.senders, { clock: o.clock, log: o.log });
+  }
+
+  /** One pass and one delivery round; errors are logged, never thrown (the next tick retries). */
+  async tick(): Promise<void> {
+    const clock = this.o.clock ?? systemClock;
+    try {
+      const { enqueued } = await runPass(this.o.db, this.o.config, this.calendar, clock());
+      if (enqueued.length) this.o.log?.("scheduler.enqueued", { count: enqueued.length });
+      await this.outbox.deliverDue();
+    } catch (e) {
+      this.o.log?.("scheduler.failed", { error: String((e as Error)?.stack ?? e) });
+    }
+  }
+
+  start(): void {
+    const run = () => {
+      if (this.running) return;
+      this.running = this.tick().finally(() => { this.running = null; });
+    };
+    run();
+    this.timer = setInterval(run, this.o.intervalMs ?? 60_000);
+    this.timer.unref();
+  }
+
+  /** Stops the timer and waits for the round in flight (graceful shutdown). */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+}

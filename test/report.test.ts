@@ -1,0 +1,183 @@
+// Report drafts from the recorded figures, through the router: the seed quarterly report's
+// figures, an annual draft, a town rolling up three children, Word files and the ledger export.
+import { describe, it, expect, beforeEach, afterEach } from "vitest";
+import JSZip from "jszip";
+import ExcelJS from "exceljs";
+import { makeHarness, type Harness } from "./harness.js";
+
+let h: Harness;
+beforeEach(async () => { h = await makeHarness({ now: "2026-06-28T10:00:00+08:00" }); });
+afterEach(async () => { await h.close(); });
+
+async function record(lines: string[], chat = "测试群") {
+  for (const l of lines) {
+    const got = await h.ask(`/记录 ${l}`, { chat });
+    expect(got, l).toMatch(/^已记录 #\d+/);
+  }
+}
+
+/** Seed 002's second-quarter figures: 1 deployment meeting, 12 study sessions, 6000 leaflets, 3000 brochures, 6 commentary articles. */
+const SEED_002_Q2 = [
+  "会议 部署会 4月8日",
+  ...Array.from({ length: 12 }, (_, i) => `学习 ${10 + i}人 ${4 + Math.floor(i / 4)}月${3 + (i % 4) * 5}日`),
+  "发放 宣传单 6000余份 5月20日",
+  "发放 宣传册 3000余份 5月20日",
+  "发布 网评文章 6篇 6月10日",
+];
+
+describe("/report for a quarter (分析研判 structure)", () => {
+  it("words every figure of seed 002's quarter", async () => {
+    await h.ask("/bind 某社区");
+    await record(SEED_002_Q2);
+    const [reply] = await h.say("/报告 2026年第二季度");
+    expect(reply.kind).toBe("draft");
+    const text = reply.text;
+    expect(text.split("\n")[0]).toBe("某社区2026年第二季度意识形态工作分析研判报告");
+    expect(text).toContain("一、意识形态工作开展情况");
+    expect(text).toContain("召开意识形态工作部署会 1 次，研究部署意识形态工作");
+    // 12 sessions; 10+11+…+21 = 186 participants.
+    expect(text).toContain("开展理论学习 12 次，参学 186 人次");
+    expect(text).toContain("发放宣传单 6000 余份、宣传册 3000 余份");
+    expect(text).toContain("上报网评文章 6 篇");
+    expect(text).toContain("二、存在的问题");
+    // No special meeting was recorded: the rule (each quarter ≥ 1) becomes a concrete problem and a next step.
+    // The quarter is still open on June 28: "so far", and do it before the quarter ends.
+    expect(text).toContain("1.本季度截至目前尚未召开意识形态工作专题会议，未达到每季度不少于 1 次的要求。");
+    expect(text).toContain("三、下一步打算");
+    expect(text).toContain("一要对照每季度不少于 1 次的要求，在6月30日前抓紧召开意识形态工作专题会议，确保不漏项、不断档。");
+    // After the quarter, the same shortfall is a plain miss and the plan moves to the next quarter.
+    h.now = new Date("2026-07-03T10:00:00+08:00");
+    const later = await h.ask("/报告 上季度");
+    expect(later).toContain("1.本季度未召开意识形态工作专题会议，未达到每季度不少于 1 次的要求。");
+    expect(later).toContain("一要对照每季度不少于 1 次的要求，下季度按时召开意识形态工作专题会议");
+    // The button asks for the same draft as a Word file.
+    expect(reply.actions).toEqual([{ label: "下载 Word", command: "/report 2026Q2 docx" }]);
+  });
+
+  it("compares with the previous quarter and writes exact figures on request", async () => {
+    await h.ask("/bind 某社区");
+    await record(["学习 10人 1月10日", "学习 10人 2月10日", "发放 宣传单 6123份 5月1日", "学习 8人 4月1日", "学习 8人 5月1日", "学习 8人 6月1日", "会议 专题会议 4月2日"]);
+    const text = await h.ask("/报告");
+    expect(text).toContain("开展理论学习 3 次，较上季度增加 1 次，参学 24 人次");
+    expect(text).toContain("发放宣传单 6100 余份");
+    expect(text).not.toContain("未召开意识形态工作专题会议");
+    expect(await h.ask("/报告 精确")).toContain("发放宣传单 6123 份");
+  });
+
+  it("says plainly that a quarter with no records has nothing to draft", async () => {
+    await h.ask("/bind 某社区");
+    expect(await h.ask("/报告")).toBe("「某社区」2026年第二季度的台账里还没有任何记录，无法生成报告草稿。请先用 /记录 登记本季度开展的会议、学习、宣传等工作，例如：/记录 学习 12人");
+    expect(await h.ask("/报告 2025年第三季度")).toContain("请先用 /记录 登记2025年第三季度开展的");
+  });
+
+  it("returns the same draft as a Word file laid out as an official document", async () => {
+    await h.ask("/bind 某社区");
+    await record(SEED_002_Q2);
+    const [reply] = await h.say("/报告 2026Q2 文档");
+    expect(reply.file?.name).toBe("某社区-2026Q2-分析研判报告.docx");
+    const zip = await JSZip.loadAsync(reply.file!.data);
+    const xml = await zip.file("word/document.xml")!.async("string");
+    const plain = xml.replace(/<[^>]+>/g, "");
+    expect(plain).toContain("某社区2026年第二季度意识形态工作分析研判报告");
+    expect(plain).toContain("发放宣传单 6000 余份、宣传册 3000 余份");
+    expect(plain).toContain("开展理论学习 12 次，参学 186 人次");
+    expect(xml).toContain("方正小标宋简体");
+    expect(xml).toContain("仿宋_GB2312");
+    expect(xml).toContain('w:sz w:val="32"');
+  });
+});
+
+describe("/report for a year (责任制落实情况 structure)", () => {
+  it("groups lectures, volunteer activities and publications under the seed's sub-headings", async () => {
+    h.now = new Date("2026-12-20T10:00:00+08:00");
+    await h.ask("/bind 某镇");
+    await record([
+      "会议 专题会议 2月3日", "会议 专题会议 5月3日", "会议 专题会议 8月3日", "会议 专题会议 11月3日",
+      "学习 中心组学习 15人 3月1日", "学习 中心组学习 15人 6月1日", "学习 中心组学习 15人 9月1日", "学习 中心组学习 15人 12月1日",
+      "宣讲 二十大宣讲 20场 约2000人次 7月1日", "宣讲 道德讲堂 3场 150人 10月1日",
+      "活动 志愿服务 30场 1500余人 6月1日", "活动 我们的节日 2场 400人 9月15日",
+      "发布 省级媒体录用 15篇 8月1日", "发布 学习强国录用 8篇 9月1日", "发布 区级媒体录用 17篇 10月1日",
+      "发放 宣传资料 112000份 6月5日", "发放 横幅 40条 6月5日",
+    ]);
+    const text = await h.ask("/报告 2026年");
+    expect(text.split("\n")[0]).toBe("关于某镇2026年落实意识形态工作责任制情况的报告");
+    expect(text).toContain("一、主要做法及成效");
+    expect(text).toContain("（一）加强组织领导，压实主体责任");
+    expect(text).toContain("召开意识形态工作专题会议 4 次");
+    expect(text).toContain("（二）加强理论武装，筑牢思想根基");
+    expect(text).toContain("开展理论学习 4 次，参学 60 人次，其中党委理论学习中心组学习 4 次");
+    // About 2000 + 150 is written the way the seeds write large approximate figures.
+    expect(text).toContain("开展宣讲 23 场，受众 2100 余人次，其中党的二十大精神宣讲 20 场、道德讲堂 3 场");
+    expect(text).toContain("（三）加强舆论引导，守好宣传阵地");
+    expect(text).toContain("发放宣传资料 11 万余份，悬挂横幅 40 条");
+    expect(text).toContain("获省级媒体录用信息 15 篇，获区级媒体录用信息 17 篇，获“学习强国”平台录用 8 篇");
+    expect(text).toContain("（四）深化文明实践，丰富群众文化生活");
+    expect(text).toContain("开展志愿服务 30 场、我们的节日 2 场等主题活动，共 32 场，惠及群众 1900 余人次");
+    expect(text).toContain("二、存在问题");
+    // Monthly study: months without a session are named.
+    expect(text).toContain("1月、2月、4月、5月、7月、8月、10月、11月未开展理论学习，未达到每月不少于 1 次的要求。");
+    expect(text).toContain("全年，召开意识形态工作专题会议 4 次");
+    expect(text).toContain("三、下一步打算");
+  });
+});
+
+describe("roll-up in a parent unit's chat", () => {
+  beforeEach(async () => {
+    await h.ask("/bind 金桥镇", { chat: "镇群" });
+    await h.ask("/bind 金桥社区 金桥镇", { chat: "社区A" });
+    await h.ask("/bind 浦东社区 金桥镇", { chat: "社区B" });
+    await h.ask("/bind 张江村 金桥镇", { chat: "村C" });
+    await h.ask("/bind 别镇", { chat: "别镇群" });
+    await record(["学习 20人 4月5日", "学习 20人 5月5日", "学习 20人 6月5日", "会议 专题会议 4月6日", "发放 宣传册 3000份 5月1日"], "社区A");
+    await record(["学习 10人 5月5日", "发放 横幅 5条 5月1日"], "社区B");
+    await record(["宣讲 2场 100人 6月1日"], "村C");
+    await record(["学习 99人 5月5日", "发放 宣传单 99999份 5月1日"], "别镇群");
+  });
+
+  it("sums the children, lists each child's figures and never another branch's", async () => {
+    const text = await h.ask("/报告", { chat: "镇群" });
+    expect(text.split("\n")[0]).toBe("金桥镇2026年第二季度意识形态工作分析研判报告");
+    expect(text).toContain("开展理论学习 4 次，参学 70 人次");
+    expect(text).toContain("发放宣传册 3000 份，悬挂横幅 5 条");
+    expect(text).toContain("分单位情况。金桥社区：会议 1 次，理论学习 3 次（参学 60 人次），宣传发放 3000 份；浦东社区：理论学习 1 次（参学 10 人次），宣传发放 5 份；张江村：宣讲 2 场（受众 100 人次）。");
+    expect(text).toContain("其中，金桥社区理论学习开展最多（3 次）");
+    expect(text).toContain("金桥镇、浦东社区、张江村本季度截至目前尚未召开意识形态工作专题会议");
+    // Each unit's own missing months, not a cross product of units and months.
+    expect(text).toContain("金桥镇、张江村4月、5月、6月，浦东社区4月、6月未开展理论学习，未达到每月不少于 1 次的要求。");
+    expect(text).not.toContain("99");
+  });
+
+  it("/report 单位名 narrows to one child; a sibling or another branch is refused", async () => {
+    const text = await h.ask("/报告 浦东社区", { chat: "镇群" });
+    expect(text.split("\n")[0]).toBe("浦东社区2026年第二季度意识形态工作分析研判报告");
+    expect(text).toContain("开展理论学习 1 次，参学 10 人次");
+    expect(text).not.toContain("3000");
+    expect(await h.ask("/报告 别镇", { chat: "镇群" })).toBe("「金桥镇」下没有名为「别镇」的单位。");
+    expect(await h.ask("/报告 金桥社区", { chat: "社区B" })).toBe("「浦东社区」下没有名为「金桥社区」的单位。");
+  });
+});
+
+describe("/export", () => {
+  it("returns an .xlsx with one sheet per kind, Chinese headers and totals", async () => {
+    await h.ask("/bind 某社区");
+    await record(SEED_002_Q2);
+    const [reply] = await h.say("/导出台账 2026Q2");
+    expect(reply.text).toBe("某社区 2026年第二季度 意识形态工作台账：共 16 条记录，已导出为 Excel。");
+    expect(reply.file?.name).toBe("某社区-2026Q2-台账.xlsx");
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(reply.file!.data as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(["会议", "学习", "宣传发放", "信息发布"]);
+    const study = wb.getWorksheet("学习")!;
+    const values = (row: number) => (study.getRow(row).values as unknown[]).slice(1);
+    expect(values(2).slice(0, 4)).toEqual(["编号", "单位", "日期", "类型"]);
+    const last = study.lastRow!;
+    expect(last.getCell(1).value).toBe("合计");
+    const cells = (last.values as unknown[]).map((v) => (v && typeof v === "object" && "result" in (v as object) ? (v as { result: unknown }).result : v));
+    expect(cells).toContain(12);
+    expect(cells).toContain(186);
+    const dist = wb.getWorksheet("宣传发放")!;
+    const flat = JSON.stringify(dist.getSheetValues());
+    expect(flat).toContain("宣传单");
+    expect(flat).toContain("6000");
+  });
+});
