@@ -5,9 +5,8 @@ import { main as consoleMain } from "./console/cli.js";
 
 const platforms = [process.env.TELEGRAM_BOT_TOKEN && "telegram", process.env.LARK_APP_ID && "lark"].filter(Boolean);
 
-if (platforms.length === 0) {
-  await consoleMain();
-} else {
+if (platforms.length > 0) {
   console.error(`Platform adapters (${platforms.join(", ")}) are not built yet; starting the local console instead.`);
-  await consoleMain();
 }
+// The console chat with the scheduler: reminders for console chats are printed as they fall due.
+await consoleMain(process.argv.slice(2), { withScheduler: true });

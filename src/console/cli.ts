@@ -7,8 +7,16 @@ import path from "node:path";
 import os from "node:os";
 import { createApp } from "../app.js";
 import { runConsole } from "./console.js";
+import { ConsoleSender } from "./sender.js";
+import { Scheduler } from "../scheduler/runtime.js";
+import { logEvent } from "../log.js";
 
-export async function main(argv = process.argv.slice(2)): Promise<void> {
+export interface ConsoleMainOptions {
+  /** Run the scheduler too, printing reminders addressed to console chats (npm start). */
+  withScheduler?: boolean;
+}
+
+export async function main(argv = process.argv.slice(2), opts: ConsoleMainOptions = {}): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -21,12 +29,17 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   });
   // The console user is an administrator unless --member asks to try the bot as an ordinary member.
   const app = await createApp({ trustedPlatforms: values.member ? [] : ["console"] });
+  const scheduler = opts.withScheduler
+    ? new Scheduler({ db: app.store.db, config: app.config, senders: [new ConsoleSender()], log: logEvent })
+    : null;
+  scheduler?.start();
   try {
     await runConsole(app.router, {
       chat: values.chat!, user: values.user!, input: process.stdin, output: process.stdout,
       filesDir: values.files!, prompt: Boolean(process.stdin.isTTY),
     });
   } finally {
+    await scheduler?.stop();
     await app.close();
   }
 }
