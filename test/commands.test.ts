@@ -1,6 +1,7 @@
 // Every command through the router, with the exact replies users see and the rows it leaves.
 import { describe, it, expect, beforeEach, afterEach } from "vitest";
 import { makeHarness, type Harness } from "./harness.js";
+import { TEST_STORE } from "./db.js";
 
 let h: Harness;
 beforeEach(async () => { h = await makeHarness(); });
@@ -11,6 +12,10 @@ const UNBOUND = "本群还没有绑定单位。请管理员发送：/bind 单位
 async function liveRecords() {
   return h.app.store.db.record.findMany({ where: { deletedAt: null }, orderBy: { id: "asc" } });
 }
+
+it("runs on the store the suite was asked for", () => {
+  expect(h.app.store.provider).toBe(TEST_STORE === "postgres" ? "postgresql" : "sqlite");
+});
 
 describe("/bind", () => {
   it("binds the chat, creating the unit and its parent, and audits it", async () => {

@@ -6,6 +6,7 @@ import path from "node:path";
 import { parseDeployment, loadDeployment, ConfigError } from "../src/config/deployment.js";
 import { WorkCalendar } from "../src/scheduler/calendar.js";
 import { tempDir } from "./harness.js";
+import { freshDatabaseUrl, dropDatabase } from "./db.js";
 
 describe("deployment config", () => {
   it("the shipped default is valid and has the seeds' rules", () => {
@@ -69,9 +70,9 @@ describe("working days", () => {
 });
 
 describe("npm run remind", () => {
-  it("previews with --dry-run, then enqueues once", () => {
-    const dir = tempDir();
-    const env = { ...process.env, DATABASE_URL: `file:${dir}/bot.db`, LOG_LEVEL: "silent" };
+  it("previews with --dry-run, then enqueues once", async () => {
+    const url = await freshDatabaseUrl(tempDir());
+    const env = { ...process.env, DATABASE_URL: url, LOG_LEVEL: "silent" };
     spawnSync("npm", ["run", "-s", "chat", "--", "--chat", "社区群"], { input: "/bind 测试社区\n", encoding: "utf8", env });
     const run = (...args: string[]) => spawnSync("npm", ["run", "-s", "remind", "--", "--at", "2026-12-17T09:30:00+08:00", ...args], { encoding: "utf8", env }).stdout;
     const dry = run("--dry-run");
@@ -81,5 +82,6 @@ describe("npm run remind", () => {
     expect(run()).toContain("5 due, 5 enqueued, 0 already claimed");
     expect(run()).toContain("5 due, 0 enqueued, 5 already claimed");
     expect(spawnSync("npm", ["run", "-s", "remind", "--", "--at", "yesterday"], { encoding: "utf8", env }).stderr).toContain("--at: not a time: yesterday");
+    await dropDatabase(url);
   });
 });

@@ -5,34 +5,37 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import fs from "node:fs";
 import Database from "better-sqlite3";
+import pg from "pg";
 import { tempDir } from "./harness.js";
+import { freshDatabaseUrl, dropDatabase, TEST_STORE } from "./db.js";
+import { openStore } from "../src/store/connect.js";
 
-function chat(dir: string, input: string, args: string[] = []) {
+function chat(url: string, input: string, args: string[] = []) {
   const r = spawnSync("npm", ["run", "-s", "chat", "--", ...args], {
     input,
     encoding: "utf8",
-    env: { ...process.env, DATABASE_URL: `file:${path.join(dir, "bot.db")}`, LOG_LEVEL: "silent", npm_config_loglevel: "silent" },
+    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: "silent", npm_config_loglevel: "silent" },
     timeout: 60_000,
   });
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 
 describe("npm run chat", () => {
-  it("runs the README's scripted example on a fresh database", () => {
-    const dir = tempDir();
-    const r = chat(dir, "/bind 测试社区\n/record study 12 people\n/stats\n");
+  it("runs the README's scripted example on a fresh database", async () => {
+    const url = await freshDatabaseUrl(tempDir());
+    const r = chat(url, "/bind 测试社区\n/record study 12 people\n/stats\n");
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("已将本群绑定到「测试社区」");
     expect(r.stdout).toContain("已记录 #1：理论学习 1 次，12 人参加");
     expect(r.stdout).toContain("· 理论学习 1 次、参学 12 人次");
-    const db = new Database(path.join(dir, "bot.db"), { readonly: true });
-    expect(db.prepare(`SELECT kind, participants, sourcePlatform FROM "Record"`).all()).toEqual([{ kind: "study", participants: 12, sourcePlatform: "console" }]);
-    expect(db.prepare(`SELECT COUNT(*) AS n FROM "_prisma_migrations"`).get()).toEqual({ n: fs.readdirSync("prisma/migrations/sqlite").filter((d) => /^\d/.test(d)).length });
-    db.close();
+    const store = await openStore(url);
+    expect(await store.db.record.findMany({ select: { kind: true, participants: true, sourcePlatform: true } })).toEqual([{ kind: "study", participants: 12, sourcePlatform: "console" }]);
+    await store.close();
+    await dropDatabase(url);
   });
 
-  it("keeps chats and people apart with --chat/--user and :chat/:user, on one database", () => {
-    const dir = tempDir();
+  it("keeps chats and people apart with --chat/--user and :chat/:user, on one database", async () => {
+    const dir = await freshDatabaseUrl(tempDir());
     chat(dir, "/bind 金桥镇\n", ["--chat", "镇宣传办", "--user", "王"]);
     const r = chat(dir, "/bind 金桥社区 金桥镇\n/record 学习 10人\n:chat 浦东群\n/bind 浦东社区 金桥镇\n/record 学习 5人\n:user 李\n/undo\n", ["--chat", "社区群", "--user", "张"]);
     expect(r.stdout).toContain("（现在是「张」在「浦东群」）");
@@ -40,26 +43,44 @@ describe("npm run chat", () => {
     const town = chat(dir, "/stats\n", ["--chat", "镇宣传办", "--user", "王"]);
     expect(town.stdout).toContain("金桥镇（含下级单位 2 个）");
     expect(town.stdout).toContain("· 理论学习 2 次、参学 15 人次");
+    await dropDatabase(dir);
   });
 
   it("--member tries the bot as an ordinary member", () => {
-    const dir = tempDir();
-    const r = chat(dir, "/bind 测试社区\n", ["--member"]);
+    const r = chat(`file:${path.join(tempDir(), "bot.db")}`, "/bind 测试社区\n", ["--member"]);
     expect(r.stdout.trim()).toBe("只有管理员可以使用 /bind（绑定）。你的身份是成员。");
   });
 
-  it("never crashes on hostile input and exits 0 at end of input", () => {
-    const dir = tempDir();
-    const r = chat(dir, ["/bind 测试社区", "/record " + "学".repeat(5000), "/record \u0001\u0002", "/record 学习 99999999999999999999人", "/record ]]}}{{\"", "/stats 𝕏𝕏", "/", "／记录 学习 3人"].join("\n") + "\n");
+  it("never crashes on hostile input and exits 0 at end of input", async () => {
+    const url = await freshDatabaseUrl(tempDir());
+    const r = chat(url, ["/bind 测试社区", "/record " + "学".repeat(5000), "/record \u0001\u0002", "/record 学习 99999999999999999999人", "/record ]]}}{{\"", "/stats 𝕏𝕏", "/", "／记录 学习 3人"].join("\n") + "\n");
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("消息太长（5008 字）");
     expect(r.stdout).toContain("控制字符");
     expect(r.stdout).toContain("超过 1000 万");
     expect(r.stdout).toContain("已记录 #1：理论学习 1 次，3 人参加");
+    await dropDatabase(url);
   });
 });
 
 describe("migrations", () => {
+  it("three processes starting together on a fresh PostgreSQL database migrate once (advisory lock)", async () => {
+    if (TEST_STORE !== "postgres") return;
+    const url = await freshDatabaseUrl(tempDir());
+    const { spawn } = await import("node:child_process");
+    const run = () => new Promise<number>((resolve) => {
+      const p = spawn("npx", ["tsx", "test/fixtures/open-store.ts"], { env: { ...process.env, DATABASE_URL: url }, stdio: "ignore" });
+      p.on("exit", (code) => resolve(code ?? -1));
+    });
+    expect(await Promise.all([run(), run(), run()])).toEqual([0, 0, 0]);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const { rows } = await client.query(`SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name`);
+    await client.end();
+    expect(rows.map((r) => r.migration_name)).toEqual(fs.readdirSync("prisma/migrations/postgresql").filter((d) => /^\d/.test(d)).sort());
+    await dropDatabase(url);
+  });
+
   it("two processes starting together on a fresh file migrate once", async () => {
     const dir = tempDir();
     const url = `file:${path.join(dir, "bot.db")}`;

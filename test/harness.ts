@@ -6,10 +6,13 @@ import path from "node:path";
 import { createApp, type App } from "../src/app.js";
 import { parseDeployment, loadDeployment, type Deployment } from "../src/config/deployment.js";
 import type { InboundMessage, Reply } from "../src/core/types.js";
+import { freshDatabaseUrl, dropDatabase } from "./db.js";
 
 export interface Harness {
   app: App;
   dir: string;
+  /** The store's DATABASE_URL (a SQLite file, or a PostgreSQL database under TEST_STORE=postgres). */
+  url: string;
   /** The instant the next message is sent at; tests move it. */
   now: Date;
   say(text: string, opts?: SayOptions): Promise<Reply[]>;
@@ -29,8 +32,10 @@ let seq = 0;
 export async function makeHarness(opts: { now?: string; config?: Deployment | string; admins?: string[]; platform?: string } = {}): Promise<Harness> {
   const dir = tempDir();
   const config = typeof opts.config === "string" ? parseDeployment(opts.config) : opts.config ?? loadDeployment();
+  const url = await freshDatabaseUrl(dir);
   const h: Harness = {
     dir,
+    url,
     now: new Date(opts.now ?? "2026-11-22T10:00:00+08:00"),
     app: undefined as unknown as App,
     async say(text, o = {}) {
@@ -55,11 +60,12 @@ export async function makeHarness(opts: { now?: string; config?: Deployment | st
     },
     async close() {
       await h.app.close();
+      await dropDatabase(url);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
   h.app = await createApp({
-    databaseUrl: `file:${path.join(dir, "bot.db")}`,
+    databaseUrl: url,
     config,
     admins: opts.admins ?? [`${opts.platform ?? "test"}:admin`],
     clock: () => h.now,

@@ -2,7 +2,6 @@
 // working days from the official calendar (with a 调休 Saturday), no reminder for units that
 // complied, digests to the parent, catch-up after downtime, exactly-once claims, and retries.
 import { describe, it, expect, beforeEach, afterEach } from "vitest";
-import path from "node:path";
 import { makeHarness, type Harness } from "./harness.js";
 import { runPass } from "../src/scheduler/scheduler.js";
 import { WorkCalendar } from "../src/scheduler/calendar.js";
@@ -140,8 +139,7 @@ describe("exactly once", () => {
   });
 
   it("two processes' passes and deliveries at once send every reminder exactly once", async () => {
-    const url = `file:${path.join(h.dir, "bot.db")}`;
-    const other = await openStore(url);
+    const other = await openStore(h.url);
     try {
       const at = chinaInstant("2026-03-17", "09:30");
       const [a, b] = await Promise.all([runPass(h.app.store.db, CONFIG, calendar, at), runPass(other.db, CONFIG, calendar, at)]);

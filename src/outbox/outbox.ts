@@ -1,7 +1,8 @@
 // The outbox: every reminder, digest and notice is a row that is claimed, sent through the
 // platform's sender, and marked sent — or retried with backoff (honouring a platform's
 // retry-after), and after too many failures marked failed with its last error, never dropped.
-import type { Db } from "../store/connect.js";
+import { dbProvider, type Db } from "../store/connect.js";
+import { Prisma } from "../generated/prisma/client.ts";
 import type { Reply } from "../core/types.js";
 import { RateLimiter, type RateLimits } from "./rate-limit.js";
 import { systemClock, type Clock } from "../time.js";
@@ -64,16 +65,17 @@ export class Outbox {
   private async claim(now: Date): Promise<Row[]> {
     const platforms = [...this.senders.keys()];
     if (!platforms.length) return [];
-    const t = now.toISOString();
-    const until = new Date(now.getTime() + this.o.lockSec * 1000).toISOString();
-    const marks = platforms.map(() => "?").join(", ");
-    return this.db.$queryRawUnsafe<Row[]>(
-      `UPDATE "Outbox" SET "lockedUntil" = ?
-       WHERE "id" IN (SELECT "id" FROM "Outbox" WHERE "status" = 'pending' AND "nextAttemptAt" <= ? AND ("lockedUntil" IS NULL OR "lockedUntil" < ?) AND "platform" IN (${marks}) ORDER BY "nextAttemptAt", "id" LIMIT ?)
-         AND "status" = 'pending' AND ("lockedUntil" IS NULL OR "lockedUntil" < ?)
-       RETURNING "id", "platform", "chatExternalId", "body", "attempts", "kind"`,
-      until, t, t, ...platforms, this.o.batch, t,
-    );
+    const until = new Date(now.getTime() + this.o.lockSec * 1000);
+    // PostgreSQL: concurrent claimers skip each other's locked rows instead of waiting for them.
+    const skipLocked = dbProvider(this.db) === "postgresql" ? Prisma.sql`FOR UPDATE SKIP LOCKED` : Prisma.empty;
+    return this.db.$queryRaw<Row[]>`
+      UPDATE "Outbox" SET "lockedUntil" = ${until}
+      WHERE "id" IN (
+        SELECT "id" FROM "Outbox"
+        WHERE "status" = 'pending' AND "nextAttemptAt" <= ${now} AND ("lockedUntil" IS NULL OR "lockedUntil" < ${now}) AND "platform" IN (${Prisma.join(platforms)})
+        ORDER BY "nextAttemptAt", "id" LIMIT ${this.o.batch} ${skipLocked})
+        AND "status" = 'pending' AND ("lockedUntil" IS NULL OR "lockedUntil" < ${now})
+      RETURNING "id", "platform", "chatExternalId", "body", "attempts", "kind"`;
   }
 
   /** Delivers every due row (looping over batches) and returns what happened. */
@@ -93,8 +95,7 @@ export class Outbox {
       const wait = limiter.reserve(row.chatExternalId, this.o.clock().getTime());
       if (wait > this.o.maxSleepMs) {
         // The chat's budget is spent for a while: let other chats go first; not an attempt.
-        const next = new Date(this.o.clock().getTime() + wait).toISOString();
-        await this.db.$executeRawUnsafe(`UPDATE "Outbox" SET "nextAttemptAt" = ?, "lockedUntil" = NULL WHERE "id" = ?`, next, row.id);
+        await this.db.outbox.update({ where: { id: row.id }, data: { nextAttemptAt: new Date(this.o.clock().getTime() + wait), lockedUntil: null } });
         limiter.release(row.chatExternalId);
         result.deferred++;
         return;

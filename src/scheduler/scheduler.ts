@@ -2,6 +2,7 @@
 // each planned message by inserting it into the outbox with its unique key. INSERT … ON CONFLICT
 // DO NOTHING makes the claim atomic: a second pass, a restart or a second process inserts nothing.
 import type { Db } from "../store/connect.js";
+import { Prisma } from "../generated/prisma/client.ts";
 import type { Deployment } from "../config/deployment.js";
 import { plan, countsWindowStart, type PlannedMessage, type PlanUnit } from "./plan.js";
 import type { WorkCalendar } from "./calendar.js";
@@ -48,17 +49,12 @@ export async function runPass(db: Db, config: Deployment, calendar: WorkCalendar
     return { planned, enqueued: planned.filter((p) => !have.has(p.dedupeKey)) };
   }
   const claimed = new Set<string>();
-  const now = at.toISOString();
   for (let i = 0; i < planned.length; i += CHUNK) {
-    const chunk = planned.slice(i, i + CHUNK);
-    // Dates are written as ISO text, the format the SQLite adapter uses, so comparisons hold.
-    const values = chunk.map(() => "(?, ?, ?, ?, ?, ?, ?, 0, ?, ?)").join(", ");
-    const params = chunk.flatMap((m) => [m.dedupeKey, m.kind, m.platform, m.chatExternalId, m.unitId, m.body, m.superseded ? "superseded" : "pending", now, now]);
-    const rows = await db.$queryRawUnsafe<{ dedupeKey: string }[]>(
-      `INSERT INTO "Outbox" ("dedupeKey", "kind", "platform", "chatExternalId", "unitId", "body", "status", "attempts", "nextAttemptAt", "createdAt")
-       VALUES ${values} ON CONFLICT ("dedupeKey") DO NOTHING RETURNING "dedupeKey"`,
-      ...params,
-    );
+    const values = planned.slice(i, i + CHUNK).map((m) =>
+      Prisma.sql`(${m.dedupeKey}, ${m.kind}, ${m.platform}, ${m.chatExternalId}, ${m.unitId}, ${m.body}, ${m.superseded ? "superseded" : "pending"}, 0, ${at}, ${at})`);
+    const rows = await db.$queryRaw<{ dedupeKey: string }[]>`
+      INSERT INTO "Outbox" ("dedupeKey", "kind", "platform", "chatExternalId", "unitId", "body", "status", "attempts", "nextAttemptAt", "createdAt")
+      VALUES ${Prisma.join(values)} ON CONFLICT ("dedupeKey") DO NOTHING RETURNING "dedupeKey"`;
     rows.forEach((r) => claimed.add(r.dedupeKey));
   }
   return { planned, enqueued: planned.filter((p) => claimed.has(p.dedupeKey)) };

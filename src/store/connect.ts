@@ -6,19 +6,37 @@ import { fileURLToPath } from "node:url";
 import { createHash, randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.ts";
+import { PrismaClient as PgPrismaClient } from "../generated/prisma-pg/client.ts";
 
+/**
+ * Both generated clients have the same models and methods (one schema source); the code is
+ * typed against the SQLite one and runs unchanged on the PostgreSQL one.
+ */
 export type Db = InstanceType<typeof PrismaClient>;
+export type Provider = "sqlite" | "postgresql";
 
 export const DEFAULT_DATABASE_URL = "file:./data/bot.db";
 const MIGRATIONS_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../prisma/migrations");
 
 export interface Store {
   db: Db;
-  provider: "sqlite";
-  /** The SQLite file (for diagnostics and the benchmark's raw-SQL comparison). */
+  provider: Provider;
+  /** The SQLite file, or the PostgreSQL URL (for diagnostics and the benchmark's raw SQL). */
   file: string;
+  url: string;
   close(): Promise<void>;
+}
+
+/** Which store a client talks to, for the few statements that differ (SKIP LOCKED). */
+export function dbProvider(db: Db): Provider {
+  return (db as unknown as { _activeProvider: string })._activeProvider === "postgresql" ? "postgresql" : "sqlite";
+}
+
+export function providerOf(url: string): Provider {
+  return /^postgres(ql)?:/.test(url) ? "postgresql" : "sqlite";
 }
 
 /** file:./data/bot.db → an absolute path (relative to the working directory, as Prisma reads it). */
@@ -30,7 +48,7 @@ export function sqliteFile(url: string): string {
 
 interface Migration { name: string; sql: string; checksum: string }
 
-export function readMigrations(provider: "sqlite"): Migration[] {
+export function readMigrations(provider: Provider): Migration[] {
   const dir = path.join(MIGRATIONS_ROOT, provider);
   return fs.readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && fs.existsSync(path.join(dir, d.name, "migration.sql")))
@@ -87,9 +105,70 @@ export function migrateSqlite(file: string): string[] {
   }
 }
 
-export async function openStore(url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL): Promise<Store> {
-  if (/^postgres(ql)?:/.test(url)) {
-    throw new Error("PostgreSQL is not supported yet (issue 7); use a file: URL or leave DATABASE_URL unset");
+const MIGRATION_LOCK = 7_241_522_001; // pg_advisory_lock key: "ledger bot migrations"
+
+/**
+ * Applies pending migrations to PostgreSQL under an advisory lock, so that processes starting
+ * together migrate once (the others wait, then find nothing to do). Prisma's bookkeeping table is
+ * kept as the CLI would write it. Returns the names applied.
+ */
+export async function migratePostgres(url: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+    try {
+      await client.query(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+        "id" VARCHAR(36) PRIMARY KEY NOT NULL, "checksum" VARCHAR(64) NOT NULL, "finished_at" TIMESTAMPTZ,
+        "migration_name" VARCHAR(255) NOT NULL, "logs" TEXT, "rolled_back_at" TIMESTAMPTZ,
+        "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(), "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`);
+      const { rows } = await client.query(`SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`);
+      const done = new Map(rows.map((r: { migration_name: string; checksum: string }) => [r.migration_name, r.checksum]));
+      const applied: string[] = [];
+      for (const m of readMigrations("postgresql")) {
+        const prior = done.get(m.name);
+        if (prior) {
+          if (prior !== m.checksum) throw new Error(`migration ${m.name} was changed after it was applied (checksum differs); add a new migration instead`);
+          continue;
+        }
+        // Each migration and its bookkeeping row commit together (PostgreSQL DDL is transactional).
+        await client.query("BEGIN");
+        try {
+          const startedAt = new Date();
+          await client.query(m.sql);
+          await client.query(`INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES ($1, $2, now(), $3, $4, 1)`, [randomUUID(), m.checksum, m.name, startedAt]);
+          await client.query("COMMIT");
+        } catch (e) {
+          await client.query("ROLLBACK");
+          throw e;
+        }
+        applied.push(m.name);
+      }
+      return applied;
+    } finally {
+      await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+export interface StoreOptions {
+  /** PostgreSQL pool size per process (PG_POOL_MAX, default 10). */
+  poolMax?: number;
+}
+
+export async function openStore(url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL, opts: StoreOptions = {}): Promise<Store> {
+  if (providerOf(url) === "postgresql") {
+    await migratePostgres(url);
+    const adapter = new PrismaPg({
+      connectionString: url,
+      max: opts.poolMax ?? Number(process.env.PG_POOL_MAX || 10),
+      idleTimeoutMillis: 30_000,
+      connectionTimeoutMillis: 10_000,
+    });
+    const db = new PgPrismaClient({ adapter }) as unknown as Db;
+    return { db, provider: "postgresql", file: url, url, close: () => db.$disconnect() };
   }
   const file = sqliteFile(url);
   migrateSqlite(file);
@@ -100,5 +179,5 @@ export async function openStore(url = process.env.DATABASE_URL || DEFAULT_DATABA
   // cut can lose the last commits, never corrupt the file.
   await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
   await db.$queryRawUnsafe("PRAGMA foreign_keys = ON");
-  return { db, provider: "sqlite", file, close: () => db.$disconnect() };
+  return { db, provider: "sqlite", file, url, close: () => db.$disconnect() };
 }

@@ -59,6 +59,28 @@ export class Ledger {
     }
   }
 
+  /**
+   * A chat moved to a new id (a Telegram group upgraded to a supergroup): the binding and the
+   * chat's history follow it. Records keep their source ids (their de-duplication keys).
+   */
+  async migrateChat(platform: string, fromExternalId: string, toExternalId: string, actor: string): Promise<ChatRow | null> {
+    return this.db.$transaction(async (tx) => {
+      const from = await tx.chat.findUnique({ where: { platform_externalId: { platform, externalId: fromExternalId } } });
+      if (!from) return null;
+      const to = await tx.chat.findUnique({ where: { platform_externalId: { platform, externalId: toExternalId } } });
+      let moved: ChatRow;
+      if (to) {
+        // The new chat was seen first (a message raced the migration notice): keep it, bind it.
+        moved = await tx.chat.update({ where: { id: to.id }, data: { unitId: to.unitId ?? from.unitId, title: to.title ?? from.title } });
+        await tx.chat.update({ where: { id: from.id }, data: { unitId: null } });
+      } else {
+        moved = await tx.chat.update({ where: { id: from.id }, data: { externalId: toExternalId } });
+      }
+      await this.audit(tx, actor, "chat.migrate", "Chat", moved.id, { platform, from: fromExternalId, to: toExternalId });
+      return moved;
+    });
+  }
+
   unit(id: number): Promise<UnitRow | null> {
     return this.db.unit.findUnique({ where: { id } });
   }
@@ -70,7 +92,7 @@ export class Ledger {
   /** The unit and all its descendants' ids (a town's villages and their branches). */
   async subtreeIds(unitId: number): Promise<number[]> {
     const rows = await this.db.$queryRaw<{ id: number | bigint }[]>`
-      WITH RECURSIVE t(id) AS (SELECT ${unitId} UNION ALL SELECT u.id FROM "Unit" u JOIN t ON u."parentId" = t.id)
+      WITH RECURSIVE t(id) AS (SELECT CAST(${unitId} AS INTEGER) UNION ALL SELECT u.id FROM "Unit" u JOIN t ON u."parentId" = t.id)
       SELECT id FROM t`;
     return rows.map((r) => Number(r.id));
   }
@@ -78,7 +100,7 @@ export class Ledger {
   /** The unit and its descendants with their parents, for roll-ups. */
   async subtree(unitId: number): Promise<{ id: number; name: string; parentId: number | null }[]> {
     const rows = await this.db.$queryRaw<{ id: number | bigint; name: string; parentId: number | bigint | null }[]>`
-      WITH RECURSIVE t(id) AS (SELECT ${unitId} UNION ALL SELECT u.id FROM "Unit" u JOIN t ON u."parentId" = t.id)
+      WITH RECURSIVE t(id) AS (SELECT CAST(${unitId} AS INTEGER) UNION ALL SELECT u.id FROM "Unit" u JOIN t ON u."parentId" = t.id)
       SELECT u.id, u.name, u."parentId" FROM "Unit" u JOIN t ON u.id = t.id ORDER BY u.id`;
     return rows.map((r) => ({ id: Number(r.id), name: r.name, parentId: r.parentId === null ? null : Number(r.parentId) }));
   }
@@ -113,7 +135,7 @@ export class Ledger {
       } else if (parent && unit.parentId !== parent.id) {
         // A unit cannot sit under itself or under one of its own descendants.
         const below = await tx.$queryRaw<{ id: number | bigint }[]>`
-          WITH RECURSIVE t(id) AS (SELECT ${unit.id} UNION ALL SELECT u.id FROM "Unit" u JOIN t ON u."parentId" = t.id)
+          WITH RECURSIVE t(id) AS (SELECT CAST(${unit.id} AS INTEGER) UNION ALL SELECT u.id FROM "Unit" u JOIN t ON u."parentId" = t.id)
           SELECT id FROM t`;
         if (below.some((r) => Number(r.id) === parent!.id)) {
           throw new LedgerError(`「${parentName}」是「${unitName}」的下级单位，不能反过来作为它的上级。`);
