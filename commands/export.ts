@@ -1,7 +1,6 @@
 import { defineCommand } from "../src/core/command.js";
 import { errorReply } from "../src/core/types.js";
 import { reportArgs, periodWord, targetUnit } from "../src/report/args.js";
-import { ledgerToXlsx } from "../src/report/xlsx.js";
 import { periodLabel } from "../src/domain/periods.js";
 
 export const XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -21,6 +20,8 @@ export default defineCommand({
     const ids = await ctx.ledger.subtreeIds(target.id);
     const records = await ctx.ledger.exportRecords(ids, args.period);
     const title = `${target.name} ${periodLabel(args.period)} 意识形态工作台账`;
+    // exceljs is loaded on first use (≈ 18 MB): most processes never export a workbook.
+    const { ledgerToXlsx } = await import("../src/report/xlsx.js");
     const data = await ledgerToXlsx({
       title,
       rows: records.map((r) => ({

@@ -8,7 +8,7 @@ export default defineCommand({
   zhName: "发送记录",
   aliases: ["failed", "发送失败"],
   permission: "admin",
-  summary: "查看发送失败或待发送的提醒，并可重发（管理员）",
+  summary: "查看发送失败或待发送的提醒，并可重发",
   summaryEn: "Failed and pending reminders (admins)",
   usage: ["/发送记录 — 失败和待发送的提醒", "/发送记录 重发 12 — 重新发送第 12 条"],
   args: z.string().trim().transform((s, issue) => {

@@ -10,7 +10,7 @@ export default defineCommand({
   zhName: "提醒",
   aliases: ["mute", "reminders"],
   permission: "admin",
-  summary: "打开或关闭本单位的截止提醒（管理员）",
+  summary: "打开或关闭本单位的截止提醒",
   summaryEn: "Turn this unit's reminders on or off (admins)",
   usage: ["/提醒 关 — 不再给本单位发提醒", "/提醒 开 — 恢复提醒", "/提醒 — 查看当前状态"],
   args: z.string().trim().refine((s) => s === "" || ON.test(s) || OFF.test(s), "用法：/提醒 开 或 /提醒 关").transform((s) => (s === "" ? null : ON.test(s))),

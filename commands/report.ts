@@ -3,7 +3,6 @@ import { errorReply, type Reply } from "../src/core/types.js";
 import { reportArgs, periodWord, targetUnit } from "../src/report/args.js";
 import { loadDraftInput } from "../src/report/load.js";
 import { composeDraft, draftToText } from "../src/report/draft.js";
-import { draftToDocx } from "../src/report/docx.js";
 import { periodLabel, periodNoun } from "../src/domain/periods.js";
 
 export const DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -34,6 +33,8 @@ export default defineCommand({
     }
     const again = `/report ${periodWord(args.period)}${args.unitName ? ` ${target.name}` : ""}${args.exact ? " 精确" : ""}`;
     if (args.docx) {
+      // docx is loaded on first use: most processes never write a Word file.
+      const { draftToDocx } = await import("../src/report/docx.js");
       const data = await draftToDocx(draft);
       return [{ kind: "draft", title: draft.title, text: `《${draft.title}》Word 草稿已生成。`, file: { name: `${draft.fileStem}.docx`, data, mime: DOCX_MIME } }];
     }

@@ -31,7 +31,7 @@ export function parseAdmins(value: string | undefined): string[] {
 export async function createApp(opts: AppOptions = {}): Promise<App> {
   const config = opts.config ?? loadDeployment();
   const store = await openStore(opts.databaseUrl);
-  const ledger = new Ledger(store.db);
+  const ledger = new Ledger(store.db, store.sql);
   const router = new Router({
     ledger, config, commands: COMMANDS, clock: opts.clock,
     admins: opts.admins ?? parseAdmins(process.env.ADMINS),

@@ -50,7 +50,7 @@ async function simulate(from: string, to: string, sender: CapturingSender, opts:
     h.now = chinaInstant(day, "09:30");
     await opts.beforeDay?.(day);
     if (opts.down && day >= opts.down[0] && day <= opts.down[1]) continue;
-    await runPass(h.app.store.db, CONFIG, calendar, h.now);
+    await runPass(h.app.store, CONFIG, calendar, h.now);
     await outbox.deliverDue();
   }
 }
@@ -131,8 +131,8 @@ describe("a year of reminders", () => {
 describe("exactly once", () => {
   it("the same pass twice enqueues nothing the second time", async () => {
     const at = chinaInstant("2026-03-17", "09:30");
-    const first = await runPass(h.app.store.db, CONFIG, calendar, at);
-    const second = await runPass(h.app.store.db, CONFIG, calendar, at);
+    const first = await runPass(h.app.store, CONFIG, calendar, at);
+    const second = await runPass(h.app.store, CONFIG, calendar, at);
     expect(first.enqueued.length).toBeGreaterThan(0);
     expect(second.enqueued).toEqual([]);
     expect(await h.app.store.db.outbox.count()).toBe(first.enqueued.length);
@@ -142,7 +142,7 @@ describe("exactly once", () => {
     const other = await openStore(h.url);
     try {
       const at = chinaInstant("2026-03-17", "09:30");
-      const [a, b] = await Promise.all([runPass(h.app.store.db, CONFIG, calendar, at), runPass(other.db, CONFIG, calendar, at)]);
+      const [a, b] = await Promise.all([runPass(h.app.store, CONFIG, calendar, at), runPass(other, CONFIG, calendar, at)]);
       expect(a.enqueued.length + b.enqueued.length).toBe(a.planned.length);
       const s1 = new CapturingSender(() => at);
       const s2 = new CapturingSender(() => at);
@@ -164,7 +164,7 @@ describe("delivery failures", () => {
   it("retries a 500 and then a 429 with retry-after, and delivers once", async () => {
     const at0 = chinaInstant("2026-03-17", "09:30");
     h.now = at0;
-    await runPass(h.app.store.db, CONFIG, calendar, at0);
+    await runPass(h.app.store, CONFIG, calendar, at0);
     await h.app.store.db.outbox.updateMany({ where: { NOT: { chatExternalId: "落后群" } }, data: { status: "sent" } });
     const row = await h.app.store.db.outbox.findFirstOrThrow({ where: { chatExternalId: "落后群", status: "pending", dedupeKey: { contains: "special-meeting" } } });
     await h.app.store.db.outbox.updateMany({ where: { status: "pending", NOT: { id: row.id } }, data: { status: "sent" } });
@@ -194,7 +194,7 @@ describe("delivery failures", () => {
   it("marks a message that always fails as failed, with its error, visible to admins", async () => {
     const at0 = chinaInstant("2026-03-17", "09:30");
     h.now = at0;
-    await runPass(h.app.store.db, CONFIG, calendar, at0);
+    await runPass(h.app.store, CONFIG, calendar, at0);
     const pending = await h.app.store.db.outbox.count({ where: { status: "pending" } });
     const sender = new CapturingSender(() => h.now, () => new SendError("HTTP 502 Bad Gateway"));
     const outbox = new Outbox(h.app.store.db, [sender], { clock: () => h.now, maxAttempts: 3, baseDelaySec: 10, sleep: async () => {} });
@@ -246,8 +246,8 @@ reports:
 reminders: { offsets_days: [7], quarter_start_checklist: true }
 `);
     // 2026-10-01 to 10-07 is the National Day holiday: the checklist waits for Thursday the 8th.
-    expect((await runPass(h.app.store.db, config, calendar, chinaInstant("2026-10-07", "09:30"))).enqueued.filter((m) => m.kind === "checklist")).toEqual([]);
-    const { enqueued } = await runPass(h.app.store.db, config, calendar, chinaInstant("2026-10-08", "09:30"));
+    expect((await runPass(h.app.store, config, calendar, chinaInstant("2026-10-07", "09:30"))).enqueued.filter((m) => m.kind === "checklist")).toEqual([]);
+    const { enqueued } = await runPass(h.app.store, config, calendar, chinaInstant("2026-10-08", "09:30"));
     const lists = enqueued.filter((m) => m.kind === "checklist");
     expect(lists.map((m) => m.chatExternalId).sort()).toEqual(["守规群", "落后群", "镇群"].sort());
     expect(lists.find((m) => m.chatExternalId === "落后群")!.body).toBe(
@@ -255,7 +255,7 @@ reminders: { offsets_days: [7], quarter_start_checklist: true }
     );
     // The town has children, so the leaf-only requirement is not on its list.
     expect(lists.find((m) => m.chatExternalId === "镇群")!.body).not.toContain("专题研究");
-    expect((await runPass(h.app.store.db, config, calendar, chinaInstant("2026-10-09", "09:30"))).enqueued.filter((m) => m.kind === "checklist")).toEqual([]);
+    expect((await runPass(h.app.store, config, calendar, chinaInstant("2026-10-09", "09:30"))).enqueued.filter((m) => m.kind === "checklist")).toEqual([]);
   });
 });
 
@@ -269,7 +269,7 @@ describe("commands", () => {
       "✅ 理论学习（每月）：2026年11月，截止 11月30日（还有 8 天），已记录 1/1 次",
     ].join("\n"));
     expect(await h.ask("/提醒 关", { chat: "落后群" })).toBe("已关闭「落后社区」的截止提醒；上级单位的进度汇总仍会列出本单位。发送 /提醒 开 可恢复。");
-    const planned = await runPass(h.app.store.db, CONFIG, calendar, chinaInstant("2026-12-17", "09:30"), { dryRun: true });
+    const planned = await runPass(h.app.store, CONFIG, calendar, chinaInstant("2026-12-17", "09:30"), { dryRun: true });
     expect(planned.enqueued.some((m) => m.chatExternalId === "落后群")).toBe(false);
     expect(planned.enqueued.some((m) => m.chatExternalId === "镇群" && m.body.includes("落后社区"))).toBe(true);
     expect(await h.ask("/提醒", { chat: "落后群" })).toBe("「落后社区」的截止提醒目前已关闭。");

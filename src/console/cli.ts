@@ -30,7 +30,7 @@ export async function main(argv = process.argv.slice(2), opts: ConsoleMainOption
   // The console user is an administrator unless --member asks to try the bot as an ordinary member.
   const app = await createApp({ trustedPlatforms: values.member ? [] : ["console"] });
   const scheduler = opts.withScheduler
-    ? new Scheduler({ db: app.store.db, config: app.config, senders: [new ConsoleSender()], log: logEvent })
+    ? new Scheduler({ db: app.store.db, sql: app.store.sql, config: app.config, senders: [new ConsoleSender()], log: logEvent })
     : null;
   scheduler?.start();
   try {

@@ -9,7 +9,7 @@ import { dayLabel } from "../time.js";
 /** "本季度累计理论学习 7 次、参学 85 人次" for the record's unit and quarter. */
 export async function runningTotal(ledger: Ledger, unitId: number, kind: string, day: string, today: string): Promise<string> {
   const quarter = periodOf("quarter", day);
-  const totals = totalsByKind(await ledger.figures([unitId], quarter)).find((t) => t.kind.code === kind);
+  const totals = totalsByKind(await ledger.figures([unitId], quarter, kind))[0];
   const when = quarter.start <= today && today <= quarter.end ? periodNoun("quarter") : periodLabel(quarter);
   if (!totals) return `${when}${kindByCode(kind).label}暂无记录`;
   return `${when}累计${kindClause(totals)}`;

@@ -37,6 +37,8 @@ export interface Reply {
   title?: string;
   actions?: ReplyAction[];
   file?: { name: string; data: Buffer; mime: string };
+  /** A stable id for this delivery (the outbox row), so platforms can de-duplicate retried sends. */
+  deliveryId?: string;
 }
 
 export const text = (t: string, extra: Partial<Reply> = {}): Reply => ({ text: t, kind: "info", ...extra });

@@ -34,13 +34,24 @@ export function countTowards(rule: Rule, rows: FigureRow[]): number {
 /** Sessions per (unit, month 'YYYY-MM', kind, subtype), as the store aggregates them. */
 export interface MonthlyCount { unitId: number; month: string; kind: string; subtype: string | null; sessions: number }
 
-/** How many events of a unit count towards the rule within a period, from monthly counts. */
-export function countInMonths(rule: Rule, counts: MonthlyCount[], unitId: number, p: Period): number {
+/** Monthly counts grouped by unit, so that evaluating every unit costs one pass over the counts. */
+export function countsByUnit(counts: MonthlyCount[]): Map<number, MonthlyCount[]> {
+  const out = new Map<number, MonthlyCount[]>();
+  for (const c of counts) {
+    const list = out.get(c.unitId);
+    if (list) list.push(c); else out.set(c.unitId, [c]);
+  }
+  return out;
+}
+
+/** How many events count towards the rule within a period, from one unit's monthly counts. */
+export function countInMonths(rule: Rule, unitCounts: MonthlyCount[] | undefined, p: Period): number {
+  if (!unitCounts) return 0;
   const first = p.start.slice(0, 7);
   const last = p.end.slice(0, 7);
   let n = 0;
-  for (const c of counts) {
-    if (c.unitId === unitId && c.month >= first && c.month <= last && c.kind === rule.kind
+  for (const c of unitCounts) {
+    if (c.month >= first && c.month <= last && c.kind === rule.kind
       && (!rule.subtypes?.length || (c.subtype !== null && rule.subtypes.includes(c.subtype)))) n += c.sessions;
   }
   return n;

@@ -92,19 +92,21 @@ export class Outbox {
     const sender = this.senders.get(row.platform)!;
     const limiter = this.limiters.get(row.platform);
     if (limiter) {
-      const wait = limiter.reserve(row.chatExternalId, this.o.clock().getTime());
-      if (wait > this.o.maxSleepMs) {
-        // The chat's budget is spent for a while: let other chats go first; not an attempt.
-        await this.db.outbox.update({ where: { id: row.id }, data: { nextAttemptAt: new Date(this.o.clock().getTime() + wait), lockedUntil: null } });
-        limiter.release(row.chatExternalId);
+      const now = this.o.clock().getTime();
+      const chatFree = limiter.chatFreeAt(row.chatExternalId);
+      if (chatFree - now > this.o.maxSleepMs) {
+        // This chat's own budget is spent for a while: other chats go first; not an attempt.
+        await this.db.outbox.update({ where: { id: row.id }, data: { nextAttemptAt: new Date(chatFree), lockedUntil: null } });
         result.deferred++;
         return;
       }
+      // Short waits (the overall rate, a chat's next slot) are slept: the batch keeps its order.
+      const wait = limiter.reserve(row.chatExternalId, now);
       if (wait > 0) await this.o.sleep(wait);
     }
     const attempts = row.attempts + 1;
     try {
-      await sender.send(row.chatExternalId, { text: row.body, kind: "info" });
+      await sender.send(row.chatExternalId, { text: row.body, kind: "info", deliveryId: `outbox:${row.id}` });
       await this.db.outbox.update({ where: { id: row.id }, data: { status: "sent", attempts, sentAt: this.o.clock(), lockedUntil: null, lastError: null } });
       result.sent++;
     } catch (e) {

@@ -14,6 +14,11 @@ export class RateLimiter {
 
   constructor(private readonly limits: RateLimits) {}
 
+  /** When the chat may next receive a message (its own budget only). */
+  chatFreeAt(chat: string): number {
+    return this.nextByChat.get(chat) ?? 0;
+  }
+
   /** Books a send for the chat; returns the milliseconds to wait before making it. */
   reserve(chat: string, now: number): number {
     const globalGap = 1000 / this.limits.perSecond;
@@ -22,14 +27,6 @@ export class RateLimiter {
     this.nextGlobal = at + globalGap;
     this.nextByChat.set(chat, at + chatGap);
     return at - now;
-  }
-
-  /** Gives back a reservation that was not used (the row was deferred instead). */
-  release(chat: string): void {
-    const chatGap = 60_000 / this.limits.perChatPerMinute;
-    const next = this.nextByChat.get(chat);
-    if (next !== undefined) this.nextByChat.set(chat, next - chatGap);
-    this.nextGlobal -= 1000 / this.limits.perSecond;
   }
 
   /** The platform asked us to wait (retry-after): nobody sends before then. */

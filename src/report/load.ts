@@ -5,7 +5,7 @@ import type { Ledger } from "../store/ledger.js";
 import type { Deployment } from "../config/deployment.js";
 import type { FigureRow, FigureStyle } from "../domain/figures.js";
 import { previousPeriod, type Period, type PeriodType } from "../domain/periods.js";
-import { rulesOf, ruleApplies, rulePeriodsWithin, progressOf, countInMonths } from "../domain/requirements.js";
+import { rulesOf, ruleApplies, rulePeriodsWithin, progressOf, countInMonths, countsByUnit } from "../domain/requirements.js";
 import type { DraftInput, RuleResult } from "./draft.js";
 
 const ORDER: Record<PeriodType, number> = { month: 1, quarter: 2, half: 3, year: 4 };
@@ -14,10 +14,12 @@ export async function loadDraftInput(ledger: Ledger, config: Deployment, unitId:
   const tree = await ledger.subtree(unitId);
   const ids = tree.map((u) => u.id);
   const self = tree.find((u) => u.id === unitId)!;
+  const leaf = tree.length === 1;
   const [rows, previous, byUnit, counts] = await Promise.all([
     ledger.figures(ids, period),
     ledger.figures(ids, previousPeriod(period)),
-    ledger.figuresByUnit(ids, period),
+    // A unit without children has no per-child table to fill.
+    leaf ? Promise.resolve([]) : ledger.figuresByUnit(ids, period),
     ledger.monthlyCounts(ids, period),
   ]);
 
@@ -38,13 +40,14 @@ export async function loadDraftInput(ledger: Ledger, config: Deployment, unitId:
 
   // Rules no coarser than the view (a quarter's draft judges monthly and quarterly rules).
   const hasChildren = new Set(tree.filter((u) => u.parentId !== null).map((u) => u.parentId));
+  const byUnitCounts = countsByUnit(counts);
   const rules: RuleResult[] = [];
   for (const rule of rulesOf(config)) {
     if (ORDER[rule.per] > ORDER[period.type]) continue;
     for (const u of tree) {
       if (!ruleApplies(rule, u, hasChildren.has(u.id))) continue;
       for (const p of rulePeriodsWithin(rule, period)) {
-        const count = countInMonths(rule, counts, u.id, p);
+        const count = countInMonths(rule, byUnitCounts.get(u.id), p);
         rules.push({ rule, unit: u.name, period: p, count, progress: progressOf(count, rule, p, today) });
       }
     }

@@ -20,7 +20,7 @@ export async function main(argv = process.argv.slice(2), out: NodeJS.WritableStr
   const config = loadDeployment();
   const store = await openStore();
   try {
-    const { planned, enqueued } = await runPass(store.db, config, new WorkCalendar(config.calendar), at, { dryRun: values["dry-run"] });
+    const { planned, enqueued } = await runPass(store, config, new WorkCalendar(config.calendar), at, { dryRun: values["dry-run"] });
     const verb = values["dry-run"] ? "would enqueue" : "enqueued";
     out.write(`scheduler pass at ${chinaTime(at).format("YYYY-MM-DD HH:mm")} (China time): ${planned.length} due, ${enqueued.length} ${verb}, ${planned.length - enqueued.length} already claimed\n`);
     for (const m of enqueued) {

@@ -4,7 +4,7 @@
 import type { Deployment } from "../config/deployment.js";
 import { kindByCode } from "../domain/catalog.js";
 import { periodOf, nextPeriod, previousPeriod, periodKey, periodLabel, type Period } from "../domain/periods.js";
-import { rulesOf, ruleApplies, deadlineOf, countInMonths, perLabel, type Rule, type MonthlyCount } from "../domain/requirements.js";
+import { rulesOf, ruleApplies, deadlineOf, countInMonths, countsByUnit, perLabel, type Rule, type MonthlyCount } from "../domain/requirements.js";
 import { addDays, chinaDay, chinaInstant, dayLabel } from "../time.js";
 import type { WorkCalendar } from "./calendar.js";
 
@@ -37,21 +37,28 @@ export interface PlanInput {
   counts: MonthlyCount[];
 }
 
-/** The first day whose counts a pass needs: the earliest start of any period it may look at. */
-export function countsWindowStart(config: Deployment, at: Date): string {
-  const today = chinaDay(at);
-  let start = today;
-  for (const rule of rulesOf(config)) {
-    const p = previousPeriod(periodOf(rule.per, today));
-    if (p.start < start) start = p.start;
+/**
+ * What counts a pass needs: the kinds of the rules with something due at `at`, from the earliest
+ * start of their due periods to today. Null when nothing is due (most passes): no query at all.
+ */
+export function countsNeeded(input: Omit<PlanInput, "counts" | "units">): { to: string; windows: { kind: string; from: string }[] } | null {
+  const today = chinaDay(input.at);
+  // Per kind, the earliest due period's start: a yearly report rule must not widen the window
+  // of the monthly study rule (the study records are a third of the ledger).
+  const from = new Map<string, string>();
+  for (const rule of rulesOf(input.config)) {
+    for (const slots of dueSlots(rule, input, today)) {
+      const start = slots[0].period.start;
+      if (!from.has(rule.kind) || start < from.get(rule.kind)!) from.set(rule.kind, start);
+    }
   }
-  return start;
+  return from.size === 0 ? null : { to: today, windows: [...from].map(([kind, f]) => ({ kind, from: f })) };
 }
 
 interface DueSlot { rule: Rule; period: Period; deadline: string; offset: number; sendDay: string; sendAt: Date }
 
 /** The (period, offset) slots of a rule that are due at `at` and whose deadline has not passed. */
-function dueSlots(rule: Rule, input: PlanInput, today: string): DueSlot[][] {
+function dueSlots(rule: Rule, input: Pick<PlanInput, "at" | "config" | "calendar">, today: string): DueSlot[][] {
   const { calendar, config } = input;
   const current = periodOf(rule.per, today);
   const out: DueSlot[][] = [];
@@ -112,6 +119,7 @@ export function plan(input: PlanInput): PlannedMessage[] {
   const childrenOf = new Map<number, PlanUnit[]>();
   for (const u of units) if (u.parentId !== null) childrenOf.set(u.parentId, [...(childrenOf.get(u.parentId) ?? []), u]);
   const hasChildren = (u: PlanUnit) => (childrenOf.get(u.id)?.length ?? 0) > 0;
+  const unitCounts = countsByUnit(counts);
 
   for (const rule of rulesOf(config)) {
     for (const slots of dueSlots(rule, input, today)) {
@@ -121,7 +129,7 @@ export function plan(input: PlanInput): PlannedMessage[] {
       const behind = new Map<number, number>();
       for (const unit of units) {
         if (!ruleApplies(rule, unit, hasChildren(unit))) continue;
-        const count = countInMonths(rule, counts, unit.id, period);
+        const count = countInMonths(rule, unitCounts.get(unit.id), period);
         if (count >= rule.min) continue;
         behind.set(unit.id, count);
         if (unit.remindersMuted) continue;

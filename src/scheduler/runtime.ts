@@ -1,6 +1,7 @@
 // The scheduler as it runs inside `npm start`: a pass and a delivery round every minute. Passes
 // are idempotent (claims in the outbox), so overlapping processes or restarts are harmless.
 import type { Db } from "../store/connect.js";
+import type { Sql } from "../store/sql.js";
 import type { Deployment } from "../config/deployment.js";
 import { WorkCalendar } from "./calendar.js";
 import { runPass } from "./scheduler.js";
@@ -9,6 +10,7 @@ import { systemClock, type Clock } from "../time.js";
 
 export interface SchedulerOptions {
   db: Db;
+  sql: Sql;
   config: Deployment;
   senders: Sender[];
   clock?: Clock;
@@ -31,7 +33,7 @@ export class Scheduler {
   async tick(): Promise<void> {
     const clock = this.o.clock ?? systemClock;
     try {
-      const { enqueued } = await runPass(this.o.db, this.o.config, this.calendar, clock());
+      const { enqueued } = await runPass(this.o, this.o.config, this.calendar, clock());
       if (enqueued.length) this.o.log?.("scheduler.enqueued", { count: enqueued.length });
       await this.outbox.deliverDue();
     } catch (e) {

@@ -6,10 +6,8 @@ import { fileURLToPath } from "node:url";
 import { createHash, randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaPg } from "@prisma/adapter-pg";
-import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.ts";
-import { PrismaClient as PgPrismaClient } from "../generated/prisma-pg/client.ts";
+import { SqliteSql, type Sql } from "./sql.js";
 
 /**
  * Both generated clients have the same models and methods (one schema source); the code is
@@ -23,6 +21,8 @@ const MIGRATIONS_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 
 export interface Store {
   db: Db;
+  /** The store's raw driver, for the hot paths (src/store/sql.ts). */
+  sql: Sql;
   provider: Provider;
   /** The SQLite file, or the PostgreSQL URL (for diagnostics and the benchmark's raw SQL). */
   file: string;
@@ -113,6 +113,7 @@ const MIGRATION_LOCK = 7_241_522_001; // pg_advisory_lock key: "ledger bot migra
  * kept as the CLI would write it. Returns the names applied.
  */
 export async function migratePostgres(url: string): Promise<string[]> {
+  const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -160,15 +161,17 @@ export interface StoreOptions {
 
 export async function openStore(url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL, opts: StoreOptions = {}): Promise<Store> {
   if (providerOf(url) === "postgresql") {
+    // Loaded only for PostgreSQL: a SQLite deployment never pays for the second client's memory.
+    const [{ PrismaPg }, { PrismaClient: PgPrismaClient }, { PgSql }] = await Promise.all([
+      import("@prisma/adapter-pg"), import("../generated/prisma-pg/client.ts"), import("./sql-pg.js"),
+    ]);
     await migratePostgres(url);
-    const adapter = new PrismaPg({
-      connectionString: url,
-      max: opts.poolMax ?? Number(process.env.PG_POOL_MAX || 10),
-      idleTimeoutMillis: 30_000,
-      connectionTimeoutMillis: 10_000,
-    });
+    // Two pools per process: Prisma's and the raw driver's (hot paths), each half of PG_POOL_MAX.
+    const max = opts.poolMax ?? Number(process.env.PG_POOL_MAX || 10);
+    const adapter = new PrismaPg({ connectionString: url, max: Math.max(1, Math.ceil(max / 2)), idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 });
     const db = new PgPrismaClient({ adapter }) as unknown as Db;
-    return { db, provider: "postgresql", file: url, url, close: () => db.$disconnect() };
+    const sql = new PgSql(url, Math.max(1, Math.floor(max / 2)));
+    return { db, sql, provider: "postgresql", file: url, url, close: async () => { await db.$disconnect(); await sql.close(); } };
   }
   const file = sqliteFile(url);
   migrateSqlite(file);
@@ -179,5 +182,6 @@ export async function openStore(url = process.env.DATABASE_URL || DEFAULT_DATABA
   // cut can lose the last commits, never corrupt the file.
   await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
   await db.$queryRawUnsafe("PRAGMA foreign_keys = ON");
-  return { db, provider: "sqlite", file, url, close: () => db.$disconnect() };
+  const sql = new SqliteSql(file);
+  return { db, sql, provider: "sqlite", file, url, close: async () => { await db.$disconnect(); await sql.close(); } };
 }

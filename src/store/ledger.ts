@@ -2,6 +2,7 @@
 // Every change is written together with its audit row in one transaction: nothing half-written.
 import { Prisma } from "../generated/prisma/client.ts";
 import type { Db } from "./connect.js";
+import type { Sql } from "./sql.js";
 import type { RecordDraft } from "../domain/parser.js";
 import type { FigureRow } from "../domain/figures.js";
 import type { Period } from "../domain/periods.js";
@@ -21,8 +22,41 @@ function isUniqueViolation(e: unknown): boolean {
   return e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002";
 }
 
+/** How long a chat, member or unit row is reused without reading it again. */
+const CACHE_MS = 5_000;
+
+class TtlCache<V> {
+  private readonly map = new Map<string, { v: V; until: number }>();
+  get(k: string): V | undefined {
+    const e = this.map.get(k);
+    if (!e) return undefined;
+    if (e.until < Date.now()) { this.map.delete(k); return undefined; }
+    return e.v;
+  }
+  set(k: string, v: V): V {
+    if (this.map.size > 50_000) this.map.clear();
+    this.map.set(k, { v, until: Date.now() + CACHE_MS });
+    return v;
+  }
+  clear(): void { this.map.clear(); }
+}
+
 export class Ledger {
-  constructor(readonly db: Db) {}
+  // Every command reads its chat, sender and unit: cached briefly so that the record command's
+  // hot path costs one write and one aggregate. Changes made here clear the caches at once;
+  // another process's change (a rebind) is seen within CACHE_MS.
+  private readonly chats = new TtlCache<ChatRow>();
+  private readonly members = new TtlCache<MemberRow>();
+  private readonly units = new TtlCache<UnitRow | null>();
+
+  constructor(readonly db: Db, readonly sql: Sql) {}
+
+  /** Forgets cached rows (after a change to chats, units or roles). */
+  invalidate(): void {
+    this.chats.clear();
+    this.members.clear();
+    this.units.clear();
+  }
 
   async audit(tx: Prisma.TransactionClient | Db, actor: string | null, action: string, entity: string, entityId: string | number | null, detail?: unknown) {
     await tx.auditLog.create({
@@ -32,13 +66,16 @@ export class Ledger {
 
   /** The chat row for a platform chat, created on first sight (unbound). */
   async chat(platform: string, externalId: string, title?: string): Promise<ChatRow> {
+    const key = `${platform}\u0000${externalId}`;
+    const cached = this.chats.get(key);
+    if (cached && (!title || cached.title === title)) return cached;
     const found = await this.db.chat.findUnique({ where: { platform_externalId: { platform, externalId } } });
     if (found) {
-      if (title && found.title !== title) return this.db.chat.update({ where: { id: found.id }, data: { title } });
-      return found;
+      if (title && found.title !== title) return this.chats.set(key, await this.db.chat.update({ where: { id: found.id }, data: { title } }));
+      return this.chats.set(key, found);
     }
     try {
-      return await this.db.chat.create({ data: { platform, externalId, title: title ?? null } });
+      return this.chats.set(key, await this.db.chat.create({ data: { platform, externalId, title: title ?? null } }));
     } catch (e) {
       if (isUniqueViolation(e)) return this.db.chat.findUniqueOrThrow({ where: { platform_externalId: { platform, externalId } } });
       throw e;
@@ -46,13 +83,16 @@ export class Ledger {
   }
 
   async member(platform: string, externalId: string, name: string): Promise<MemberRow> {
+    const key = `${platform}\u0000${externalId}`;
+    const cached = this.members.get(key);
+    if (cached && (!name || cached.name === name)) return cached;
     const found = await this.db.member.findUnique({ where: { platform_externalId: { platform, externalId } } });
     if (found) {
-      if (name && found.name !== name) return this.db.member.update({ where: { id: found.id }, data: { name } });
-      return found;
+      if (name && found.name !== name) return this.members.set(key, await this.db.member.update({ where: { id: found.id }, data: { name } }));
+      return this.members.set(key, found);
     }
     try {
-      return await this.db.member.create({ data: { platform, externalId, name } });
+      return this.members.set(key, await this.db.member.create({ data: { platform, externalId, name } }));
     } catch (e) {
       if (isUniqueViolation(e)) return this.db.member.findUniqueOrThrow({ where: { platform_externalId: { platform, externalId } } });
       throw e;
@@ -77,12 +117,15 @@ export class Ledger {
         moved = await tx.chat.update({ where: { id: from.id }, data: { externalId: toExternalId } });
       }
       await this.audit(tx, actor, "chat.migrate", "Chat", moved.id, { platform, from: fromExternalId, to: toExternalId });
+      this.invalidate();
       return moved;
     });
   }
 
-  unit(id: number): Promise<UnitRow | null> {
-    return this.db.unit.findUnique({ where: { id } });
+  async unit(id: number): Promise<UnitRow | null> {
+    const cached = this.units.get(String(id));
+    if (cached !== undefined) return cached;
+    return this.units.set(String(id), await this.db.unit.findUnique({ where: { id } }));
   }
 
   unitByName(name: string): Promise<UnitRow | null> {
@@ -91,17 +134,14 @@ export class Ledger {
 
   /** The unit and all its descendants' ids (a town's villages and their branches). */
   async subtreeIds(unitId: number): Promise<number[]> {
-    const rows = await this.db.$queryRaw<{ id: number | bigint }[]>`
-      WITH RECURSIVE t(id) AS (SELECT CAST(${unitId} AS INTEGER) UNION ALL SELECT u.id FROM "Unit" u JOIN t ON u."parentId" = t.id)
-      SELECT id FROM t`;
-    return rows.map((r) => Number(r.id));
+    return (await this.subtree(unitId)).map((u) => u.id);
   }
 
   /** The unit and its descendants with their parents, for roll-ups. */
   async subtree(unitId: number): Promise<{ id: number; name: string; parentId: number | null }[]> {
-    const rows = await this.db.$queryRaw<{ id: number | bigint; name: string; parentId: number | bigint | null }[]>`
-      WITH RECURSIVE t(id) AS (SELECT CAST(${unitId} AS INTEGER) UNION ALL SELECT u.id FROM "Unit" u JOIN t ON u."parentId" = t.id)
-      SELECT u.id, u.name, u."parentId" FROM "Unit" u JOIN t ON u.id = t.id ORDER BY u.id`;
+    const rows = await this.sql.all<{ id: number | bigint; name: string; parentId: number | bigint | null }>(
+      `WITH RECURSIVE t(id) AS (SELECT CAST(? AS INTEGER) UNION ALL SELECT u."id" FROM "Unit" u JOIN t ON u."parentId" = t.id)
+       SELECT u."id", u."name", u."parentId" FROM "Unit" u JOIN t ON u."id" = t.id ORDER BY u."id"`, [unitId]);
     return rows.map((r) => ({ id: Number(r.id), name: r.name, parentId: r.parentId === null ? null : Number(r.parentId) }));
   }
 
@@ -147,6 +187,7 @@ export class Ledger {
       const previousUnitId = chat.unitId;
       await tx.chat.update({ where: { id: chat.id }, data: { unitId: unit.id } });
       await this.audit(tx, actor, previousUnitId ? "chat.rebind" : "chat.bind", "Chat", chat.id, { from: previousUnitId, to: unit.id, unit: unitName });
+      this.invalidate();
       return { unit, unitCreated, parent, parentCreated, parentChanged, previousUnitId };
     });
   }
@@ -155,6 +196,7 @@ export class Ledger {
     await this.db.$transaction(async (tx) => {
       await tx.unit.update({ where: { id: unitId }, data: { remindersMuted: muted } });
       await this.audit(tx, actor, muted ? "unit.reminders.off" : "unit.reminders.on", "Unit", unitId);
+      this.invalidate();
     });
   }
 
@@ -167,22 +209,19 @@ export class Ledger {
     where: { unitId: number; chatId: number; memberId: number; platform: string; sourceChat: string; messageId: string; actor: string },
   ): Promise<{ record: RecordRow; duplicate: boolean }> {
     const source = { sourcePlatform: where.platform, sourceChat: where.sourceChat, sourceMessageId: where.messageId };
-    const existing = await this.db.record.findUnique({ where: { sourcePlatform_sourceChat_sourceMessageId: source } });
-    if (existing) return { record: existing, duplicate: true };
-    try {
-      const record = await this.db.$transaction(async (tx) => {
-        const r = await tx.record.create({ data: { ...draft, unitId: where.unitId, chatId: where.chatId, memberId: where.memberId, ...source } });
-        await this.audit(tx, where.actor, "record.create", "Record", r.id, draft);
-        return r;
-      });
-      return { record, duplicate: false };
-    } catch (e) {
-      // Two deliveries of one message raced: the other one won, which is the same outcome.
-      if (isUniqueViolation(e)) {
-        return { record: await this.db.record.findUniqueOrThrow({ where: { sourcePlatform_sourceChat_sourceMessageId: source } }), duplicate: true };
-      }
-      throw e;
-    }
+    // A redelivery usually finds its record here, before the insert would use up an id.
+    const [prior] = await this.sql.all(`SELECT * FROM "Record" WHERE "sourcePlatform" = ? AND "sourceChat" = ? AND "sourceMessageId" = ?`, [where.platform, where.sourceChat, where.messageId]);
+    if (prior) return { record: toRecordRow(prior), duplicate: true };
+    const now = new Date();
+    // One statement batch on the raw driver: the record and its audit row, atomically; a second
+    // delivery of the same message hits the unique source key and inserts nothing.
+    const inserted = await this.sql.insertWithAudit(
+      "Record",
+      { ...draft, unitId: where.unitId, chatId: where.chatId, memberId: where.memberId, ...source, createdAt: now },
+      { at: now, actor: where.actor, action: "record.create", entity: "Record", detail: JSON.stringify(draft) },
+    );
+    if (inserted) return { record: toRecordRow(inserted), duplicate: false };
+    return { record: await this.db.record.findUniqueOrThrow({ where: { sourcePlatform_sourceChat_sourceMessageId: source } }), duplicate: true };
   }
 
   record(id: number): Promise<RecordRow | null> {
@@ -233,45 +272,64 @@ export class Ledger {
    * The period's figures per (kind, subtype, item), aggregated in SQL: one GROUP BY instead of
    * loading records, so a town's roll-up costs one query whatever the number of records.
    */
-  async figures(unitIds: number[], period: Period): Promise<FigureRow[]> {
+  async figures(unitIds: number[], period: Period, kind?: string): Promise<FigureRow[]> {
     if (unitIds.length === 0) return [];
-    const rows = await this.db.$queryRaw<Record<string, unknown>[]>`
-      SELECT "kind", "subtype", "item", COUNT(*) AS "records", SUM("sessions") AS "sessions",
-             SUM(COALESCE("participants", 0)) AS "participants",
-             MAX(CASE WHEN "participantsApprox" THEN 1 ELSE 0 END) AS "participantsApprox",
-             SUM(COALESCE("quantity", 0)) AS "quantity",
-             MAX(CASE WHEN "quantityApprox" THEN 1 ELSE 0 END) AS "quantityApprox"
-      FROM "Record"
-      WHERE "unitId" IN (${Prisma.join(unitIds)}) AND "deletedAt" IS NULL AND "day" >= ${period.start} AND "day" <= ${period.end}
-      GROUP BY "kind", "subtype", "item"`;
+    const rows = await this.sql.all(
+      `SELECT "kind", "subtype", "item", ${FIGURE_SUMS}
+       FROM "Record"
+       WHERE "unitId" IN (${marks(unitIds)}) AND "deletedAt" IS NULL AND "day" >= ? AND "day" <= ?${kind ? ` AND "kind" = ?` : ""}
+       GROUP BY "kind", "subtype", "item"`,
+      [...unitIds, period.start, period.end, ...(kind ? [kind] : [])]);
     return rows.map(toFigureRow);
   }
 
   /** Figures per unit (for a parent's table of its children), each child's subtree summed. */
   async figuresByUnit(unitIds: number[], period: Period): Promise<(FigureRow & { unitId: number })[]> {
     if (unitIds.length === 0) return [];
-    const rows = await this.db.$queryRaw<Record<string, unknown>[]>`
-      SELECT "unitId", "kind", "subtype", "item", COUNT(*) AS "records", SUM("sessions") AS "sessions",
-             SUM(COALESCE("participants", 0)) AS "participants",
-             MAX(CASE WHEN "participantsApprox" THEN 1 ELSE 0 END) AS "participantsApprox",
-             SUM(COALESCE("quantity", 0)) AS "quantity",
-             MAX(CASE WHEN "quantityApprox" THEN 1 ELSE 0 END) AS "quantityApprox"
-      FROM "Record"
-      WHERE "unitId" IN (${Prisma.join(unitIds)}) AND "deletedAt" IS NULL AND "day" >= ${period.start} AND "day" <= ${period.end}
-      GROUP BY "unitId", "kind", "subtype", "item"`;
+    const rows = await this.sql.all(
+      `SELECT "unitId", "kind", "subtype", "item", ${FIGURE_SUMS}
+       FROM "Record"
+       WHERE "unitId" IN (${marks(unitIds)}) AND "deletedAt" IS NULL AND "day" >= ? AND "day" <= ?
+       GROUP BY "unitId", "kind", "subtype", "item"`,
+      [...unitIds, period.start, period.end]);
     return rows.map((r) => ({ ...toFigureRow(r), unitId: Number(r.unitId) }));
   }
 
   /** Sessions per (unit, month, kind, subtype): enough to evaluate any rule over any period. */
-  async monthlyCounts(unitIds: number[], period: Period): Promise<MonthlyCount[]> {
-    if (unitIds.length === 0) return [];
-    const rows = await this.db.$queryRaw<Record<string, unknown>[]>`
-      SELECT "unitId", substr("day", 1, 7) AS "month", "kind", "subtype", SUM("sessions") AS "sessions"
-      FROM "Record"
-      WHERE "unitId" IN (${Prisma.join(unitIds)}) AND "deletedAt" IS NULL AND "day" >= ${period.start} AND "day" <= ${period.end}
-      GROUP BY "unitId", substr("day", 1, 7), "kind", "subtype"`;
+  async monthlyCounts(unitIds: number[] | null, period: Period, kinds?: string[]): Promise<MonthlyCount[]> {
+    if (unitIds && unitIds.length === 0) return [];
+    const rows = await this.sql.all(
+      `SELECT "unitId", substr("day", 1, 7) AS "month", "kind", "subtype", SUM("sessions") AS "sessions"
+       FROM "Record"
+       WHERE "deletedAt" IS NULL AND "day" >= ? AND "day" <= ?${unitIds ? ` AND "unitId" IN (${marks(unitIds)})` : ""}${kinds ? ` AND "kind" IN (${marks(kinds)})` : ""}
+       GROUP BY "unitId", substr("day", 1, 7), "kind", "subtype"`,
+      [period.start, period.end, ...(unitIds ?? []), ...(kinds ?? [])]);
     return rows.map((r) => ({ unitId: Number(r.unitId), month: String(r.month), kind: String(r.kind), subtype: (r.subtype as string | null) ?? null, sessions: Number(r.sessions) }));
   }
+}
+
+const FIGURE_SUMS = `COUNT(*) AS "records", SUM("sessions") AS "sessions",
+  SUM(COALESCE("participants", 0)) AS "participants",
+  MAX(CASE WHEN "participantsApprox" THEN 1 ELSE 0 END) AS "participantsApprox",
+  SUM(COALESCE("quantity", 0)) AS "quantity",
+  MAX(CASE WHEN "quantityApprox" THEN 1 ELSE 0 END) AS "quantityApprox"`;
+
+const marks = (xs: unknown[]) => xs.map(() => "?").join(", ");
+
+const asDate = (v: unknown): Date | null => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(String(v)));
+const asBool = (v: unknown): boolean => v === true || v === 1 || v === 1n || v === "1" || v === "true";
+const asNum = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** A Record row read by the raw driver, in the shape Prisma returns. */
+function toRecordRow(r: Record<string, unknown>): RecordRow {
+  return {
+    id: Number(r.id), unitId: Number(r.unitId), kind: String(r.kind), subtype: (r.subtype as string | null) ?? null,
+    sessions: Number(r.sessions), participants: asNum(r.participants), participantsApprox: asBool(r.participantsApprox),
+    quantity: asNum(r.quantity), quantityApprox: asBool(r.quantityApprox), item: (r.item as string | null) ?? null,
+    day: String(r.day), topic: (r.topic as string | null) ?? null, note: (r.note as string | null) ?? null,
+    memberId: asNum(r.memberId), chatId: asNum(r.chatId), sourcePlatform: String(r.sourcePlatform), sourceChat: String(r.sourceChat),
+    sourceMessageId: String(r.sourceMessageId), createdAt: asDate(r.createdAt)!, deletedAt: asDate(r.deletedAt),
+  };
 }
 
 function toFigureRow(r: Record<string, unknown>): FigureRow {

@@ -1,0 +1,324 @@
+// npm run bench [-- --quick] [--store sqlite|postgres] [--units N] [--records N]
+// Measures what the bot costs against the physical limit of its store, in one run: every figure
+// is printed beside raw SQL measured on the same machine in the same run, with min and median of
+// several repetitions. The last lines are one figure each, "name: value unit (ratio …)", stable
+// across runs so that they can be compared.
+import "../src/env.js";
+import { parseArgs } from "node:util";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { spawn } from "node:child_process";
+import { performance } from "node:perf_hooks";
+import Database from "better-sqlite3";
+import pg from "pg";
+import { createApp, type App } from "../src/app.js";
+import { loadDeployment } from "../src/config/deployment.js";
+import { loadDraftInput } from "../src/report/load.js";
+import { composeDraft } from "../src/report/draft.js";
+import { parsePeriod, previousPeriod, type Period } from "../src/domain/periods.js";
+import { runPass } from "../src/scheduler/scheduler.js";
+import { WorkCalendar } from "../src/scheduler/calendar.js";
+import { Outbox } from "../src/outbox/outbox.js";
+import { TELEGRAM_LIMITS } from "../src/outbox/rate-limit.js";
+import { chinaDay } from "../src/time.js";
+import { generateLedger, type Generated } from "./generate.js";
+import { startLimitedFake, HttpSender } from "./fake-platform.js";
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    store: { type: "string", default: "sqlite" },
+    units: { type: "string" },
+    records: { type: "string" },
+    "postgres-url": { type: "string", default: process.env.BENCH_POSTGRES_URL || "postgresql://postgres:postgres@127.0.0.1:5432/postgres" },
+  },
+});
+const quick = args.quick!;
+const store = args.store === "postgres" ? "postgres" : "sqlite";
+const UNITS = Number(args.units ?? (quick ? 1000 : 5000));
+const RECORDS = Number(args.records ?? (quick ? 100_000 : 2_000_000));
+const REPS = quick ? 3 : 5;
+const NOW = new Date("2026-12-20T10:00:00+08:00");
+
+interface Figure { name: string; value: number; unit: string; note?: string }
+const figures: Figure[] = [];
+let peakRss = 0;
+const sampleRss = () => { peakRss = Math.max(peakRss, process.memoryUsage().rss); };
+const rssTimer = setInterval(sampleRss, 50);
+
+function say(line: string) { process.stdout.write(`${line}\n`); }
+function record(name: string, value: number, unit: string, note?: string) {
+  figures.push({ name, value, unit, note });
+  say(`  ${name}: ${fmt(value)} ${unit}${note ? ` (${note})` : ""}`);
+}
+function fmt(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (Math.abs(v) >= 100) return v.toFixed(0);
+  if (Math.abs(v) >= 10) return v.toFixed(1);
+  return v.toFixed(2);
+}
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const min = (xs: number[]) => Math.min(...xs);
+const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((s.length * p) / 100))]; };
+
+async function reps<T>(n: number, fn: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < n; i++) out.push(await fn(i));
+  return out;
+}
+
+async function freshUrl(dir: string): Promise<string> {
+  if (store === "sqlite") return `file:${path.join(dir, "bench.db")}`;
+  const name = `ledger_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: args["postgres-url"] });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const u = new URL(args["postgres-url"]!);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** A raw driver on the same store, for the "physical limit" side of every ratio. */
+interface Raw {
+  insert(row: unknown[]): Promise<void>;
+  insertReturning(row: unknown[]): Promise<number>;
+  groupBy(unitIds: number[], p: Period): Promise<unknown[]>;
+  close(): Promise<void>;
+}
+
+const INSERT_COLUMNS = `"unitId","kind","subtype","sessions","participants","participantsApprox","quantity","quantityApprox","item","day","topic","note","memberId","chatId","sourcePlatform","sourceChat","sourceMessageId","createdAt"`;
+const GROUP_BY_SQL = (unitList: string, a: string, b: string) => `SELECT "kind","subtype","item",COUNT(*),SUM("sessions"),SUM(COALESCE("participants",0)),SUM(COALESCE("quantity",0)) FROM "Record" WHERE "unitId" IN (${unitList}) AND "deletedAt" IS NULL AND "day" >= ${a} AND "day" <= ${b} GROUP BY "kind","subtype","item"`;
+
+async function openRaw(url: string): Promise<Raw> {
+  if (store === "sqlite") {
+    const db = new Database(url.replace(/^file:/, ""), { timeout: 10_000 });
+    db.pragma("synchronous = NORMAL");
+    const marks = INSERT_COLUMNS.split(",").map(() => "?").join(",");
+    const ins = db.prepare(`INSERT INTO "Record" (${INSERT_COLUMNS}) VALUES (${marks})`);
+    const insRet = db.prepare(`INSERT INTO "Record" (${INSERT_COLUMNS}) VALUES (${marks}) RETURNING "id"`);
+    const toSqlite = (row: unknown[]) => row.map((v) => (typeof v === "boolean" ? (v ? 1 : 0) : v instanceof Date ? v.toISOString().replace("Z", "+00:00") : v));
+    return {
+      async insert(row) { ins.run(...toSqlite(row)); },
+      async insertReturning(row) { return Number((insRet.get(...toSqlite(row)) as { id: number }).id); },
+      async groupBy(unitIds, p) { return db.prepare(GROUP_BY_SQL(unitIds.map(() => "?").join(","), "?", "?")).all(...unitIds, p.start, p.end); },
+      async close() { db.close(); },
+    };
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const marks = INSERT_COLUMNS.split(",").map((_, i) => `$${i + 1}`).join(",");
+  return {
+    async insert(row) { await client.query({ name: "ins", text: `INSERT INTO "Record" (${INSERT_COLUMNS}) VALUES (${marks})`, values: row }); },
+    async insertReturning(row) { return (await client.query({ name: "insr", text: `INSERT INTO "Record" (${INSERT_COLUMNS}) VALUES (${marks}) RETURNING "id"`, values: row })).rows[0].id; },
+    async groupBy(unitIds, p) {
+      return (await client.query(GROUP_BY_SQL(unitIds.map((_, i) => `$${i + 1}`).join(","), `$${unitIds.length + 1}`, `$${unitIds.length + 2}`), [...unitIds, p.start, p.end])).rows;
+    },
+    async close() { await client.end(); },
+  };
+}
+
+let seq = 0;
+function benchRow(unitId: number, memberId: number, chatId: number): unknown[] {
+  seq += 1;
+  return [unitId, "study", null, 1, 12, false, null, false, null, chinaDay(NOW), null, null, memberId, chatId, "bench-raw", `c${chatId}`, `raw-${process.pid}-${seq}`, new Date()];
+}
+
+async function writePath(app: App, raw: Raw, gen: Generated) {
+  say("\n[2] write path: record commands through parse → permission → store → reply");
+  const n = quick ? 400 : 2000;
+  const leaf = gen.leafUnits;
+  const handle = (chatIdx: number, i: number) => app.router.handle({
+    platform: "bench", chatId: `c${leaf[chatIdx % leaf.length].id}`, userId: "bench-user", userName: "bench", text: "/记录 学习 中心组学习 12人 主题：理论学习", messageId: `w-${process.pid}-${chatIdx}-${i}-${seq++}`, sentAt: NOW,
+  }, []);
+  // Warm-up: first queries compile, caches fill.
+  for (let i = 0; i < 50; i++) await handle(0, i);
+
+  const seqRates = await reps(REPS, async () => {
+    const t = performance.now();
+    for (let i = 0; i < n; i++) {
+      const [r] = await handle(0, i);
+      if (!r?.text.startsWith("已记录")) throw new Error(`unexpected reply: ${r?.text}`);
+    }
+    return n / ((performance.now() - t) / 1000);
+  });
+  const concRates = await reps(REPS, async () => {
+    const t = performance.now();
+    await Promise.all(Array.from({ length: 16 }, async (_, c) => { for (let i = 0; i < n / 16; i++) await handle(c + 1, i); }));
+    return n / ((performance.now() - t) / 1000);
+  });
+  const u = leaf[0];
+  const prismaRates = await reps(REPS, async () => {
+    const t = performance.now();
+    for (let i = 0; i < n; i++) {
+      await app.store.db.record.create({ data: { unitId: u.id, kind: "study", sessions: 1, participants: 12, day: chinaDay(NOW), memberId: u.memberId, chatId: u.chatId, sourcePlatform: "bench-prisma", sourceChat: `c${u.chatId}`, sourceMessageId: `p-${process.pid}-${seq++}` } });
+    }
+    return n / ((performance.now() - t) / 1000);
+  });
+  const rawRates = await reps(REPS, async () => {
+    const t = performance.now();
+    for (let i = 0; i < n; i++) await raw.insert(benchRow(u.id, u.memberId, u.chatId));
+    return n / ((performance.now() - t) / 1000);
+  });
+  const rawRetRates = await reps(REPS, async () => {
+    const t = performance.now();
+    for (let i = 0; i < n; i++) await raw.insertReturning(benchRow(u.id, u.memberId, u.chatId));
+    return n / ((performance.now() - t) / 1000);
+  });
+  const line = (label: string, xs: number[]) => say(`  ${label}: min ${fmt(min(xs))}, median ${fmt(median(xs))} /s`);
+  line("pipeline, 1 chat", seqRates);
+  line("pipeline, 16 concurrent chats", concRates);
+  line("bare Prisma create", prismaRates);
+  line("raw prepared INSERT (autocommit)", rawRates);
+  line("raw prepared INSERT … RETURNING", rawRetRates);
+
+  // Open loop at a fixed offered load: latency from the scheduled send time.
+  const rate = 200;
+  const seconds = quick ? 3 : 10;
+  const total = rate * seconds;
+  const lat: number[] = [];
+  const start = performance.now() + 20;
+  await Promise.all(Array.from({ length: total }, (_, i) => new Promise<void>((resolve) => {
+    const due = start + (i * 1000) / rate;
+    setTimeout(async () => {
+      await handle(1 + (i % 16), 100_000 + i);
+      lat.push(performance.now() - due);
+      resolve();
+    }, Math.max(0, due - performance.now()));
+  })));
+  say(`  at ${rate} commands/s offered for ${seconds} s: p50 ${fmt(pct(lat, 50))} ms, p99 ${fmt(pct(lat, 99))} ms, max ${fmt(Math.max(...lat))} ms`);
+
+  const m1 = median(seqRates), m16 = median(concRates), mp = median(prismaRates), mr = median(rawRates), mrr = median(rawRetRates);
+  record("write.pipeline.1chat", m1, "cmd/s", `${fmt(m1 / mp)}× bare Prisma create, ${fmt(m1 / mr)}× raw INSERT`);
+  record("write.pipeline.16chats", m16, "cmd/s", `${fmt(m16 / mp)}× bare Prisma create, ${fmt(m16 / mr)}× raw INSERT`);
+  record("write.prisma_create", mp, "rows/s", `${fmt(mp / mr)}× raw INSERT`);
+  record("write.raw_insert", mr, "rows/s", "1.00× raw INSERT");
+  record("write.raw_insert_returning", mrr, "rows/s", `${fmt(mrr / mr)}× raw INSERT`);
+  record("write.latency_p50_at_200", pct(lat, 50), "ms");
+  record("write.latency_p99_at_200", pct(lat, 99), "ms", "target ≤ 10 ms (SQLite)");
+}
+
+async function draftPath(app: App, raw: Raw, gen: Generated) {
+  say("\n[1] draft path: quarterly drafts beside the raw GROUP BY that computes the same figures");
+  const period = parsePeriod("2026Q4", chinaDay(NOW))!;
+  const cases: [string, number][] = [["unit", gen.leafUnits[0].id], ["town", gen.towns[0].id], ["city", gen.root.id]];
+  let cityRss = 0;
+  for (const [label, unitId] of cases) {
+    const ids = await app.ledger.subtreeIds(unitId);
+    const draftTimes = await reps(REPS, async () => {
+      const t = performance.now();
+      const input = await loadDraftInput(app.ledger, app.config, unitId, period, chinaDay(NOW), {});
+      const draft = composeDraft(input);
+      if (!draft) throw new Error("empty draft");
+      return performance.now() - t;
+    });
+    const rawTimes = await reps(REPS, async () => {
+      const t = performance.now();
+      await raw.groupBy(ids, period);
+      await raw.groupBy(ids, previousPeriod(period));
+      return performance.now() - t;
+    });
+    sampleRss();
+    if (label === "city") cityRss = process.memoryUsage().rss;
+    const d = median(draftTimes), r = median(rawTimes);
+    say(`  ${label} (${ids.length} units): draft min ${fmt(min(draftTimes))} ms, median ${fmt(d)} ms; raw GROUP BY (this + previous quarter) min ${fmt(min(rawTimes))} ms, median ${fmt(r)} ms`);
+    record(`draft.${label}`, d, "ms", `${fmt(d / r)}× raw GROUP BY, ${ids.length} units`);
+  }
+  return cityRss;
+}
+
+async function reminderPass(app: App, gen: Generated) {
+  say("\n[3] reminder pass: plan and claim one pass for every unit and rule");
+  const calendar = new WorkCalendar(app.config.calendar);
+  const at = new Date("2026-12-17T09:30:00+08:00");
+  const dry = await reps(REPS, async () => {
+    const t = performance.now();
+    const r = await runPass(app.store, app.config, calendar, at, { dryRun: true });
+    return { ms: performance.now() - t, n: r.planned.length };
+  });
+  const t = performance.now();
+  const real = await runPass(app.store, app.config, calendar, at);
+  const realMs = performance.now() - t;
+  const t2 = performance.now();
+  const again = await runPass(app.store, app.config, calendar, at);
+  const againMs = performance.now() - t2;
+  say(`  ${gen.units} units: dry run min ${fmt(min(dry.map((d) => d.ms)))} ms, median ${fmt(median(dry.map((d) => d.ms)))} ms (${dry[0].n} due); claiming pass ${fmt(realMs)} ms (${real.enqueued.length} enqueued); repeated pass ${fmt(againMs)} ms (${again.enqueued.length} enqueued)`);
+  record("reminders.pass", realMs, "ms", `${gen.units} units, ${real.enqueued.length} messages claimed; target ≤ 2 s for 10,000 units`);
+  record("reminders.pass_repeat", againMs, "ms", `${again.enqueued.length} claimed again`);
+}
+
+async function delivery(app: App) {
+  say("\n[4] delivery: the outbox against a fake platform enforcing Telegram's limits (30/s, 20/min per group)");
+  const fake = await startLimitedFake({ perSecond: 30, perChatPerMinute: 20 });
+  const n = quick ? 150 : 600;
+  const db = app.store.db;
+  await db.outbox.updateMany({ where: { status: "pending" }, data: { status: "superseded" } });
+  const at = new Date();
+  // A reminder morning: one message to each of many groups, so the overall limit is the bound.
+  await db.outbox.createMany({ data: Array.from({ length: n }, (_, i) => ({ dedupeKey: `bench-${process.pid}-${i}`, kind: "reminder", platform: "benchtg", chatExternalId: `g${i}`, body: `提醒 ${i}`, nextAttemptAt: at })) });
+  const sender = new HttpSender("benchtg", fake.url, TELEGRAM_LIMITS);
+  const outbox = new Outbox(db, [sender], { maxSleepMs: 5000 });
+  const t = performance.now();
+  let rounds = 0;
+  while ((await db.outbox.count({ where: { platform: "benchtg", status: "pending" } })) > 0 && rounds < 50) {
+    await outbox.deliverDue();
+    rounds++;
+    if ((await db.outbox.count({ where: { platform: "benchtg", status: "pending" } })) > 0) await new Promise((r) => setTimeout(r, 200));
+  }
+  const secs = (performance.now() - t) / 1000;
+  const sent = await db.outbox.count({ where: { platform: "benchtg", status: "sent" } });
+  const failed = await db.outbox.count({ where: { platform: "benchtg", status: "failed" } });
+  const rate = sent / secs;
+  await fake.close();
+  say(`  ${sent}/${n} delivered in ${fmt(secs)} s = ${fmt(rate)}/s; the fake answered ${fake.stats.rejected429} × 429; ${failed} failed`);
+  record("delivery.rate", rate, "msg/s", `${fmt((rate / 30) * 100)}% of Telegram's 30/s; target ≥ 95%`);
+  record("delivery.429_received", fake.stats.rejected429, "responses");
+  record("delivery.429_unhandled", failed + (n - sent), "messages", "target 0");
+}
+
+async function startup(url: string) {
+  say("\n[6] start-up: process start to ready on an already-migrated database");
+  const times = await reps(REPS, () => new Promise<number>((resolve, reject) => {
+    const p = spawn(process.execPath, ["--import", "tsx", path.resolve("bench/startup-probe.ts")], { env: { ...process.env, DATABASE_URL: url }, stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    p.stdout.on("data", (d) => { out += d; });
+    p.on("exit", (code) => (code === 0 ? resolve(Number(out.trim())) : reject(new Error(`probe exited ${code}`))));
+  }));
+  say(`  min ${fmt(min(times))} ms, median ${fmt(median(times))} ms (node + tsx + Prisma client + migrations check + app)`);
+  record("startup.ready", median(times), "ms");
+}
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-bench-"));
+  const url = await freshUrl(dir);
+  say(`ledger bot benchmark · ${new Date().toISOString()} · ${os.cpus().length} cores · node ${process.version} · store ${store}${quick ? " · quick" : ""}`);
+  const config = loadDeployment();
+  const app = await createApp({ databaseUrl: url, config, clock: () => NOW, admins: [] });
+  const raw = await openRaw(url);
+  try {
+    const t = performance.now();
+    const gen = await generateLedger(app, { units: UNITS, records: RECORDS, store, url, now: NOW });
+    say(`ledger: ${gen.units} units (${gen.towns.length} towns under one city), ${RECORDS} records over two years, generated in ${fmt((performance.now() - t) / 1000)} s`);
+    // Drafts first: the write path adds thousands of records to a few units' current quarter.
+    const cityRss = await draftPath(app, raw, gen);
+    await writePath(app, raw, gen);
+    await reminderPass(app, gen);
+    await delivery(app);
+    say("\n[5] memory");
+    sampleRss();
+    record("memory.rss_after_city_rollup", cityRss / 1048576, "MB");
+    record("memory.rss_peak", peakRss / 1048576, "MB", `${gen.units} units; target ≤ 200 MB with 10,000 units`);
+    await app.close();
+    await raw.close();
+    await startup(url);
+  } finally {
+    clearInterval(rssTimer);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  say("\nfigures:");
+  for (const f of figures) say(`${f.name}: ${fmt(f.value)} ${f.unit}${f.note ? ` (${f.note})` : ""}`);
+}
+
+main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });

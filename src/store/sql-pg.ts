@@ -1,0 +1,87 @@
+// The PostgreSQL side of src/store/sql.ts, in its own module so that SQLite deployments never
+// load node-postgres.
+import pg from "pg";
+import { quoteCols, type Sql } from "./sql.js";
+
+// node-postgres reads "timestamp without time zone" as local time; Prisma stores UTC there.
+const types = {
+  getTypeParser(oid: number, format?: string) {
+    if (oid === 1114) return (s: string) => new Date(`${s.replace(" ", "T")}Z`);
+    if (oid === 20) return (s: string) => Number(s); // COUNT/SUM of int: small enough for a number
+    if (oid === 1700) return (s: string) => Number(s); // SUM as numeric
+    return pg.types.getTypeParser(oid, format as "text");
+  },
+};
+
+export class PgSql implements Sql {
+  readonly provider = "postgresql" as const;
+  private readonly pool: pg.Pool;
+  private readonly names = new Map<string, string>();
+
+  constructor(url: string, max: number) {
+    this.pool = new pg.Pool({ connectionString: url, max, types, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 });
+  }
+
+  private static value(v: unknown): unknown {
+    // An ISO string with Z into a timestamp column is read as that UTC wall time, as Prisma writes it.
+    return v instanceof Date ? v.toISOString() : v;
+  }
+
+  private static dollar(sql: string): string {
+    let n = 0;
+    return sql.replace(/\?/g, () => `$${++n}`);
+  }
+
+  /** Named statements are prepared once per connection by the server. */
+  private name(sql: string): string {
+    let n = this.names.get(sql);
+    if (!n) { n = `q${this.names.size}`; this.names.set(sql, n); }
+    return n;
+  }
+
+  async all<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const text = PgSql.dollar(sql);
+    // Statements with a variable number of placeholders (IN lists) are not worth preparing.
+    const res = params.length > 20
+      ? await this.pool.query(text, params.map(PgSql.value))
+      : await this.pool.query({ name: this.name(text), text, values: params.map(PgSql.value) });
+    return res.rows as T[];
+  }
+
+  async insertWithAudit(table: string, row: Record<string, unknown>, audit: { at: Date; actor: string | null; action: string; entity: string; detail: string | null }) {
+    const cols = Object.keys(row);
+    const n = cols.length;
+    // One statement, one round trip: the audit row is written from the insert's RETURNING.
+    const text = `WITH r AS (INSERT INTO "${table}" (${quoteCols(cols)}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(", ")}) ON CONFLICT DO NOTHING RETURNING *),
+      a AS (INSERT INTO "AuditLog" ("at", "actor", "action", "entity", "entityId", "detail") SELECT $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, r."id"::text, $${n + 5} FROM r)
+      SELECT * FROM r`;
+    const res = await this.pool.query({ name: this.name(text), text, values: [...cols.map((c) => PgSql.value(row[c])), audit.at.toISOString(), audit.actor, audit.action, audit.entity, audit.detail] });
+    return (res.rows[0] as Record<string, unknown> | undefined) ?? null;
+  }
+
+  async insertManyClaimed(table: string, cols: string[], rows: unknown[][], returning: string): Promise<unknown[]> {
+    const out: unknown[] = [];
+    const per = Math.max(1, Math.floor(30_000 / cols.length));
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      for (let i = 0; i < rows.length; i += per) {
+        const chunk = rows.slice(i, i + per);
+        const values = chunk.map((_, r) => `(${cols.map((_, c) => `$${r * cols.length + c + 1}`).join(", ")})`).join(", ");
+        const res = await client.query(`INSERT INTO "${table}" (${quoteCols(cols)}) VALUES ${values} ON CONFLICT DO NOTHING RETURNING "${returning}"`, chunk.flat().map(PgSql.value));
+        for (const r of res.rows) out.push(r[returning]);
+      }
+      await client.query("COMMIT");
+    } catch (e) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw e;
+    } finally {
+      client.release();
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

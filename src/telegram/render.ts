@@ -1,0 +1,127 @@
+// Core replies → Telegram messages. Text goes out as plain text (no parse_mode), so whatever a
+// user typed — "<b>", "*", "_" — is shown literally and can never break a send. Long text is split
+// at line breaks into messages of at most 4096 characters, a file becomes a sendDocument with the
+// text as its caption (or, when the text is over 1024 characters, a separate message first), and a
+// reply's actions become an inline keyboard whose callback_data is the command line itself.
+import { InputFile, type Api } from "grammy";
+import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
+import type { Reply, ReplyAction } from "../core/types.js";
+
+/** Telegram's limits, counted (like Telegram does) in UTF-16 code units / bytes. */
+export const TEXT_LIMIT = 4096;
+export const CAPTION_LIMIT = 1024;
+export const CALLBACK_DATA_LIMIT = 64;
+const BUTTONS_PER_ROW = 2;
+
+export type TelegramOp =
+  | { method: "sendMessage"; text: string; reply_markup?: InlineKeyboardMarkup }
+  | { method: "sendDocument"; file: { name: string; data: Buffer }; caption?: string; reply_markup?: InlineKeyboardMarkup };
+
+export interface Plan {
+  ops: TelegramOp[];
+  /** Actions left off because their command does not fit in callback_data. */
+  dropped: ReplyAction[];
+}
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+
+/**
+ * Splits text into pieces of at most `limit` UTF-16 units: at a blank line if one is in the
+ * second half of the piece, else at the last line break, else (one enormous line) at the limit,
+ * never inside a surrogate pair. The line break a piece ends at is dropped.
+ */
+export function splitText(text: string, limit = TEXT_LIMIT): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > limit) {
+    let cut = rest.lastIndexOf("\n\n", limit - 1);
+    let skip = 2;
+    if (cut < limit / 2) {
+      cut = rest.lastIndexOf("\n", limit);
+      skip = 1;
+    }
+    if (cut <= 0) {
+      cut = isHighSurrogate(rest.charCodeAt(limit - 1)) ? limit - 1 : limit;
+      skip = 0;
+    }
+    const piece = rest.slice(0, cut);
+    if (piece.trim()) out.push(piece);
+    rest = rest.slice(cut + skip);
+  }
+  if (rest.trim()) out.push(rest);
+  return out;
+}
+
+/**
+ * grammY writes the multipart file name unquoted (`filename=…` up to the line end), so characters
+ * that end or quote a header parameter are replaced; Chinese names are kept as they are.
+ */
+export function safeFileName(name: string): string {
+  const cleaned = name.replace(/[\u0000-\u001f\u007f"';\\/]/g, "_").trim();
+  return cleaned || "file";
+}
+
+/** The inline keyboard for a reply's actions; commands over 64 bytes cannot be buttons. */
+export function keyboard(actions: ReplyAction[] | undefined): { markup?: InlineKeyboardMarkup; dropped: ReplyAction[] } {
+  const dropped: ReplyAction[] = [];
+  const buttons: InlineKeyboardButton[] = [];
+  for (const a of actions ?? []) {
+    const label = a.label.trim();
+    if (!label || !a.command || Buffer.byteLength(a.command, "utf8") > CALLBACK_DATA_LIMIT) {
+      dropped.push(a);
+      continue;
+    }
+    buttons.push({ text: label, callback_data: a.command });
+  }
+  if (!buttons.length) return { dropped };
+  const rows: InlineKeyboardButton[][] = [];
+  for (let i = 0; i < buttons.length; i += BUTTONS_PER_ROW) rows.push(buttons.slice(i, i + BUTTONS_PER_ROW));
+  return { markup: { inline_keyboard: rows }, dropped };
+}
+
+/** What to send for one reply, in order. The keyboard rides on the last message. */
+export function planReply(reply: Reply): Plan {
+  const { markup, dropped } = keyboard(reply.actions);
+  const text = reply.text ?? "";
+  const ops: TelegramOp[] = [];
+  if (reply.file) {
+    const file = { name: safeFileName(reply.file.name), data: reply.file.data };
+    if (text.trim() && text.length <= CAPTION_LIMIT) {
+      ops.push({ method: "sendDocument", file, caption: text, reply_markup: markup });
+    } else {
+      for (const piece of splitText(text)) ops.push({ method: "sendMessage", text: piece });
+      ops.push({ method: "sendDocument", file, reply_markup: markup });
+    }
+    return { ops, dropped };
+  }
+  const pieces = splitText(text);
+  pieces.forEach((piece, i) => ops.push({ method: "sendMessage", text: piece, reply_markup: i === pieces.length - 1 ? markup : undefined }));
+  return { ops, dropped };
+}
+
+/** Telegram takes numeric chat ids as numbers and @channel names as strings. */
+export function chatIdParam(chatId: string): number | string {
+  return /^-?\d+$/.test(chatId) ? Number(chatId) : chatId;
+}
+
+export interface SendOptions {
+  /** In groups: the message the reply answers (only the first message of the reply quotes it). */
+  replyTo?: number;
+}
+
+/** Sends one reply; throws grammY's GrammyError/HttpError on the first failed message. */
+export async function sendReply(api: Api, chatId: string, reply: Reply, opts: SendOptions = {}): Promise<Plan> {
+  const plan = planReply(reply);
+  const chat = chatIdParam(chatId);
+  let first = true;
+  for (const op of plan.ops) {
+    const reply_parameters = first && opts.replyTo !== undefined ? { message_id: opts.replyTo, allow_sending_without_reply: true } : undefined;
+    first = false;
+    if (op.method === "sendMessage") {
+      await api.sendMessage(chat, op.text, { reply_parameters, reply_markup: op.reply_markup, link_preview_options: { is_disabled: true } });
+    } else {
+      await api.sendDocument(chat, new InputFile(op.file.data, op.file.name), { caption: op.caption, reply_parameters, reply_markup: op.reply_markup });
+    }
+  }
+  return plan;
+}

@@ -1,0 +1,438 @@
+// End to end through the real Lark SDK: signed, encrypted events are posted to /lark/events on the
+// bot's HTTP server; the adapter answers through the SDK client, which talks to a local fake of
+// the Open API (test/fixtures/lark-fake.ts). Checked: the replies the fake received (text, card
+// JSON, file message) and the database rows.
+import fs from "node:fs";
+import path from "node:path";
+import type http from "node:http";
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import JSZip from "jszip";
+import { createApp, type App } from "../src/app.js";
+import { EventGate } from "../src/core/events.js";
+import { UNBOUND_HINT } from "../src/core/router.js";
+import { JOIN_GREETING } from "../src/core/greetings.js";
+import { createHttpServer, listen } from "../src/http/server.js";
+import { Outbox, SendError } from "../src/outbox/outbox.js";
+import { createLarkAdapter, type LarkAdapter } from "../src/lark/index.js";
+import { tempDir } from "./harness.js";
+import { LarkFake, type FakeMessage } from "./fixtures/lark-fake.js";
+import {
+  ENCRYPT_KEY, VERIFICATION_TOKEN, postEvent, messageEvent, cardActionEvent, botAddedEvent, botDeletedEvent, challengeEvent, waitFor,
+  type MessageOptions, type Mention,
+} from "./fixtures/lark-events.js";
+
+const BOT: Mention = { key: "@_user_1", openId: "ou_bot", name: "台账机器人" };
+const GROUP = "oc_group_1";
+
+let fake: LarkFake;
+let app: App;
+let adapter: LarkAdapter;
+let server: http.Server;
+let endpoint: string;
+let dir: string;
+const logs: { event: string; detail: Record<string, unknown> }[] = [];
+const sleeps: number[] = [];
+
+beforeAll(async () => {
+  fake = await new LarkFake().start();
+  fake.users.set("ou_admin", "王书记");
+  fake.users.set("ou_user", "李宣传");
+  dir = tempDir("lark-test-");
+  app = await createApp({ databaseUrl: `file:${path.join(dir, "bot.db")}`, admins: ["lark:ou_admin"] });
+  adapter = createLarkAdapter({
+    router: app.router, gate: new EventGate(app.store.db), ledger: app.ledger, log: (event, detail) => logs.push({ event, detail }),
+    appId: fake.appId, appSecret: fake.appSecret, domain: `${fake.url}/`, mode: "webhook",
+    encryptKey: ENCRYPT_KEY, verificationToken: VERIFICATION_TOKEN,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+  });
+  server = createHttpServer({ routes: adapter.routes ?? {}, health: async () => true });
+  const port = await listen(server, 0, "127.0.0.1");
+  endpoint = `http://127.0.0.1:${port}/lark/events`;
+  await adapter.start();
+});
+
+afterAll(async () => {
+  await adapter?.stop();
+  server?.closeAllConnections();
+  await new Promise((r) => server?.close(r));
+  await fake?.close();
+  await app?.close();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+type SayOptions = Partial<MessageOptions> & { post?: Parameters<typeof postEvent>[2] };
+
+/** Posts a message event, waits until the adapter has finished with it, returns the bot's replies to it. */
+async function say(text: string, o: SayOptions = {}): Promise<{ replies: FakeMessage[]; messageId: string; status: number }> {
+  const ev = messageEvent({ chatId: GROUP, openId: "ou_admin", text, ...o });
+  const messageId = ev.event.message.message_id;
+  fake.chatOfMessage.set(messageId, ev.event.message.chat_id);
+  const res = await postEvent(endpoint, ev, o.post);
+  await adapter.idle();
+  return { replies: fake.repliesTo(messageId), messageId, status: res.status };
+}
+
+const textOf = (m: FakeMessage | undefined) => (m?.msgType === "text" ? String(m.content.text) : "");
+const recordsOf = (messageId: string) => app.store.db.record.findMany({ where: { sourcePlatform: "lark", sourceMessageId: messageId } });
+
+describe("Lark webhook (/lark/events) through the real SDK", () => {
+  it("answers the URL-verification challenge, encrypted or plain, and refuses a wrong token", async () => {
+    const ch = challengeEvent();
+    const res = await postEvent(endpoint, ch, { sign: "none" });
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ challenge: ch.challenge });
+    const plain = await postEvent(endpoint, challengeEvent(VERIFICATION_TOKEN, "plain-1"), { encrypted: false, sign: "none" });
+    expect(plain.json).toEqual({ challenge: "plain-1" });
+    const wrong = await postEvent(endpoint, challengeEvent("someone-else"), { sign: "none" });
+    expect(wrong.status).toBe(403);
+    expect(wrong.text).not.toContain("challenge");
+  });
+
+  it("starts even when Lark refuses the credentials, and never logs the secret", async () => {
+    const seen: unknown[] = [];
+    const wrong = createLarkAdapter({
+      router: app.router, gate: new EventGate(app.store.db), ledger: app.ledger, log: (event, detail) => seen.push({ event, detail }),
+      appId: fake.appId, appSecret: "wrong-secret-4711", domain: fake.url, mode: "webhook", encryptKey: ENCRYPT_KEY,
+    });
+    await wrong.start();
+    expect(await wrong.botIdentity()).toBeNull();
+    await wrong.stop();
+    const text = JSON.stringify(seen);
+    expect(text).toContain("lark.identity.failed");
+    expect(text).toContain("lark.sdk");
+    expect(text).not.toContain("wrong-secret-4711");
+  });
+
+  it("fetched the bot's identity through the SDK with a tenant token", async () => {
+    expect(await adapter.botIdentity()).toEqual({ openId: "ou_bot", name: "台账机器人" });
+    const info = fake.callsTo("GET", "/open-apis/bot/v3/info");
+    expect(info.length).toBe(1);
+    expect(info[0].auth).toBe("Bearer t-fake-1");
+    expect(fake.callsTo("POST", "/open-apis/auth/v3/tenant_access_token/internal")[0].body).toEqual({ app_id: fake.appId, app_secret: fake.appSecret });
+  });
+
+  it("greets a chat it joins, once, and logs being removed", async () => {
+    const ev = botAddedEvent({ chatId: GROUP, name: "金桥社区工作群" });
+    const res = await postEvent(endpoint, ev);
+    expect(res.status).toBe(200);
+    await waitFor(() => fake.inChat(GROUP).length > 0, 5000, "greeting");
+    const [greeting] = fake.inChat(GROUP);
+    expect(greeting.via).toBe("create");
+    expect(greeting.msgType).toBe("text");
+    expect(greeting.content.text).toBe(JOIN_GREETING);
+    const chat = await app.store.db.chat.findUnique({ where: { platform_externalId: { platform: "lark", externalId: GROUP } } });
+    expect(chat?.title).toBe("金桥社区工作群");
+    await postEvent(endpoint, ev); // redelivered
+    await adapter.idle();
+    expect(fake.inChat(GROUP).length).toBe(1);
+
+    await postEvent(endpoint, botDeletedEvent({ chatId: "oc_left" }));
+    expect(logs.some((l) => l.event === "lark.bot.removed" && l.detail.chat === "oc_left")).toBe(true);
+  });
+
+  it("tells a chat that is not bound how to bind it", async () => {
+    const { replies, messageId } = await say("@_user_1 /记录 学习 5人", { chatId: "oc_unbound", openId: "ou_user", mentions: [BOT] });
+    expect(replies.length).toBe(1);
+    expect(replies[0].via).toBe("reply");
+    expect(textOf(replies[0])).toBe(UNBOUND_HINT);
+    expect(await recordsOf(messageId)).toEqual([]);
+  });
+
+  it("binds the chat for an administrator named in ADMINS", async () => {
+    const { replies } = await say("/bind 测试社区", { openId: "ou_admin" });
+    expect(textOf(replies[0])).toContain("已将本群绑定到「测试社区」");
+    const chat = await app.store.db.chat.findUnique({ where: { platform_externalId: { platform: "lark", externalId: GROUP } }, include: { unit: true } });
+    expect(chat?.unit?.name).toBe("测试社区");
+  });
+
+  it("refuses /bind from someone who is not an administrator", async () => {
+    const { replies } = await say("/bind 别的社区", { chatId: "oc_other", openId: "ou_user" });
+    expect(textOf(replies[0])).toContain("只有管理员");
+  });
+
+  let undoId = 0;
+  let cardMessageId = "";
+
+  it("records '@Bot /record study 12 people' and confirms with a card that has an undo button", async () => {
+    const { replies, messageId } = await say("@_user_1 /record study 12 people", { openId: "ou_admin", mentions: [BOT] });
+    const rows = await recordsOf(messageId);
+    expect(rows.length).toBe(1);
+    expect(rows[0]).toMatchObject({ kind: "study", participants: 12, sessions: 1, deletedAt: null });
+    expect(replies.length).toBe(1);
+    const card = replies[0];
+    expect(card.msgType).toBe("interactive");
+    expect(card.content.schema).toBe("2.0");
+    expect(card.content.header.title).toEqual({ tag: "plain_text", content: "已记录" });
+    const [div, button] = card.content.body.elements;
+    expect(div.tag).toBe("div");
+    expect(div.text.tag).toBe("plain_text");
+    expect(div.text.content).toContain(`已记录 #${rows[0].id}：`);
+    expect(div.text.content).toContain("12 人");
+    expect(button).toMatchObject({ tag: "button", text: { tag: "plain_text", content: "撤销" }, behaviors: [{ type: "callback", value: { command: `/undo ${rows[0].id}` } }] });
+    expect(card.uuid).toMatch(/^[0-9a-f]{32}$/);
+    // The member's name came from the contact API.
+    const member = await app.store.db.member.findUnique({ where: { platform_externalId: { platform: "lark", externalId: "ou_admin" } } });
+    expect(member?.name).toBe("王书记");
+    const sent = fake.calls.filter((c) => c.path === `/open-apis/im/v1/messages/${messageId}/reply`);
+    expect(sent[0].auth).toBe("Bearer t-fake-1");
+    undoId = rows[0].id;
+    cardMessageId = card.id;
+  });
+
+  it("takes '@Bot 记录 …' without a slash and keeps other mentions as names", async () => {
+    const { replies, messageId } = await say("@_user_1 记录 学习 8人 主题：@_user_2 领学", {
+      openId: "ou_user", mentions: [BOT, { key: "@_user_2", openId: "ou_lead", name: "张主任" }],
+    });
+    const rows = await recordsOf(messageId);
+    expect(rows.length).toBe(1);
+    expect(rows[0].participants).toBe(8);
+    expect(rows[0].topic).toContain("@张主任");
+    expect(replies[0].msgType).toBe("interactive");
+  });
+
+  it("answers a line it cannot read with a Chinese error as plain text", async () => {
+    const { replies, messageId } = await say("/record unknownkind 3");
+    expect(replies.length).toBe(1);
+    expect(replies[0].msgType).toBe("text");
+    expect(textOf(replies[0])).toContain("没看懂「unknownkind」");
+    expect(await recordsOf(messageId)).toEqual([]);
+  });
+
+  it("never records or answers a redelivered event twice (same event_id, or same message_id)", async () => {
+    const ev = messageEvent({ chatId: GROUP, openId: "ou_admin", text: "/记录 会议 意识形态工作专题会议" });
+    const messageId = ev.event.message.message_id;
+    fake.chatOfMessage.set(messageId, GROUP);
+    const [a, b] = await Promise.all([postEvent(endpoint, ev), postEvent(endpoint, ev)]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    await adapter.idle();
+    await postEvent(endpoint, ev);
+    await adapter.idle();
+    // Lark can also resend the message under a new event id.
+    const again = messageEvent({ chatId: GROUP, openId: "ou_admin", text: "/记录 会议 意识形态工作专题会议", messageId });
+    await postEvent(endpoint, again);
+    await adapter.idle();
+    expect((await recordsOf(messageId)).length).toBe(1);
+    expect(fake.repliesTo(messageId).length).toBe(1);
+  });
+
+  it("runs the undo button as the person who pressed it and answers with a toast", async () => {
+    const press = cardActionEvent({ chatId: GROUP, openId: "ou_admin", command: `/undo ${undoId}`, cardMessageId });
+    const res = await postEvent(endpoint, press);
+    expect(res.status).toBe(200);
+    expect(res.json.toast.type).toBe("success");
+    expect(res.json.toast.content).toContain(`已撤销 #${undoId}`);
+    await adapter.idle();
+    const row = await app.store.db.record.findUnique({ where: { id: undoId } });
+    expect(row?.deletedAt).toBeInstanceOf(Date);
+    const replies = fake.repliesTo(cardMessageId);
+    expect(replies.length).toBe(1);
+    expect(textOf(replies[0])).toContain(`已撤销 #${undoId}`);
+
+    // The same press delivered again: nothing happens a second time.
+    const redelivered = await postEvent(endpoint, press);
+    expect(redelivered.json.toast.type).toBe("info");
+    await adapter.idle();
+    expect(fake.repliesTo(cardMessageId).length).toBe(1);
+
+    // A second press of the button: the record is already gone.
+    const second = await postEvent(endpoint, cardActionEvent({ chatId: GROUP, openId: "ou_admin", command: `/undo ${undoId}`, cardMessageId }));
+    expect(second.json.toast.type).toBe("error");
+    expect(second.json.toast.content).toContain("已经撤销过了");
+    await adapter.idle();
+  });
+
+  it("sends a draft as a card with a Word button, and the Word file through the file API", async () => {
+    const { replies } = await say("/报告");
+    const card = replies[0];
+    expect(card.msgType).toBe("interactive");
+    expect(card.content.header.title.content).toContain("测试社区");
+    const elements = card.content.body.elements;
+    expect(elements[0].text.content).toContain("一、意识形态工作开展情况");
+    const button = elements.find((e: { tag: string }) => e.tag === "button");
+    expect(button.text.content).toBe("下载 Word");
+    const command = button.behaviors[0].value.command as string;
+    expect(command).toMatch(/docx$/);
+
+    const res = await postEvent(endpoint, cardActionEvent({ chatId: GROUP, openId: "ou_user", command, cardMessageId: card.id }));
+    expect(res.json.toast.type).toBe("success");
+    await adapter.idle();
+    expect(fake.files.length).toBe(1);
+    const file = fake.files[0];
+    expect(file.name).toMatch(/\.docx$/);
+    expect(file.type).toBe("doc");
+    expect(file.data.subarray(0, 2).toString("latin1")).toBe("PK");
+    const docx = await JSZip.loadAsync(file.data);
+    expect(await docx.file("word/document.xml")?.async("string")).toContain("意识形态工作开展情况");
+    const fileMessage = fake.repliesTo(card.id).find((m) => m.msgType === "file");
+    expect(fileMessage?.content).toEqual({ file_key: file.key });
+    expect(fake.callsTo("POST", "/open-apis/im/v1/files")[0].body).toMatchObject({ file_type: "doc", file_name: file.name });
+  });
+
+  it("answers '/报告 文档' with the file message (a throttled file message is retried without a second upload)", async () => {
+    const uploadsBefore = fake.files.length;
+    fake.failNextSends(1, "server", "file");
+    const { replies } = await say("/报告 文档", { openId: "ou_user" });
+    expect(fake.files.length).toBe(uploadsBefore + 1);
+    expect(replies.filter((m) => m.msgType === "file")).toHaveLength(1);
+    const file = replies.find((m) => m.msgType === "file");
+    const uploaded = fake.files.find((f) => f.key === file?.content.file_key);
+    expect(uploaded?.name).toMatch(/\.docx$/);
+    expect(uploaded?.data.subarray(0, 2).toString("latin1")).toBe("PK");
+    expect(textOf(replies[0])).toContain("Word 草稿已生成");
+  });
+
+  it("delivers an outbox reminder through the sender", async () => {
+    const db = app.store.db;
+    const row = await db.outbox.create({ data: { dedupeKey: "lark-reminder-1", kind: "reminder", platform: "lark", chatExternalId: GROUP, body: "提醒：本季度还没有召开意识形态工作专题会议。" } });
+    const result = await new Outbox(db, [adapter.sender]).deliverDue();
+    expect(result.sent).toBe(1);
+    const sent = fake.messages.filter((m) => m.content.text === row.body);
+    expect(sent.length).toBe(1);
+    expect(sent[0]).toMatchObject({ via: "create", chatId: GROUP, msgType: "text" });
+    const call = fake.calls.filter((c) => c.path === "/open-apis/im/v1/messages").at(-1);
+    expect(call?.query).toEqual({ receive_id_type: "chat_id" });
+    expect(call?.auth).toMatch(/^Bearer t-fake-/);
+    expect((await db.outbox.findUnique({ where: { id: row.id } }))?.status).toBe("sent");
+  });
+
+  it("retries a throttled outbox send later (230020) and delivers it once", async () => {
+    const db = app.store.db;
+    let now = Date.now();
+    const outbox = new Outbox(db, [adapter.sender], { clock: () => new Date(now) });
+    const row = await db.outbox.create({ data: { dedupeKey: "lark-reminder-2", kind: "reminder", platform: "lark", chatExternalId: GROUP, body: "提醒：12月31日前报送季度分析研判报告。", nextAttemptAt: new Date(now) } });
+    fake.failNextSends(1, "throttle");
+    const first = await outbox.deliverDue();
+    expect(first).toMatchObject({ sent: 0, retried: 1 });
+    const pending = await db.outbox.findUniqueOrThrow({ where: { id: row.id } });
+    expect(pending.status).toBe("pending");
+    expect(pending.lastError).toContain("230020");
+    expect(pending.nextAttemptAt.getTime() - now).toBe(1000);
+    expect(fake.messages.filter((m) => m.content.text === row.body).length).toBe(0);
+    now += 1500;
+    const second = await outbox.deliverDue();
+    expect(second.sent).toBe(1);
+    expect(fake.messages.filter((m) => m.content.text === row.body).length).toBe(1);
+    expect((await db.outbox.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("sent");
+  });
+
+  it("surfaces Lark's throttling, server errors and a chat it left as SendError", async () => {
+    const send = (chat = GROUP) => adapter.sender.send(chat, { text: `探测 ${Math.random()}`, kind: "info" }).then(() => null, (e: unknown) => e);
+    fake.failNextSends(1, "gateway");
+    const gateway = await send();
+    expect(gateway).toBeInstanceOf(SendError);
+    expect(gateway).toMatchObject({ retryAfterSec: 1, permanent: false });
+    fake.failNextSends(1, "server");
+    const server500 = (await send()) as SendError;
+    expect(server500).toBeInstanceOf(SendError);
+    expect(server500.retryAfterSec).toBeUndefined();
+    expect(server500.permanent).toBe(false);
+    fake.goneChats.add("oc_gone");
+    const gone = (await send("oc_gone")) as SendError;
+    expect(gone.permanent).toBe(true);
+    expect(gone.message).toContain("230002");
+    expect(adapter.sender.limits).toBeDefined();
+  });
+
+  it("retries a throttled reply after the time Lark asks for", async () => {
+    sleeps.length = 0;
+    fake.failNextSends(1, "throttle");
+    const { replies } = await say("/stats", { openId: "ou_user" });
+    expect(replies.length).toBe(1);
+    expect(sleeps).toEqual([1000]);
+  });
+
+  it("rejects a request with a bad or missing signature: nothing recorded, nothing sent", async () => {
+    const before = fake.messages.length;
+    const bad = await say("/记录 学习 30人", { post: { sign: "bad" } });
+    expect(bad.status).toBe(401);
+    expect(await recordsOf(bad.messageId)).toEqual([]);
+    const unsigned = await say("/记录 学习 31人", { post: { sign: "none" } });
+    expect(unsigned.status).toBe(401);
+    expect(await recordsOf(unsigned.messageId)).toEqual([]);
+    const forgedPress = await postEvent(endpoint, cardActionEvent({ chatId: GROUP, openId: "ou_admin", command: "/undo 1" }), { sign: "bad" });
+    expect(forgedPress.status).toBe(401);
+    await adapter.idle();
+    expect(fake.messages.length).toBe(before);
+    expect(logs.some((l) => l.event === "lark.webhook.bad_signature")).toBe(true);
+  });
+
+  it("ignores its own messages and group chatter without touching the database", async () => {
+    const eventsBefore = await app.store.db.inboundEvent.count();
+    const before = fake.messages.length;
+    await say("/记录 学习 40人", { senderType: "app", openId: "ou_bot" });
+    await say("今天的学习大家都到了吗？", { openId: "ou_user" });
+    expect(fake.messages.length).toBe(before);
+    expect(await app.store.db.inboundEvent.count()).toBe(eventsBefore);
+  });
+
+  it("in a private chat takes commands without a slash and hints at text for other message types", async () => {
+    const help = await say("帮助", { chatId: "oc_p2p_1", chatType: "p2p", openId: "ou_user" });
+    expect(textOf(help.replies[0])).toContain("/记录");
+    const image = await say("", { chatId: "oc_p2p_1", chatType: "p2p", openId: "ou_user", messageType: "image", content: JSON.stringify({ image_key: "img_v2_x" }) });
+    expect(textOf(image.replies[0])).toContain("目前只能识别文字命令");
+    const groupImage = await say("", { openId: "ou_user", messageType: "image", content: JSON.stringify({ image_key: "img_v2_y" }) });
+    expect(groupImage.replies).toEqual([]);
+  });
+
+  it("reads rich-text (post) messages with the bot mentioned", async () => {
+    const content = JSON.stringify({ title: "", content: [[{ tag: "at", user_id: "@_user_1", user_name: "台账机器人" }, { tag: "text", text: " /记录 宣讲 3场 约200人次" }]] });
+    const { replies, messageId } = await say("", { openId: "ou_user", messageType: "post", content, mentions: [BOT] });
+    const rows = await recordsOf(messageId);
+    expect(rows.length).toBe(1);
+    expect(rows[0]).toMatchObject({ kind: "lecture", sessions: 3, participants: 200, participantsApprox: true });
+    expect(replies[0].msgType).toBe("interactive");
+  });
+
+  it("shows user text literally: Lark's <at> tags in a text reply are made inert", async () => {
+    const { replies } = await say('/record foo<at user_id="all"></at>', { openId: "ou_user" });
+    const text = textOf(replies[0]);
+    expect(text).not.toMatch(/<at/);
+    expect(text.replace(/\u200B/g, "")).toContain("<at");
+  });
+});
+
+describe("Lark webhook without an encrypt key (verification token only)", () => {
+  let plainAdapter: LarkAdapter;
+  let plainServer: http.Server;
+  let url = "";
+
+  beforeAll(async () => {
+    plainAdapter = createLarkAdapter({
+      router: app.router, gate: new EventGate(app.store.db), ledger: app.ledger, log: () => {},
+      appId: fake.appId, appSecret: fake.appSecret, domain: fake.url, mode: "webhook", verificationToken: VERIFICATION_TOKEN,
+    });
+    plainServer = createHttpServer({ routes: plainAdapter.routes ?? {}, health: async () => true });
+    url = `http://127.0.0.1:${await listen(plainServer, 0, "127.0.0.1")}/lark/events`;
+    await plainAdapter.start();
+  });
+
+  afterAll(async () => {
+    await plainAdapter?.stop();
+    plainServer?.closeAllConnections();
+    await new Promise((r) => plainServer?.close(r));
+  });
+
+  it("accepts plain events carrying the verification token and refuses others", async () => {
+    const good = messageEvent({ chatId: "oc_plain", openId: "ou_user", text: "/帮助" });
+    fake.chatOfMessage.set(good.event.message.message_id, "oc_plain");
+    expect((await postEvent(url, good, { encrypted: false, sign: "none" })).status).toBe(200);
+    await plainAdapter.idle();
+    expect(fake.repliesTo(good.event.message.message_id)).toHaveLength(1);
+
+    const forged = messageEvent({ chatId: "oc_plain", openId: "ou_user", text: "/帮助" });
+    forged.header.token = "guessed";
+    expect((await postEvent(url, forged, { encrypted: false, sign: "none" })).status).toBe(401);
+    // Encrypted bodies need the key this adapter does not have.
+    expect((await postEvent(url, good, { sign: "none" })).status).toBe(400);
+    await plainAdapter.idle();
+    expect(fake.repliesTo(forged.event.message.message_id)).toHaveLength(0);
+  });
+
+  it("tells Lark to come back later once stopped (503), so no event is acknowledged and lost", async () => {
+    await plainAdapter.stop();
+    const late = messageEvent({ chatId: "oc_plain", openId: "ou_user", text: "/帮助" });
+    expect((await postEvent(url, late, { encrypted: false, sign: "none" })).status).toBe(503);
+  });
+});

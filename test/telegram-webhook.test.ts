@@ -1,0 +1,352 @@
+// Telegram end to end in webhook mode: the real grammY bot behind the bot's own HTTP server, a
+// fake Bot API on 127.0.0.1, a real SQLite file. Updates are POSTed to /telegram/webhook with the
+// secret-token header; what the fake received and the database rows are checked.
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import type { Chat, Update } from "grammy/types";
+import { Outbox } from "../src/outbox/outbox.js";
+import { ADMIN_ID, SECRET, startWorld, waitFor, type World } from "./fixtures/telegram-world.js";
+import { BOT_USER, group, messageUpdate, privateChat, supergroup, textMessage, user } from "./fixtures/telegram-fake.js";
+
+const admin = user(ADMIN_ID, "王", { last_name: "书记" });
+const officer = user(2002, "李", { last_name: "宣传员", username: "li_xc" });
+
+let w: World;
+let chatSeq = 0;
+const newGroup = (title = "社区群") => group(-4000 - ++chatSeq, `${title}${chatSeq}`);
+
+beforeAll(async () => {
+  w = await startWorld("webhook");
+});
+
+afterAll(async () => {
+  await w?.close();
+});
+
+/** Posts a text message and waits until the bot has answered it (or `quiet` ms of silence). */
+async function say(chat: Chat, from: ReturnType<typeof user>, text: string, extra = {}) {
+  const message = textMessage(w.fake, chat, from, text, extra);
+  const update = messageUpdate(w.fake, message);
+  const before = w.fake.calls.length;
+  const status = await w.post(update);
+  return { message, update, status, calls: () => w.fake.calls.slice(before) };
+}
+
+async function bind(chat: Chat, unit: string) {
+  const r = await say(chat, admin, `/bind@LedgerBot ${unit}`);
+  await waitFor(() => w.fake.texts(chat.id).some((t) => t.includes(`已将本群绑定到「${unit}」`)), 5000, "bind reply");
+  return r;
+}
+
+const records = (unitName?: string) =>
+  w.app.store.db.record.findMany({ where: unitName ? { unit: { name: unitName } } : {}, orderBy: { id: "asc" } });
+
+describe("Telegram webhook", () => {
+  it("registers the webhook with its secret, and the command menu in Chinese and English", async () => {
+    const set = w.fake.sent("setWebhook");
+    expect(set).toHaveLength(1);
+    expect(set[0].payload).toMatchObject({ url: "https://bot.example.org/telegram/webhook", secret_token: SECRET });
+    expect(set[0].payload.allowed_updates).toEqual(expect.arrayContaining(["message", "callback_query", "my_chat_member"]));
+
+    const menus = w.fake.sent("setMyCommands");
+    const zh = menus.find((c) => c.payload.language_code === "zh");
+    const en = menus.find((c) => c.payload.language_code === undefined);
+    expect(zh && en).toBeTruthy();
+    expect(zh!.payload.commands).toContainEqual({ command: "record", description: expect.stringMatching(/^记录：/) });
+    expect(en!.payload.commands).toContainEqual({ command: "report", description: "Draft the period's report from the ledger" });
+    expect(en!.payload.commands.map((c: { command: string }) => c.command)).toEqual(expect.arrayContaining(["record", "undo", "stats", "bind", "help"]));
+    // The webhook receiver never polls.
+    expect(w.fake.sent("deleteWebhook")).toHaveLength(0);
+  });
+
+  it("binds a group for an admin, quoting the command; refuses a non-admin", async () => {
+    const chat = newGroup();
+    const refused = await say(chat, officer, "/bind@LedgerBot 别的社区");
+    expect(refused.status).toBe(200);
+    await waitFor(() => w.fake.texts(chat.id).length === 1);
+    expect(w.fake.texts(chat.id)[0]).toContain("只有管理员可以使用 /bind");
+
+    const { message, status } = await bind(chat, "测试社区");
+    expect(status).toBe(200);
+    const reply = w.fake.sent("sendMessage", chat.id).at(-1)!;
+    expect(reply.payload.reply_parameters).toEqual({ message_id: message.message_id, allow_sending_without_reply: true });
+    expect(reply.payload.parse_mode).toBeUndefined();
+    const row = await w.app.store.db.chat.findUnique({ where: { platform_externalId: { platform: "telegram", externalId: String(chat.id) } }, include: { unit: true } });
+    expect(row?.unit?.name).toBe("测试社区");
+    expect(row?.title).toBe(chat.title);
+    expect(await w.app.store.db.unit.findUnique({ where: { name: "别的社区" } })).toBeNull();
+  });
+
+  it("records /record@LedgerBot with an undo button, and the button undoes it as the presser", async () => {
+    const chat = newGroup();
+    await bind(chat, "记录社区");
+    const { message } = await say(chat, officer, "/record@LedgerBot study 12 people");
+    const reply = await waitFor(() => w.fake.sent("sendMessage", chat.id).find((c) => String(c.payload.text).startsWith("已记录")));
+    const [row] = await records("记录社区");
+    expect(row).toMatchObject({ kind: "study", participants: 12, sourcePlatform: "telegram", sourceChat: String(chat.id), sourceMessageId: String(message.message_id) });
+    expect(reply.payload.text).toContain(`已记录 #${row.id}：理论学习 1 次，12 人参加`);
+    expect(reply.payload.reply_markup).toEqual({ inline_keyboard: [[{ text: "撤销", callback_data: `/undo ${row.id}` }]] });
+    const member = await w.app.store.db.member.findUnique({ where: { platform_externalId: { platform: "telegram", externalId: String(officer.id) } } });
+    expect(member?.name).toBe("李宣传员");
+
+    // The officer presses 撤销 on the bot's reply.
+    const pressed = { update_id: w.fake.updateId(), callback_query: { id: "cbq-1", from: officer, chat_instance: "ci", data: `/undo ${row.id}`, message: reply.result } };
+    expect(await w.post(pressed)).toBe(200);
+    await waitFor(() => w.fake.texts(chat.id).some((t) => t.startsWith(`已撤销 #${row.id}`)), 5000, "undo reply");
+    expect(w.fake.sent("answerCallbackQuery").map((c) => c.payload.callback_query_id)).toContain("cbq-1");
+    const undo = w.fake.sent("sendMessage", chat.id).at(-1)!;
+    expect(undo.payload.reply_parameters.message_id).toBe(reply.result.message_id);
+    expect((await w.app.store.db.record.findUnique({ where: { id: row.id } }))?.deletedAt).not.toBeNull();
+
+    // Pressing again (Telegram redelivers the same callback) does nothing twice.
+    const n = w.fake.texts(chat.id).length;
+    expect(await w.post(pressed)).toBe(200);
+    expect(w.fake.texts(chat.id)).toHaveLength(n);
+  });
+
+  it("answers a bad record with the Chinese error and saves nothing; shows user text literally", async () => {
+    const chat = newGroup();
+    await bind(chat, "错误社区");
+    await say(chat, officer, "/record@LedgerBot <b>跳舞</b> 3人");
+    const reply = await waitFor(() => w.fake.sent("sendMessage", chat.id).find((c) => String(c.payload.text).includes("没看懂")));
+    expect(reply.payload.text).toContain("没看懂「<b>跳舞</b>」");
+    expect(reply.payload.text).toContain("正确示例：/记录 学习");
+    expect(reply.payload.parse_mode).toBeUndefined();
+    expect(await records("错误社区")).toHaveLength(0);
+  });
+
+  it("takes @mentions and replies to the bot, ignores chatter and other bots' commands", async () => {
+    const chat = newGroup();
+    await bind(chat, "提及社区");
+    await say(chat, officer, "@LedgerBot 记录 学习 8人");
+    await waitFor(async () => (await records("提及社区")).length === 1, 5000, "mention record");
+    const botMessage = w.fake.sent("sendMessage", chat.id).at(-1)!.result;
+
+    await say(chat, officer, "记录 宣讲 3场 约200人次", { reply_to_message: botMessage });
+    await waitFor(async () => (await records("提及社区")).length === 2, 5000, "reply record");
+    const before = w.fake.texts(chat.id).length;
+    await say(chat, officer, "谢谢", { reply_to_message: botMessage });
+    await say(chat, officer, "/record@OtherBot study 5 people");
+    await say(chat, officer, "大家辛苦了 /record study");
+    await say(chat, officer, "/stats@LedgerBot");
+    await waitFor(() => w.fake.texts(chat.id).length === before + 1, 5000, "stats reply");
+    expect(w.fake.texts(chat.id).at(-1)).toContain("理论学习 1 次");
+    const rows = await records("提及社区");
+    expect(rows.map((r) => [r.kind, r.participants])).toEqual([["study", 8], ["lecture", 200]]);
+  });
+
+  it("drops a duplicate update and a redelivered message: one record, one reply", async () => {
+    const chat = newGroup();
+    await bind(chat, "重复社区");
+    const message = textMessage(w.fake, chat, officer, "/record@LedgerBot meeting 意识形态工作专题会议");
+    const update = messageUpdate(w.fake, message);
+    expect(await w.post(update)).toBe(200);
+    expect(await w.post(update)).toBe(200);
+    // The same message again under a new update id.
+    expect(await w.post({ ...update, update_id: w.fake.updateId() })).toBe(200);
+    await waitFor(() => w.fake.texts(chat.id).some((t) => t.startsWith("已记录")));
+    expect(await records("重复社区")).toHaveLength(1);
+    expect(w.fake.texts(chat.id).filter((t) => t.startsWith("已记录"))).toHaveLength(1);
+    const events = await w.app.store.db.inboundEvent.findMany({ where: { platform: "telegram", eventKey: { in: [`update:${update.update_id}`, `msg:${chat.id}:${message.message_id}`] } } });
+    expect(events.map((e) => e.status)).toEqual(["done", "done"]);
+  });
+
+  it("refuses a wrong or missing secret with 401 and records nothing", async () => {
+    const chat = newGroup();
+    await bind(chat, "密钥社区");
+    const calls = w.fake.calls.length;
+    const forged = messageUpdate(w.fake, textMessage(w.fake, chat, officer, "/record@LedgerBot study 30 people"));
+    expect(await w.post(forged, "wrong-secret")).toBe(401);
+    expect(await w.post(forged, null)).toBe(401);
+    const res = await fetch(`http://127.0.0.1:${w.port}/telegram/webhook`);
+    expect(res.status).toBe(405);
+    expect(w.fake.calls.length).toBe(calls);
+    expect(await records("密钥社区")).toHaveLength(0);
+    expect(await w.app.store.db.inboundEvent.count({ where: { eventKey: `update:${forged.update_id}` } })).toBe(0);
+  });
+
+  it("sends the draft as a .docx document with the text as caption; the text draft has a Word button", async () => {
+    const chat = newGroup();
+    await bind(chat, "报告社区");
+    await say(chat, officer, "/record@LedgerBot study 12 people");
+    await say(chat, officer, "/record@LedgerBot 发放 宣传册 3000份");
+    await waitFor(async () => (await records("报告社区")).length === 2);
+
+    const { message } = await say(chat, officer, "/report@LedgerBot docx");
+    const doc = await waitFor(() => w.fake.sent("sendDocument", chat.id)[0], 10_000, "sendDocument");
+    expect(doc.files).toHaveLength(1);
+    expect(doc.files[0].name).toMatch(/\.docx$/);
+    expect(doc.files[0].data.subarray(0, 2).toString("latin1")).toBe("PK");
+    expect(doc.payload.document).toBe(`attach://${doc.files[0].field}`);
+    expect(doc.payload.caption).toMatch(/^《报告社区.*》Word 草稿已生成。$/);
+    expect(doc.payload.reply_parameters).toEqual({ message_id: message.message_id, allow_sending_without_reply: true });
+
+    await say(chat, officer, "/报告");
+    const draft = await waitFor(() => w.fake.sent("sendMessage", chat.id).find((c) => String(c.payload.text).includes("一、意识形态工作开展情况")));
+    expect(draft.payload.text).toContain("宣传册");
+    const button = draft.payload.reply_markup.inline_keyboard[0][0];
+    expect(button.text).toBe("下载 Word");
+    expect(button.callback_data).toMatch(/^\/report \d{4}Q\d docx$/);
+  });
+
+  it("greets once when added to a group (my_chat_member + service message); logs a removal", async () => {
+    const chat = newGroup("新群");
+    const date = Math.floor(Date.now() / 1000);
+    const botMember = (status: string) => ({ user: BOT_USER, status });
+    const added: Update = {
+      update_id: w.fake.updateId(),
+      my_chat_member: { chat, from: admin, date, old_chat_member: botMember("left"), new_chat_member: botMember("member") },
+    } as unknown as Update;
+    const service = messageUpdate(w.fake, { message_id: w.fake.messageId(), date: date + 1, chat, from: admin, new_chat_members: [BOT_USER] } as never);
+    expect(await w.post(added)).toBe(200);
+    expect(await w.post(service)).toBe(200);
+    await waitFor(() => w.fake.texts(chat.id).length === 1, 5000, "greeting");
+    const greeting = w.fake.texts(chat.id)[0];
+    expect(greeting).toContain("/bind 单位名");
+    expect(greeting).toContain("/bind@LedgerBot");
+
+    // Promoted to admin: not a join, no second greeting.
+    await w.post({ update_id: w.fake.updateId(), my_chat_member: { chat, from: admin, date, old_chat_member: botMember("member"), new_chat_member: { ...botMember("administrator"), can_be_edited: false } } });
+    const removed = { update_id: w.fake.updateId(), my_chat_member: { chat, from: admin, date, old_chat_member: botMember("administrator"), new_chat_member: botMember("kicked") } };
+    expect(await w.post(removed)).toBe(200);
+    expect(w.fake.texts(chat.id)).toHaveLength(1);
+    expect(w.logs.some((l) => l.event === "telegram.bot.removed" && l.detail.chat === chat.id)).toBe(true);
+
+    // Added back later to a chat that is still bound: welcomed back, not asked to /bind.
+    await bind(chat, "回归社区");
+    await w.post({ update_id: w.fake.updateId(), my_chat_member: { chat, from: admin, date: date + 600, old_chat_member: botMember("left"), new_chat_member: botMember("member") } });
+    await waitFor(() => w.fake.texts(chat.id).some((t) => t.includes("本群已绑定到「回归社区」")), 5000, "welcome back");
+  });
+
+  it("follows a group's migration to a supergroup: the binding and new records go to the new chat id", async () => {
+    const old = newGroup("迁移群");
+    await bind(old, "迁移社区");
+    const unit = await w.app.store.db.unit.findUniqueOrThrow({ where: { name: "迁移社区" } });
+    const sg = supergroup(-1009000000000 - chatSeq, old.title);
+    await w.post(messageUpdate(w.fake, { message_id: w.fake.messageId(), date: Math.floor(Date.now() / 1000), chat: old, from: admin, migrate_to_chat_id: sg.id } as never));
+    await w.post(messageUpdate(w.fake, { message_id: 1, date: Math.floor(Date.now() / 1000), chat: sg, from: admin, migrate_from_chat_id: old.id } as never));
+    const moved = await w.app.store.db.chat.findUnique({ where: { platform_externalId: { platform: "telegram", externalId: String(sg.id) } } });
+    expect(moved?.unitId).toBe(unit.id);
+
+    await say(sg, officer, "/record@LedgerBot study 6 people");
+    await waitFor(() => w.fake.texts(sg.id).some((t) => t.startsWith("已记录")), 5000, "record in supergroup");
+    const [row] = await records("迁移社区");
+    expect(row).toMatchObject({ participants: 6, sourceChat: String(sg.id), unitId: unit.id });
+  });
+
+  it("retries a command reply through auto-retry after a 429 and delivers it once", async () => {
+    const chat = newGroup();
+    await bind(chat, "限流社区");
+    w.fake.failNext("sendMessage", 1, 429, 1);
+    const started = Date.now();
+    await say(chat, officer, "/record@LedgerBot study 9 people");
+    await waitFor(() => w.fake.texts(chat.id).some((t) => t.startsWith("已记录")), 8000, "retried reply");
+    const attempts = w.fake.calls.filter((c) => c.method === "sendMessage" && String(c.payload.chat_id) === String(chat.id) && String(c.payload.text).startsWith("已记录"));
+    expect(attempts.map((c) => c.ok)).toEqual([false, true]);
+    expect(attempts[1].at - attempts[0].at).toBeGreaterThanOrEqual(900);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(await records("限流社区")).toHaveLength(1);
+  });
+
+  it("answers /start in a private chat with the help, and a slash-less line as a command", async () => {
+    const me = user(3003, "Anna", { last_name: "Li" });
+    const chat = privateChat(me);
+    await w.post(messageUpdate(w.fake, textMessage(w.fake, chat, me, "/start")));
+    await waitFor(() => w.fake.texts(chat.id).length === 1);
+    expect(w.fake.texts(chat.id)[0]).toContain("可用命令");
+    expect(w.fake.sent("sendMessage", chat.id)[0].payload.reply_parameters).toBeUndefined();
+    await w.post(messageUpdate(w.fake, textMessage(w.fake, chat, me, "记录 学习 3人")));
+    await waitFor(() => w.fake.texts(chat.id).length === 2);
+    expect(w.fake.texts(chat.id)[1]).toContain("本群还没有绑定单位");
+  });
+
+  it("tells an anonymous admin that their command cannot be attributed", async () => {
+    const chat = newGroup();
+    await bind(chat, "匿名社区");
+    const anon = user(1087968824, "Group", { is_bot: true, username: "GroupAnonymousBot" } as never);
+    await w.post(messageUpdate(w.fake, textMessage(w.fake, chat, anon, "/record@LedgerBot study 3 people", { sender_chat: chat } as never)));
+    await waitFor(() => w.fake.texts(chat.id).some((t) => t.includes("匿名")), 5000, "anonymous hint");
+    expect(await records("匿名社区")).toHaveLength(0);
+  });
+});
+
+describe("Telegram outbox sender", () => {
+  const enqueue = async (chatId: number, body: string) =>
+    w.app.store.db.outbox.create({ data: { dedupeKey: `t:${chatId}:${body}:${Math.random()}`, kind: "reminder", platform: "telegram", chatExternalId: String(chatId), body } });
+
+  it("delivers a reminder from the outbox to the group", async () => {
+    const chat = newGroup();
+    await bind(chat, "提醒社区");
+    const row = await enqueue(chat.id, "【提醒】本季度尚未召开意识形态工作专题会议，截止 12月31日。");
+    const result = await new Outbox(w.app.store.db, [w.adapter.sender], { sleep: async () => {} }).deliverDue();
+    expect(result.sent).toBe(1);
+    const sent = w.fake.sent("sendMessage", chat.id).at(-1)!;
+    expect(sent.payload.text).toBe(row.body);
+    expect(sent.payload.reply_parameters).toBeUndefined();
+    expect((await w.app.store.db.outbox.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("sent");
+  });
+
+  it("turns a 429 into a retry at retry_after (no sleeping in auto-retry), then delivers", async () => {
+    const chat = newGroup();
+    const row = await enqueue(chat.id, "【提醒】限流测试");
+    let now = Date.now();
+    const outbox = () => new Outbox(w.app.store.db, [w.adapter.sender], { clock: () => new Date(now), sleep: async () => {} });
+    w.fake.failNext("sendMessage", 1, 429, 7);
+    const started = Date.now();
+    const first = await outbox().deliverDue();
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(first).toMatchObject({ sent: 0, retried: 1 });
+    const after = await w.app.store.db.outbox.findUniqueOrThrow({ where: { id: row.id } });
+    expect(after).toMatchObject({ status: "pending", attempts: 1 });
+    expect(after.nextAttemptAt.getTime()).toBe(now + 7000);
+    expect(after.lastError).toContain("429");
+    expect(w.fake.calls.filter((c) => c.method === "sendMessage" && String(c.payload.chat_id) === String(chat.id))).toHaveLength(1);
+
+    expect(await outbox().deliverDue()).toMatchObject({ sent: 0, retried: 0 });
+    now += 7000;
+    expect(await outbox().deliverDue()).toMatchObject({ sent: 1 });
+    expect((await w.app.store.db.outbox.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("sent");
+    expect(w.fake.sent("sendMessage", chat.id).map((c) => c.payload.text)).toEqual([row.body]);
+  });
+
+  it("fails a reminder for good when the bot was kicked; retries one that hit a 500", async () => {
+    const kicked = newGroup();
+    const flaky = newGroup();
+    // Oldest first: the 500 hits the flaky group's row, the 403 the kicked group's.
+    w.fake.failNext("sendMessage", 1, 500);
+    const b = await enqueue(flaky.id, "【提醒】服务器出错");
+    w.fake.kicked.add(String(kicked.id));
+    const a = await enqueue(kicked.id, "【提醒】被移出的群");
+    const result = await new Outbox(w.app.store.db, [w.adapter.sender], { sleep: async () => {} }).deliverDue();
+    expect(result).toMatchObject({ failed: 1, retried: 1 });
+    expect(await w.app.store.db.outbox.findUniqueOrThrow({ where: { id: a.id } })).toMatchObject({ status: "failed", attempts: 1 });
+    const rb = await w.app.store.db.outbox.findUniqueOrThrow({ where: { id: b.id } });
+    expect(rb).toMatchObject({ status: "pending", attempts: 1 });
+    expect(rb.lastError).toContain("500");
+  });
+
+  it("splits a long text into messages within 4096 characters and sends a file with a long text after it", async () => {
+    const chat = newGroup();
+    const lines = Array.from({ length: 300 }, (_, i) => `${i + 1}. 某村开展理论学习，参学 12 人次；发放宣传册 300 份。`);
+    await w.adapter.sender.send(String(chat.id), { text: lines.join("\n"), kind: "info" });
+    const parts = w.fake.texts(chat.id);
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.join("\n")).toBe(lines.join("\n"));
+    await w.adapter.sender.send(String(chat.id), { text: "说明".repeat(600), kind: "draft", file: { name: "台账.xlsx", data: Buffer.from("PK\x03\x04data"), mime: "application/octet-stream" } });
+    const doc = w.fake.sent("sendDocument", chat.id)[0];
+    expect(doc.payload.caption).toBeUndefined();
+    expect(doc.files[0]).toMatchObject({ name: "台账.xlsx" });
+    expect(w.fake.texts(chat.id).at(-2)).toBe("说明".repeat(600));
+  });
+
+  it("delivers to the supergroup when the group was upgraded, and moves the binding", async () => {
+    const old = newGroup();
+    await bind(old, "升级社区");
+    const newId = -1008000000000 - chatSeq;
+    w.fake.migrated.set(String(old.id), newId);
+    const row = await enqueue(old.id, "【提醒】升级后的群");
+    expect(await new Outbox(w.app.store.db, [w.adapter.sender], { sleep: async () => {} }).deliverDue()).toMatchObject({ sent: 1 });
+    expect(w.fake.sent("sendMessage", newId).map((c) => c.payload.text)).toEqual([row.body]);
+    const chat = await w.app.store.db.chat.findUnique({ where: { platform_externalId: { platform: "telegram", externalId: String(newId) } }, include: { unit: true } });
+    expect(chat?.unit?.name).toBe("升级社区");
+  });
+});
