@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     env: { TZ: "Asia/Shanghai", LOG_LEVEL: "silent" },
-    testTimeout: 30_000,
+    // Some tests start real processes (npm run chat, npm run remind): generous on a loaded 2-core machine.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     // Each test file opens its own SQLite files; two workers match the machine's two cores.
     pool: "forks",

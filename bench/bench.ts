@@ -295,7 +295,8 @@ async function main() {
   const url = await freshUrl(dir);
   say(`ledger bot benchmark · ${new Date().toISOString()} · ${os.cpus().length} cores · node ${process.version} · store ${store}${quick ? " · quick" : ""}`);
   const config = loadDeployment();
-  const app = await createApp({ databaseUrl: url, config, clock: () => NOW, admins: [] });
+  // No command budgets: the benchmark is one user sending thousands of commands on purpose.
+  const app = await createApp({ databaseUrl: url, config, clock: () => NOW, admins: [], limits: false });
   const raw = await openRaw(url);
   try {
     const t = performance.now();

@@ -10,7 +10,9 @@ import exportLedger from "./export.js";
 import deadlines from "./deadlines.js";
 import remind from "./remind.js";
 import outbox from "./outbox.js";
+import role from "./role.js";
+import forget from "./forget.js";
 import bind from "./bind.js";
 import help from "./help.js";
 
-export const COMMANDS: readonly AnyCommand[] = [record, undo, list, del, stats, report, exportLedger, deadlines, bind, remind, outbox, help];
+export const COMMANDS: readonly AnyCommand[] = [record, undo, list, del, stats, report, exportLedger, deadlines, bind, remind, role, outbox, forget, help];

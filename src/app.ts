@@ -6,6 +6,7 @@ import { Router } from "./core/router.js";
 import { COMMANDS } from "../commands/index.js";
 import { logEvent } from "./log.js";
 import type { Clock } from "./time.js";
+import type { AbuseLimits } from "./core/abuse.js";
 
 export interface App {
   store: Store;
@@ -21,6 +22,8 @@ export interface AppOptions {
   admins?: string[];
   clock?: Clock;
   trustedPlatforms?: string[];
+  /** Command budgets per user and chat; false for the local console, tests and benchmarks. */
+  limits?: AbuseLimits | false;
 }
 
 /** ADMINS=telegram:123,lark:ou_x → ["telegram:123", "lark:ou_x"]. */
@@ -36,6 +39,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     ledger, config, commands: COMMANDS, clock: opts.clock,
     admins: opts.admins ?? parseAdmins(process.env.ADMINS),
     trustedPlatforms: opts.trustedPlatforms,
+    limits: opts.limits,
     log: logEvent,
   });
   return { store, ledger, config, router, close: () => store.close() };

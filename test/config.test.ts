@@ -83,5 +83,5 @@ describe("npm run remind", () => {
     expect(run()).toContain("5 due, 0 enqueued, 5 already claimed");
     expect(spawnSync("npm", ["run", "-s", "remind", "--", "--at", "yesterday"], { encoding: "utf8", env }).stderr).toContain("--at: not a time: yesterday");
     await dropDatabase(url);
-  });
+  }, 180_000);
 });

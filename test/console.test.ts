@@ -44,7 +44,7 @@ describe("npm run chat", () => {
     expect(town.stdout).toContain("金桥镇（含下级单位 2 个）");
     expect(town.stdout).toContain("· 理论学习 2 次、参学 15 人次");
     await dropDatabase(dir);
-  });
+  }, 120_000);
 
   it("--member tries the bot as an ordinary member", () => {
     const r = chat(`file:${path.join(tempDir(), "bot.db")}`, "/bind 测试社区\n", ["--member"]);

@@ -7,6 +7,7 @@ import { createApp, type App } from "../src/app.js";
 import { parseDeployment, loadDeployment, type Deployment } from "../src/config/deployment.js";
 import type { InboundMessage, Reply } from "../src/core/types.js";
 import { freshDatabaseUrl, dropDatabase } from "./db.js";
+import type { AbuseLimits } from "../src/core/abuse.js";
 
 export interface Harness {
   app: App;
@@ -29,7 +30,7 @@ export function tempDir(prefix = "ledger-test-"): string {
 
 let seq = 0;
 
-export async function makeHarness(opts: { now?: string; config?: Deployment | string; admins?: string[]; platform?: string } = {}): Promise<Harness> {
+export async function makeHarness(opts: { now?: string; config?: Deployment | string; admins?: string[]; platform?: string; limits?: AbuseLimits | false } = {}): Promise<Harness> {
   const dir = tempDir();
   const config = typeof opts.config === "string" ? parseDeployment(opts.config) : opts.config ?? loadDeployment();
   const url = await freshDatabaseUrl(dir);
@@ -69,6 +70,8 @@ export async function makeHarness(opts: { now?: string; config?: Deployment | st
     config,
     admins: opts.admins ?? [`${opts.platform ?? "test"}:admin`],
     clock: () => h.now,
+    // The clock stands still in most tests: budgets would never refill. The abuse tests opt in.
+    limits: opts.limits ?? false,
   });
   return h;
 }

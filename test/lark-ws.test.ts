@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { freshDatabaseUrl, dropDatabase } from "./db.js";
 import { createApp, type App } from "../src/app.js";
 import { EventGate } from "../src/core/events.js";
 import { createLarkAdapter, type LarkAdapter } from "../src/lark/index.js";
@@ -15,6 +16,7 @@ const BOT: Mention = { key: "@_user_1", openId: "ou_bot", name: "台账机器人
 const GROUP = "oc_ws_group";
 
 let fake: LarkFake;
+let databaseUrl = "";
 let app: App;
 let adapter: LarkAdapter;
 let dir: string;
@@ -22,7 +24,8 @@ let dir: string;
 beforeAll(async () => {
   fake = await new LarkFake().start();
   dir = tempDir("lark-ws-test-");
-  app = await createApp({ databaseUrl: `file:${path.join(dir, "bot.db")}`, admins: ["lark:ou_admin"] });
+  databaseUrl = await freshDatabaseUrl(dir);
+  app = await createApp({ databaseUrl, admins: ["lark:ou_admin"], limits: false });
   adapter = createLarkAdapter({
     router: app.router, gate: new EventGate(app.store.db), ledger: app.ledger, log: () => {},
     appId: fake.appId, appSecret: fake.appSecret, domain: fake.url, mode: "ws",
@@ -35,6 +38,7 @@ afterAll(async () => {
   await adapter?.stop();
   await fake?.close();
   await app?.close();
+  if (databaseUrl) await dropDatabase(databaseUrl);
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type http from "node:http";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { freshDatabaseUrl, dropDatabase } from "./db.js";
 import JSZip from "jszip";
 import { createApp, type App } from "../src/app.js";
 import { EventGate } from "../src/core/events.js";
@@ -25,6 +26,7 @@ const BOT: Mention = { key: "@_user_1", openId: "ou_bot", name: "台账机器人
 const GROUP = "oc_group_1";
 
 let fake: LarkFake;
+let databaseUrl = "";
 let app: App;
 let adapter: LarkAdapter;
 let server: http.Server;
@@ -38,7 +40,8 @@ beforeAll(async () => {
   fake.users.set("ou_admin", "王书记");
   fake.users.set("ou_user", "李宣传");
   dir = tempDir("lark-test-");
-  app = await createApp({ databaseUrl: `file:${path.join(dir, "bot.db")}`, admins: ["lark:ou_admin"] });
+  databaseUrl = await freshDatabaseUrl(dir);
+  app = await createApp({ databaseUrl, admins: ["lark:ou_admin"], limits: false });
   adapter = createLarkAdapter({
     router: app.router, gate: new EventGate(app.store.db), ledger: app.ledger, log: (event, detail) => logs.push({ event, detail }),
     appId: fake.appId, appSecret: fake.appSecret, domain: `${fake.url}/`, mode: "webhook",
@@ -59,6 +62,7 @@ afterAll(async () => {
   await new Promise((r) => server?.close(r));
   await fake?.close();
   await app?.close();
+  if (databaseUrl) await dropDatabase(databaseUrl);
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 

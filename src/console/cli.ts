@@ -28,7 +28,8 @@ export async function main(argv = process.argv.slice(2), opts: ConsoleMainOption
     allowPositionals: false,
   });
   // The console user is an administrator unless --member asks to try the bot as an ordinary member.
-  const app = await createApp({ trustedPlatforms: values.member ? [] : ["console"] });
+  // A scripted console session may pipe hundreds of lines: no command budgets locally.
+  const app = await createApp({ trustedPlatforms: values.member ? [] : ["console"], limits: false });
   const scheduler = opts.withScheduler
     ? new Scheduler({ db: app.store.db, sql: app.store.sql, config: app.config, senders: [new ConsoleSender()], log: logEvent })
     : null;

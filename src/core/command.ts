@@ -29,6 +29,8 @@ export interface CommandContext {
   clock: Clock;
   /** The audit log's name for the sender: "console:alice". */
   actor: string;
+  /** Administrators named in the configuration (ADMINS), "platform:userId": not removable by command. */
+  configuredAdmins: ReadonlySet<string>;
 }
 
 export interface Command<Args> {

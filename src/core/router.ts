@@ -9,6 +9,7 @@ import type { Deployment } from "../config/deployment.js";
 import { chinaDay, systemClock, type Clock } from "../time.js";
 import { lookupWord } from "../domain/catalog.js";
 import { normaliseText } from "../domain/parser.js";
+import { CommandLimiter, DEFAULT_LIMITS, type AbuseLimits } from "./abuse.js";
 
 export const MAX_MESSAGE_CHARS = 1000;
 
@@ -22,6 +23,8 @@ export interface RouterOptions {
   /** Platforms whose every user is an administrator: the local console. */
   trustedPlatforms?: string[];
   log?: (event: string, detail: Record<string, unknown>) => void;
+  /** Per-user and per-chat command budgets; `false` turns them off (benchmarks, imports). */
+  limits?: AbuseLimits | false;
 }
 
 export interface ParsedLine {
@@ -89,11 +92,18 @@ export class Router {
   readonly table: Map<string, AnyCommand>;
   private readonly clock: Clock;
   private readonly admins: Set<string>;
+  private readonly limiter: CommandLimiter | null;
 
   constructor(private readonly opts: RouterOptions) {
     this.table = commandTable(opts.commands);
     this.clock = opts.clock ?? systemClock;
     this.admins = new Set((opts.admins ?? []).map((a) => a.trim()).filter(Boolean));
+    this.limiter = opts.limits === false ? null : new CommandLimiter(opts.limits ?? DEFAULT_LIMITS);
+  }
+
+  /** Whether an identity is a configured administrator (ADMINS), who cannot be demoted by command. */
+  isConfiguredAdmin(platform: string, userId: string): boolean {
+    return this.admins.has(`${platform}:${userId}`);
   }
 
   roleOf(member: MemberRow, unitId: number | null): Role {
@@ -132,11 +142,19 @@ export class Router {
     const text = normaliseText(raw);
     const line = splitCommand(text, this.table, { slashless, botUsernames });
     if (!line || (!line.name && !slashless)) return [];
+    // Budgets are checked before any database work: a flood costs nothing but this check.
+    const verdict = this.limiter?.check(`${msg.platform}:${msg.userId}`, `${msg.platform}:${msg.chatId}`, this.clock().getTime()) ?? "ok";
+    if (verdict === "drop") return [];
+    if (verdict === "warn") {
+      const l = this.opts.limits || DEFAULT_LIMITS;
+      return [errorReply(`操作太频繁了，请稍等一分钟再发。（每人每分钟最多 ${l.userPerMinute} 条命令，每个群每分钟最多 ${l.chatPerMinute} 条）`)];
+    }
     const command = this.table.get(line.name);
     if (!command) return [this.unknownCommand(line.name, line.rest)];
 
-    const chat = await this.opts.ledger.chat(msg.platform, msg.chatId, msg.chatTitle);
-    const member = await this.opts.ledger.member(msg.platform, msg.userId, msg.userName);
+    // Names and titles come from the platform: stored cut to a sane length.
+    const chat = await this.opts.ledger.chat(msg.platform, msg.chatId, msg.chatTitle?.slice(0, 100));
+    const member = await this.opts.ledger.member(msg.platform, msg.userId, (msg.userName || msg.userId).slice(0, 64));
     const role = this.roleOf(member, chat.unitId);
     const needed = command.permission;
 
@@ -149,7 +167,7 @@ export class Router {
     const now = msg.sentAt ?? this.clock();
     const ctx: CommandContext = {
       msg, now, today: chinaDay(now), ledger: this.opts.ledger, config: this.opts.config, chat, unit, member, role,
-      commands: this.opts.commands, clock: this.clock, actor: `${msg.platform}:${msg.userId}`,
+      commands: this.opts.commands, clock: this.clock, actor: `${msg.platform}:${msg.userId}`, configuredAdmins: this.admins,
     };
     const schema = typeof command.args === "function" ? command.args(ctx) : command.args;
     const parsed = schema.safeParse(line.rest);
