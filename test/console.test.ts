@@ -63,6 +63,31 @@ describe("npm run chat", () => {
   });
 });
 
+describe("files and npm start", () => {
+  it("writes a Word draft and an Excel ledger to files and prints their paths", async () => {
+    const dir = tempDir();
+    const url = await freshDatabaseUrl(dir);
+    const files = path.join(dir, "files");
+    const r = chat(url, "/bind 测试社区\n/记录 学习 12人\n/记录 发放 宣传册 3000份\n/报告 文档\n/导出台账\n", ["--files", files]);
+    const saved = [...r.stdout.matchAll(/\[文件已保存\] (\S+)/g)].map((m) => m[1]);
+    expect(saved.map((f) => path.basename(f))).toEqual([expect.stringMatching(/^测试社区-\d{4}Q\d-分析研判报告\.docx$/), expect.stringMatching(/^测试社区-\d{4}Q\d-台账\.xlsx$/)]);
+    for (const f of saved) expect(fs.readFileSync(f).subarray(0, 2).toString()).toBe("PK");
+    await dropDatabase(url);
+  });
+
+  it("npm start with no credentials is the console chat (with the scheduler running)", async () => {
+    const url = await freshDatabaseUrl(tempDir());
+    const r = spawnSync("npm", ["start", "-s"], {
+      input: "/bind 测试社区\n/record study 12 people\n/stats\n", encoding: "utf8", timeout: 60_000,
+      env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: "silent", TELEGRAM_BOT_TOKEN: "", LARK_APP_ID: "" },
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("已记录 #1：理论学习 1 次，12 人参加");
+    expect(r.stdout).toContain("· 理论学习 1 次、参学 12 人次");
+    await dropDatabase(url);
+  });
+});
+
 describe("migrations", () => {
   it("three processes starting together on a fresh PostgreSQL database migrate once (advisory lock)", async () => {
     if (TEST_STORE !== "postgres") return;
