@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineCommand } from "../src/core/command.js";
 import { text, errorReply } from "../src/core/types.js";
+import { resolveMember } from "../src/core/args.js";
 
 export default defineCommand({
   name: "forget",
@@ -21,10 +22,8 @@ export default defineCommand({
     return { who: words[0], confirmed };
   }),
   async run(ctx, args) {
-    const found = await ctx.ledger.findMembers(ctx.msg.platform, args.who);
-    if (found.length === 0) return [errorReply(`没有找到「${args.who}」。`)];
-    if (found.length > 1) return [errorReply(`有 ${found.length} 位成员叫「${args.who}」，请用平台 ID：${found.map((m) => `${m.platform}:${m.externalId}`).join("、")}`)];
-    const member = found[0];
+    const member = await resolveMember(ctx, args.who);
+    if (typeof member === "string") return [errorReply(member)];
     if (ctx.configuredAdmins.has(`${member.platform}:${member.externalId}`)) return [errorReply(`「${member.name}」是配置（ADMINS）指定的管理员，请先从配置中移除。`)];
     if (!args.confirmed) {
       return [errorReply(`将删除「${member.name}」的姓名和平台账号（审计日志中也会匿名），其登记的记录保留、数字不变。确认请发送：/删除个人信息 ${args.who} 确认`)];

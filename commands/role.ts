@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineCommand } from "../src/core/command.js";
 import { text, errorReply } from "../src/core/types.js";
+import { resolveMember } from "../src/core/args.js";
 import type { Role } from "../src/store/ledger.js";
 
 const ROLE_WORDS: Record<string, Role> = {
@@ -34,10 +35,8 @@ export default defineCommand({
       const lines = [...configured, ...holders.map((m) => `${m.name}（${m.platform}:${m.externalId}）：${ROLE_NAMES[m.role as Role] ?? m.role}`)];
       return [text(`管理员和${ctx.unit ? `「${ctx.unit.name}」` : ""}宣传员：\n${lines.join("\n") || "（暂无）"}`)];
     }
-    const found = await ctx.ledger.findMembers(platform, args.who);
-    if (found.length === 0) return [errorReply(`没有找到「${args.who}」。请对方先在群里发一条命令（例如 /帮助），或写平台 ID，例如 ${platform}:123456。`)];
-    if (found.length > 1) return [errorReply(`有 ${found.length} 位成员叫「${args.who}」，请用平台 ID：${found.map((m) => `${m.platform}:${m.externalId}`).join("、")}`)];
-    const member = found[0];
+    const member = await resolveMember(ctx, args.who);
+    if (typeof member === "string") return [errorReply(member)];
     if (ctx.configuredAdmins.has(`${member.platform}:${member.externalId}`)) return [errorReply(`「${member.name}」是配置（ADMINS）指定的管理员，要改请修改配置。`)];
     if (member.id === ctx.member.id && args.role !== "admin") return [errorReply("不能撤销自己的管理员身份，请另一位管理员操作。")];
     if (args.role === "officer" && !ctx.unit) return [errorReply("宣传员属于一个单位：请在已绑定单位的群里设置。")];
