@@ -157,6 +157,18 @@ describe("roll-up in a parent unit's chat", () => {
   });
 });
 
+describe("a large roll-up", () => {
+  it("names eight units that are behind, then counts the rest", async () => {
+    await h.ask("/bind 大镇", { chat: "大镇群" });
+    for (let i = 1; i <= 10; i++) {
+      await h.ask(`/bind 村${i} 大镇`, { chat: `村群${i}` });
+      await h.ask("/记录 学习 5人 4月2日", { chat: `村群${i}` });
+    }
+    const text = await h.ask("/报告", { chat: "大镇群" });
+    expect(text).toContain("大镇、村1、村2、村3、村4、村5、村6、村7等 11 个单位本季度截至目前尚未召开意识形态工作专题会议");
+  });
+});
+
 describe("/export", () => {
   it("returns an .xlsx with one sheet per kind, Chinese headers and totals", async () => {
     await h.ask("/bind 某社区");

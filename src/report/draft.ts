@@ -164,6 +164,11 @@ function periodShort(p: Period, view: Period): string {
   return periodLabel(p).replace(`${view.year}年`, "");
 }
 
+/** A list of unit names short enough for a paragraph: a city's draft names eight, then counts. */
+function unitList(units: string[], most = 8): string {
+  return units.length <= most ? units.join("、") : `${units.slice(0, most).join("、")}等 ${units.length} 个单位`;
+}
+
 /** The problems the rules reveal: one sentence per unmet rule (per unit for a roll-up). */
 function problems(input: DraftInput): string[] {
   const out: string[] = [];
@@ -183,7 +188,7 @@ function problems(input: DraftInput): string[] {
       const when = periods.join("、");
       groups.set(when, [...(groups.get(when) ?? []), unit]);
     }
-    const who = [...groups].map(([when, units]) => `${units.length === 1 && units[0] === input.unit ? "" : units.join("、")}${when}`).join("，");
+    const who = [...groups].map(([when, units]) => `${units.length === 1 && units[0] === input.unit ? "" : unitList(units)}${when}`).join("，");
     if (rule.type === "report") {
       out.push(`${who}的${rule.name}未按时报送，报告报送的及时性有待加强。`);
     } else {
@@ -218,7 +223,7 @@ function nextSteps(input: DraftInput): string[] {
     const k = kindByCode(rule.kind);
     const what = rule.subtypes?.length ? rule.subtypes.join("或") : k.label;
     const units = [...new Set(results.map((r) => r.unit))].filter((u) => u !== input.unit);
-    const urge = units.length ? `，督促${units.join("、")}补齐短板` : "";
+    const urge = units.length ? `，督促${unitList(units)}补齐短板` : "";
     const verb = k.code === "meeting" ? "召开" : "开展";
     // Still open: do it before this period's deadline; already missed: do it from the next period on.
     const when = results.every((r) => r.progress === "open") ? `在${dayLabel(results[0].period.end)}前抓紧${verb}` : `${next}按时${verb}`;
