@@ -169,6 +169,32 @@ describe("a large roll-up", () => {
   });
 });
 
+describe("a city-sized roll-up", () => {
+  it("sums 205 units in SQL, lists the ten most active and counts the rest", async () => {
+    await h.ask("/bind 某市", { chat: "市群" });
+    const db = h.app.store.db;
+    const city = await db.unit.findUniqueOrThrow({ where: { name: "某市" } });
+    await db.unit.createMany({ data: Array.from({ length: 205 }, (_, i) => ({ name: `村${i + 1}`, parentId: city.id })) });
+    const villages = await db.unit.findMany({ where: { parentId: city.id }, orderBy: { id: "asc" } });
+    // Village n studies n % 7 times in the quarter with 2 people each; village 205 also meets.
+    await db.record.createMany({
+      data: villages.flatMap((v, i) => Array.from({ length: (i + 1) % 7 }, (_, k) => ({
+        unitId: v.id, kind: "study", subtype: null as string | null, sessions: 1, participants: 2, day: "2026-05-10", sourcePlatform: "test", sourceChat: "seed", sourceMessageId: `${v.id}-${k}`,
+      }))).concat([{ unitId: villages[204].id, kind: "meeting", subtype: "意识形态工作专题会议", sessions: 1, participants: 2, day: "2026-05-11", sourcePlatform: "test", sourceChat: "seed", sourceMessageId: "m" }]),
+    });
+    const expectedStudy = villages.reduce((n, _, i) => n + ((i + 1) % 7), 0);
+    const text = await h.ask("/报告", { chat: "市群" });
+    expect(expectedStudy * 2).toBe(1224);
+    expect(text).toContain(`开展理论学习 ${expectedStudy} 次，参学 1200 余人次`);
+    expect(await h.ask("/报告 精确", { chat: "市群" })).toContain(`开展理论学习 ${expectedStudy} 次，参学 1224 人次`);
+    expect(text).toContain("召开意识形态工作专题会议 1 次");
+    expect(text).toContain("；另有 195 个单位（从略）。");
+    expect(text).toMatch(/分单位情况。村6：理论学习 6 次/);
+    // Every village but 村205 missed the special meeting; the paragraph names eight and counts.
+    expect(text).toContain("某市、村1、村2、村3、村4、村5、村6、村7等 205 个单位本季度截至目前尚未召开意识形态工作专题会议");
+  });
+});
+
 describe("/export", () => {
   it("returns an .xlsx with one sheet per kind, Chinese headers and totals", async () => {
     await h.ask("/bind 某社区");

@@ -144,6 +144,11 @@ function childLine(name: string, rows: FigureRow[], style: FigureStyle): string 
   return `${name}：${parts.join("，")}`;
 }
 
+/** Events recorded (sessions of every kind but report sending), to rank children. */
+function activity(rows: FigureRow[]): number {
+  return rows.filter((r) => r.kind !== "report").reduce((a, r) => a + r.sessions, 0);
+}
+
 function leaders(children: { name: string; rows: FigureRow[] }[]): string | null {
   const lines: string[] = [];
   for (const code of ["study", "lecture", "activity"]) {
@@ -273,7 +278,13 @@ export function composeDraft(input: DraftInput): Draft | null {
   const sections: DraftSection[] = [];
   const rollup: DraftParagraph[] = [];
   if (input.children.length) {
-    rollup.push({ lead: "分单位情况。", text: input.children.map((c) => childLine(c.name, c.rows, input.style)).join("；") + "。" });
+    // A town lists every village; a city lists its ten most active towns and counts the rest.
+    const MOST = 12;
+    const shown = input.children.length <= MOST ? input.children
+      : [...input.children].sort((a, b) => activity(b.rows) - activity(a.rows)).slice(0, 10);
+    const rest = input.children.length - shown.length;
+    const tail = rest > 0 ? `；另有 ${rest} 个单位（从略）` : "";
+    rollup.push({ lead: "分单位情况。", text: shown.map((c) => childLine(c.name, c.rows, input.style)).join("；") + tail + "。" });
     const lead = leaders(input.children);
     if (lead) rollup.push({ text: lead });
   }

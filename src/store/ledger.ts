@@ -6,7 +6,6 @@ import type { Sql } from "./sql.js";
 import type { RecordDraft } from "../domain/parser.js";
 import type { FigureRow } from "../domain/figures.js";
 import type { Period } from "../domain/periods.js";
-import type { MonthlyCount } from "../domain/requirements.js";
 
 export type Role = "admin" | "officer" | "member";
 
@@ -321,29 +320,53 @@ export class Ledger {
     return rows.map(toFigureRow);
   }
 
-  /** Figures per unit (for a parent's table of its children), each child's subtree summed. */
-  async figuresByUnit(unitIds: number[], period: Period): Promise<(FigureRow & { unitId: number })[]> {
-    if (unitIds.length === 0) return [];
+  /**
+   * The period's figures for a unit and all its descendants. A small subtree is filtered by an id
+   * list; a large one (a city) by joining the subtree, which SQLite and PostgreSQL both turn into
+   * one index range per unit instead of a scan of the whole ledger.
+   */
+  async subtreeFigures(rootId: number, ids: number[], period: Period): Promise<FigureRow[]> {
+    if (ids.length <= SMALL_SUBTREE) return this.figures(ids, period);
     const rows = await this.sql.all(
-      `SELECT "unitId", "kind", "subtype", "item", ${FIGURE_SUMS}
-       FROM "Record"
-       WHERE "unitId" IN (${marks(unitIds)}) AND "deletedAt" IS NULL AND "day" >= ? AND "day" <= ?
-       GROUP BY "unitId", "kind", "subtype", "item"`,
-      [...unitIds, period.start, period.end]);
+      `WITH RECURSIVE t(id) AS (SELECT CAST(? AS INTEGER) UNION ALL SELECT u."id" FROM "Unit" u JOIN t ON u."parentId" = t.id)
+       SELECT r."kind", r."subtype", r."item", ${FIGURE_SUMS}
+       FROM t JOIN "Record" r ON r."unitId" = t.id
+       WHERE r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ?
+       GROUP BY r."kind", r."subtype", r."item"`,
+      [rootId, period.start, period.end]);
+    return rows.map(toFigureRow);
+  }
+
+  /** The period's figures per direct child of a unit, each child's whole subtree summed in SQL. */
+  async childFigures(parentId: number, period: Period): Promise<(FigureRow & { unitId: number })[]> {
+    const rows = await this.sql.all(
+      `WITH RECURSIVE t(id, top) AS (
+         SELECT u."id", u."id" FROM "Unit" u WHERE u."parentId" = ?
+         UNION ALL SELECT u."id", t.top FROM "Unit" u JOIN t ON u."parentId" = t.id)
+       SELECT t.top AS "unitId", r."kind", r."subtype", r."item", ${FIGURE_SUMS}
+       FROM t JOIN "Record" r ON r."unitId" = t.id
+       WHERE r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ?
+       GROUP BY t.top, r."kind", r."subtype", r."item"`,
+      [parentId, period.start, period.end]);
     return rows.map((r) => ({ ...toFigureRow(r), unitId: Number(r.unitId) }));
   }
 
-  /** Sessions per (unit, month, kind, subtype): enough to evaluate any rule over any period. */
-  async monthlyCounts(unitIds: number[] | null, period: Period, kinds?: string[]): Promise<MonthlyCount[]> {
-    if (unitIds && unitIds.length === 0) return [];
-    const rows = await this.sql.all(
-      `SELECT "unitId", substr("day", 1, 7) AS "month", "kind", "subtype", SUM("sessions") AS "sessions"
-       FROM "Record"
-       WHERE "deletedAt" IS NULL AND "day" >= ? AND "day" <= ?${unitIds ? ` AND "unitId" IN (${marks(unitIds)})` : ""}${kinds ? ` AND "kind" IN (${marks(kinds)})` : ""}
-       GROUP BY "unitId", substr("day", 1, 7), "kind", "subtype"`,
-      [period.start, period.end, ...(unitIds ?? []), ...(kinds ?? [])]);
-    return rows.map((r) => ({ unitId: Number(r.unitId), month: String(r.month), kind: String(r.kind), subtype: (r.subtype as string | null) ?? null, sessions: Number(r.sessions) }));
+  /**
+   * Sessions per unit of one kind (and optionally subtypes) in a period: what a rule counts. Only
+   * units with records come back; for a large subtree the (kind, day) index does the work and
+   * the caller keeps its own units.
+   */
+  async ruleCounts(kind: string, subtypes: string[] | undefined, period: Period, ids: number[]): Promise<Map<number, number>> {
+    const byUnits = ids.length <= SMALL_SUBTREE;
+    const rows = await this.sql.all<{ unitId: unknown; n: unknown }>(
+      `SELECT "unitId", SUM("sessions") AS "n" FROM "Record"
+       WHERE "kind" = ? AND "day" >= ? AND "day" <= ? AND "deletedAt" IS NULL
+         ${subtypes?.length ? `AND "subtype" IN (${marks(subtypes)})` : ""} ${byUnits ? `AND "unitId" IN (${marks(ids)})` : ""}
+       GROUP BY "unitId"`,
+      [kind, period.start, period.end, ...(subtypes ?? []), ...(byUnits ? ids : [])]);
+    return new Map(rows.map((r) => [Number(r.unitId), Number(r.n)]));
   }
+
 }
 
 const FIGURE_SUMS = `COUNT(*) AS "records", SUM("sessions") AS "sessions",
@@ -351,6 +374,9 @@ const FIGURE_SUMS = `COUNT(*) AS "records", SUM("sessions") AS "sessions",
   MAX(CASE WHEN "participantsApprox" THEN 1 ELSE 0 END) AS "participantsApprox",
   SUM(COALESCE("quantity", 0)) AS "quantity",
   MAX(CASE WHEN "quantityApprox" THEN 1 ELSE 0 END) AS "quantityApprox"`;
+
+/** Up to this many units a query lists their ids; beyond, it joins or filters by kind instead. */
+const SMALL_SUBTREE = 200;
 
 const marks = (xs: unknown[]) => xs.map(() => "?").join(", ");
 
