@@ -48,6 +48,9 @@ const sampleRss = () => { peakRss = Math.max(peakRss, process.memoryUsage().rss)
 const rssTimer = setInterval(sampleRss, 50);
 
 function say(line: string) { process.stdout.write(`${line}\n`); }
+/** Peak RSS per phase, printed with each section so that a memory regression points at its cause. */
+const phasePeaks: string[] = [];
+function phase(name: string) { sampleRss(); phasePeaks.push(`${name} ${fmt(peakRss / 1048576)} MB`); peakRss = process.memoryUsage().rss; }
 function record(name: string, value: number, unit: string, note?: string) {
   figures.push({ name, value, unit, note });
   say(`  ${name}: ${fmt(value)} ${unit}${note ? ` (${note})` : ""}`);
@@ -312,11 +315,17 @@ async function main() {
     (globalThis as { gc?: () => void }).gc?.();
     peakRss = process.memoryUsage().rss;
     record("memory.rss_ready", peakRss / 1048576, "MB", "app ready with the ledger loaded");
-    // Drafts first: the write path adds thousands of records to a few units' current quarter.
+    const readyRss = peakRss;
     const cityRss = await draftPath(app, raw, gen);
+    phase("drafts");
     await writePath(app, raw, gen);
+    phase("writes");
     await reminderPass(app, gen);
+    phase("reminders");
     await delivery(app);
+    phase("delivery");
+    peakRss = Math.max(readyRss, ...phasePeaks.map((p) => Number(p.split(" ").at(-2)) * 1048576));
+    say(`  peak RSS by phase: ${phasePeaks.join(", ")}`);
     say("\n[5] memory");
     sampleRss();
     record("memory.rss_after_city_rollup", cityRss / 1048576, "MB");

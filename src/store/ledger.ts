@@ -64,38 +64,50 @@ export class Ledger {
   }
 
   /** The chat row for a platform chat, created on first sight (unbound). */
+  /** The chat row for a platform chat, created on first sight (unbound); its title kept current. */
   async chat(platform: string, externalId: string, title?: string): Promise<ChatRow> {
-    const key = `${platform}\u0000${externalId}`;
-    const cached = this.chats.get(key);
-    if (cached && (!title || cached.title === title)) return cached;
-    const found = await this.db.chat.findUnique({ where: { platform_externalId: { platform, externalId } } });
-    if (found) {
-      if (title && found.title !== title) return this.chats.set(key, await this.db.chat.update({ where: { id: found.id }, data: { title } }));
-      return this.chats.set(key, found);
-    }
-    try {
-      return this.chats.set(key, await this.db.chat.create({ data: { platform, externalId, title: title ?? null } }));
-    } catch (e) {
-      if (isUniqueViolation(e)) return this.db.chat.findUniqueOrThrow({ where: { platform_externalId: { platform, externalId } } });
-      throw e;
-    }
+    return this.identity(this.chats, "Chat", platform, externalId, "title", title ?? null, toChatRow,
+      () => this.db.chat.create({ data: { platform, externalId, title: title ?? null } }),
+      (id) => this.db.chat.update({ where: { id }, data: { title } }));
   }
 
+  /** The member row for a platform user, created on first sight; their display name kept current. */
   async member(platform: string, externalId: string, name: string): Promise<MemberRow> {
+    return this.identity(this.members, "Member", platform, externalId, "name", name || null, toMemberRow,
+      () => this.db.member.create({ data: { platform, externalId, name } }),
+      (id) => this.db.member.update({ where: { id }, data: { name } }));
+  }
+
+  /**
+   * Every command looks up its chat and sender: from the cache, else one prepared SELECT on the
+   * raw driver (many chats each writing now and then miss the cache, so this is the hot path);
+   * creating or renaming goes through Prisma. Two first messages racing both end with one row.
+   */
+  private async identity<R extends { id: number }>(
+    cache: TtlCache<R>, table: "Chat" | "Member", platform: string, externalId: string,
+    labelColumn: "title" | "name", label: string | null, map: (r: Record<string, unknown>) => R,
+    create: () => Promise<unknown>, rename: (id: number) => Promise<unknown>,
+  ): Promise<R> {
     const key = `${platform}\u0000${externalId}`;
-    const cached = this.members.get(key);
-    if (cached && (!name || cached.name === name)) return cached;
-    const found = await this.db.member.findUnique({ where: { platform_externalId: { platform, externalId } } });
-    if (found) {
-      if (name && found.name !== name) return this.members.set(key, await this.db.member.update({ where: { id: found.id }, data: { name } }));
-      return this.members.set(key, found);
+    const cached = cache.get(key);
+    if (cached && (label === null || (cached as Record<string, unknown>)[labelColumn] === label)) return cached;
+    const find = async () => {
+      const [row] = await this.sql.all(`SELECT * FROM "${table}" WHERE "platform" = ? AND "externalId" = ?`, [platform, externalId]);
+      return row ? map(row) : null;
+    };
+    let found = await find();
+    if (!found) {
+      try {
+        await create();
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e;
+      }
+      found = (await find())!;
+    } else if (label !== null && (found as Record<string, unknown>)[labelColumn] !== label) {
+      await rename(found.id);
+      found = (await find())!;
     }
-    try {
-      return this.members.set(key, await this.db.member.create({ data: { platform, externalId, name } }));
-    } catch (e) {
-      if (isUniqueViolation(e)) return this.db.member.findUniqueOrThrow({ where: { platform_externalId: { platform, externalId } } });
-      throw e;
-    }
+    return cache.set(key, found);
   }
 
   /**
@@ -124,7 +136,8 @@ export class Ledger {
   async unit(id: number): Promise<UnitRow | null> {
     const cached = this.units.get(String(id));
     if (cached !== undefined) return cached;
-    return this.units.set(String(id), await this.db.unit.findUnique({ where: { id } }));
+    const [row] = await this.sql.all(`SELECT "id", "name", "parentId", "remindersMuted" FROM "Unit" WHERE "id" = ?`, [id]);
+    return this.units.set(String(id), row ? { id: Number(row.id), name: String(row.name), parentId: asNum(row.parentId), remindersMuted: asBool(row.remindersMuted) } : null);
   }
 
   unitByName(name: string): Promise<UnitRow | null> {
@@ -383,6 +396,14 @@ const marks = (xs: unknown[]) => xs.map(() => "?").join(", ");
 const asDate = (v: unknown): Date | null => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(String(v)));
 const asBool = (v: unknown): boolean => v === true || v === 1 || v === 1n || v === "1" || v === "true";
 const asNum = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+function toChatRow(r: Record<string, unknown>): ChatRow {
+  return { id: Number(r.id), platform: String(r.platform), externalId: String(r.externalId), title: (r.title as string | null) ?? null, unitId: asNum(r.unitId) };
+}
+
+function toMemberRow(r: Record<string, unknown>): MemberRow {
+  return { id: Number(r.id), platform: String(r.platform), externalId: String(r.externalId), name: String(r.name), role: String(r.role), unitId: asNum(r.unitId) };
+}
 
 /** A Record row read by the raw driver, in the shape Prisma returns. */
 function toRecordRow(r: Record<string, unknown>): RecordRow {
