@@ -40,7 +40,10 @@ export default defineCommand({
       unitId: unit.id, chatId: ctx.chat.id, memberId: ctx.member.id, platform: ctx.msg.platform,
       sourceChat: ctx.msg.chatId, messageId: ctx.msg.messageId, actor: ctx.actor,
     });
-    const total = await runningTotal(ctx.ledger, record.unitId, record.kind, record.day, ctx.today);
+    // The record is committed: from here on a failure must not turn into "not saved" (the user
+    // would type it again under a new message id). Without its running total the reply still confirms.
+    const total = await runningTotal(ctx.ledger, record.unitId, record.kind, record.day, ctx.today)
+      .catch(() => "本季度累计暂时无法统计，可稍后发送 /统计 查看");
     const when = dayLabel(record.day, record.day.slice(0, 4) !== ctx.today.slice(0, 4));
     const notes: string[] = [];
     const quarter = periodOf("quarter", record.day);

@@ -13,6 +13,11 @@ import { CommandLimiter, DEFAULT_LIMITS, type AbuseLimits } from "./abuse.js";
 
 export const MAX_MESSAGE_CHARS = 1000;
 
+/** Cuts by characters (code points), never inside an emoji's surrogate pair. */
+function cut(s: string, n: number): string {
+  return [...normaliseText(s)].slice(0, n).join("");
+}
+
 export interface RouterOptions {
   ledger: Ledger;
   config: Deployment;
@@ -122,7 +127,7 @@ export class Router {
     } catch (e) {
       if (e instanceof LedgerError) return [errorReply(e.message)];
       this.opts.log?.("command.failed", { platform: msg.platform, chat: msg.chatId, message: msg.messageId, error: String((e as Error)?.stack ?? e) });
-      if (isBusy(e)) return [errorReply("数据库正忙，本条没有保存，请稍后再发一次。")];
+      if (isStoreUnavailable(e)) return [errorReply("数据库正忙或连接中断，本条没有保存，请稍后再发一次。")];
       return [errorReply("处理这条命令时出错了，本条没有保存，请稍后再试。如果一再出现，请联系管理员。")];
     }
   }
@@ -132,6 +137,11 @@ export class Router {
     const slashless = Boolean(msg.addressedToBot || msg.direct);
     const looksLikeCommand = raw.trimStart().startsWith("/") || raw.trimStart().startsWith("／") || slashless;
     if (!looksLikeCommand) return [];
+    // Whether the line is for this bot at all (/cmd@OtherBot is not) is decided first: a message
+    // for another bot gets no reply from this one, however long or odd it is.
+    const text = normaliseText(raw);
+    const line = splitCommand(text, this.table, { slashless, botUsernames });
+    if (!line || (!line.name && !slashless)) return [];
     if ([...raw].length > MAX_MESSAGE_CHARS) {
       return [errorReply(`消息太长（${[...raw].length} 字）。一条命令请不超过 ${MAX_MESSAGE_CHARS} 字，主题和备注可以写简短些。`)];
     }
@@ -139,9 +149,6 @@ export class Router {
     if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/.test(raw)) {
       return [errorReply("消息里有无法显示的控制字符，可能是复制粘贴带进来的。请重新输入这条命令。")];
     }
-    const text = normaliseText(raw);
-    const line = splitCommand(text, this.table, { slashless, botUsernames });
-    if (!line || (!line.name && !slashless)) return [];
     // Budgets are checked before any database work: a flood costs nothing but this check.
     const verdict = this.limiter?.check(`${msg.platform}:${msg.userId}`, `${msg.platform}:${msg.chatId}`, this.clock().getTime()) ?? "ok";
     if (verdict === "drop") return [];
@@ -153,8 +160,8 @@ export class Router {
     if (!command) return [this.unknownCommand(line.name, line.rest)];
 
     // Names and titles come from the platform: stored cut to a sane length.
-    const chat = await this.opts.ledger.chat(msg.platform, msg.chatId, msg.chatTitle?.slice(0, 100));
-    const member = await this.opts.ledger.member(msg.platform, msg.userId, (msg.userName || msg.userId).slice(0, 64));
+    const chat = await this.opts.ledger.chat(msg.platform, msg.chatId, msg.chatTitle === undefined ? undefined : cut(msg.chatTitle, 100));
+    const member = await this.opts.ledger.member(msg.platform, msg.userId, cut(msg.userName || msg.userId, 64));
     const role = this.roleOf(member, chat.unitId);
     const needed = command.permission;
 
@@ -185,7 +192,15 @@ export class Router {
   }
 }
 
-function isBusy(e: unknown): boolean {
-  const s = String((e as Error)?.message ?? e);
-  return /SQLITE_BUSY|database is locked|Timed out|timeout|ECONNRESET|Connection terminated/i.test(s);
+/**
+ * The store could not be reached or was busy: locked SQLite, a PostgreSQL connection dropped
+ * (57P0x admin shutdown/termination, 08xxx connection errors), a refused or timed-out connection.
+ * The transaction did not commit, so the user is told to send it again.
+ */
+export function isStoreUnavailable(e: unknown): boolean {
+  const err = e as { message?: string; code?: unknown; cause?: { code?: unknown; message?: string } } | undefined;
+  const codes = [err?.code, err?.cause?.code].map((c) => String(c ?? ""));
+  if (codes.some((c) => /^(SQLITE_BUSY|SQLITE_LOCKED|57P0\d|08\w{3}|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE)/.test(c))) return true;
+  const text = `${err?.message ?? e} ${err?.cause?.message ?? ""}`;
+  return /SQLITE_BUSY|database is locked|Timed out|timeout|ECONNRESET|ECONNREFUSED|Connection terminated|terminating connection|not queryable|connection.*(closed|ended)|Client has encountered a connection error/i.test(text);
 }

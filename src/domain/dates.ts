@@ -28,7 +28,7 @@ export function parseDay(token: string, today: string): DateResult {
   const relative: Record<string, number> = {
     今天: 0, 今日: 0, 当天: 0, today: 0, 昨天: -1, 昨日: -1, yesterday: -1, 前天: -2, 前日: -2, 大前天: -3,
   };
-  if (t in relative) return { ok: true, day: addDays(today, relative[t]) };
+  if (Object.hasOwn(relative, t)) return { ok: true, day: addDays(today, relative[t]) };
 
   let m: RegExpExecArray | null;
   if ((m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(t))) return dayOrInvalid(+m[1], +m[2], +m[3]);

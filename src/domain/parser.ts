@@ -84,6 +84,9 @@ function escapeRegExp(s: string): string {
 /** Normalises what phones and IMEs put in: full-width digits and colons, zero-width spaces. */
 export function normaliseText(text: string): string {
   return text
+    // A lone surrogate (half an emoji cut by a client) is not text: one U+FFFD, as PostgreSQL
+    // would store it, instead of invalid UTF-8 in SQLite.
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD")
     .normalize("NFKC")
     .replace(/[\u200B-\u200D\u2060\uFEFF]/g, "")
     .replace(/[\r\n\t]+/g, " ");

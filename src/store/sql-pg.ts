@@ -20,6 +20,10 @@ export class PgSql implements Sql {
 
   constructor(url: string, max: number) {
     this.pool = new pg.Pool({ connectionString: url, max, types, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 });
+    // An idle connection the server drops (restart, failover, pg_terminate_backend) is reported
+    // here; without a listener node-postgres' 'error' event would end the process. The pool has
+    // already discarded that client, and the next query opens a new one.
+    this.pool.on("error", () => {});
   }
 
   private static value(v: unknown): unknown {

@@ -23,6 +23,9 @@ export interface Sql {
   close(): Promise<void>;
 }
 
+/** How long a statement waits for another connection's write lock before the user is told. */
+const BUSY_TIMEOUT_MS = 10_000;
+
 export const quoteCols = (cols: string[]) => cols.map((c) => `"${c}"`).join(", ");
 
 export class SqliteSql implements Sql {
@@ -31,9 +34,26 @@ export class SqliteSql implements Sql {
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(file: string) {
-    this.conn = new Database(file, { timeout: 10_000 });
+    // No synchronous busy wait: better-sqlite3 would block the whole event loop while it waits,
+    // and the connection holding the lock may be Prisma's, in this very process, needing that
+    // loop to finish its transaction. Busy statements are retried asynchronously instead.
+    this.conn = new Database(file, { timeout: 0 });
     this.conn.pragma("synchronous = NORMAL");
     this.conn.pragma("foreign_keys = ON");
+  }
+
+  /** Runs a synchronous statement batch, retrying with back-off while the database is locked. */
+  private async whenFree<T>(fn: () => T): Promise<T> {
+    const deadline = Date.now() + BUSY_TIMEOUT_MS;
+    for (let wait = 2; ; wait = Math.min(wait * 2, 100)) {
+      try {
+        return fn();
+      } catch (e) {
+        const code = (e as { code?: string }).code ?? "";
+        if (!code.startsWith("SQLITE_BUSY") || Date.now() + wait > deadline) throw e;
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
   }
 
   private prepare(sql: string): Database.Statement {
@@ -54,7 +74,9 @@ export class SqliteSql implements Sql {
   }
 
   async all<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.prepare(sql).all(...params.map(SqliteSql.value)) as T[];
+    const stmt = this.prepare(sql);
+    const values = params.map(SqliteSql.value);
+    return this.whenFree(() => stmt.all(...values) as T[]);
   }
 
   async insertWithAudit(table: string, row: Record<string, unknown>, audit: { at: Date; actor: string | null; action: string; entity: string; detail: string | null }) {
@@ -68,7 +90,7 @@ export class SqliteSql implements Sql {
       log.run(SqliteSql.date(audit.at), audit.actor, audit.action, audit.entity, String(inserted.id), audit.detail);
       return inserted;
     });
-    return run.immediate();
+    return this.whenFree(() => run.immediate());
   }
 
   async insertManyClaimed(table: string, cols: string[], rows: unknown[][], returning: string): Promise<unknown[]> {
@@ -81,7 +103,7 @@ export class SqliteSql implements Sql {
       }
       return out;
     });
-    return run.immediate();
+    return this.whenFree(() => run.immediate());
   }
 
   async close(): Promise<void> {
