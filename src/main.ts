@@ -58,11 +58,15 @@ if (!env.TELEGRAM_BOT_TOKEN && !env.LARK_APP_ID) {
     if (stopping) return;
     stopping = true;
     logger.info({ event: "stopping", signal });
-    // Stop taking new work, finish what is in flight, then close the store.
-    server.close();
+    // Stop taking new work (adapters answer 503 from now on, so platforms redeliver elsewhere),
+    // finish what is in flight, close idle connections, and only then close the store.
+    const closed = new Promise((resolve) => server.close(resolve));
+    server.closeIdleConnections();
     for (const a of adapters) await a.stop().catch((e) => logEvent("adapter.stop.failed", { error: String(e) }));
     await scheduler.stop();
-    await app.close();
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000))]);
+    server.closeAllConnections();
+    await Promise.race([app.close(), new Promise((r) => setTimeout(r, 10_000))]);
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));

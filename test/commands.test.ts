@@ -58,6 +58,14 @@ describe("/bind", () => {
     expect(await h.ask("/bind 甲 甲")).toBe("单位不能是自己的上级。");
   });
 
+  it("six chats binding under the same new parent at once all end bound under one parent", async () => {
+    const replies = await Promise.all(Array.from({ length: 6 }, (_, i) => h.ask(`/bind 村${i + 1} 新镇`, { chat: `村群${i + 1}` })));
+    for (const r of replies) expect(r).toMatch(/^已将本群绑定到「村\d」（上级：新镇）/);
+    const town = await h.app.store.db.unit.findUniqueOrThrow({ where: { name: "新镇" } });
+    expect(await h.app.store.db.unit.count({ where: { parentId: town.id } })).toBe(6);
+    expect(await h.app.store.db.chat.count({ where: { unitId: { not: null } } })).toBe(6);
+  });
+
   it("is for administrators only", async () => {
     expect(await h.ask("/bind 金桥社区", { user: "bob" })).toBe("只有管理员可以使用 /bind（绑定）。你的身份是成员。");
     expect(await h.app.store.db.unit.count()).toBe(0);

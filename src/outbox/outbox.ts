@@ -68,7 +68,7 @@ export class Outbox {
     const until = new Date(now.getTime() + this.o.lockSec * 1000);
     // PostgreSQL: concurrent claimers skip each other's locked rows instead of waiting for them.
     const skipLocked = dbProvider(this.db) === "postgresql" ? Prisma.sql`FOR UPDATE SKIP LOCKED` : Prisma.empty;
-    return this.db.$queryRaw<Row[]>`
+    const rows = await this.db.$queryRaw<Row[]>`
       UPDATE "Outbox" SET "lockedUntil" = ${until}
       WHERE "id" IN (
         SELECT "id" FROM "Outbox"
@@ -76,6 +76,8 @@ export class Outbox {
         ORDER BY "nextAttemptAt", "id" LIMIT ${this.o.batch} ${skipLocked})
         AND "status" = 'pending' AND ("lockedUntil" IS NULL OR "lockedUntil" < ${now})
       RETURNING "id", "platform", "chatExternalId", "body", "attempts", "kind"`;
+    // UPDATE … RETURNING has no order on PostgreSQL: send in the order the rows were enqueued.
+    return rows.sort((a, b) => Number(a.id) - Number(b.id));
   }
 
   /** Delivers every due row (looping over batches) and returns what happened. */

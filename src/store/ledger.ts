@@ -166,6 +166,18 @@ export class Ledger {
    * Returns what changed, for the reply; the caller has already confirmed a rebind.
    */
   async bind(chat: ChatRow, unitName: string, parentName: string | null, actor: string) {
+    // Several chats binding under the same new parent at once race to create it: the losers'
+    // transactions roll back on the unique name and are run again, finding the winner's row.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.bindOnce(chat, unitName, parentName, actor);
+      } catch (e) {
+        if (!isUniqueViolation(e) || attempt >= 3) throw e;
+      }
+    }
+  }
+
+  private async bindOnce(chat: ChatRow, unitName: string, parentName: string | null, actor: string) {
     return this.db.$transaction(async (tx) => {
       let parent: UnitRow | null = null;
       let parentCreated = false;
@@ -335,16 +347,18 @@ export class Ledger {
 
   /**
    * The period's figures for a unit and all its descendants. A small subtree is filtered by an id
-   * list; a large one (a city) by joining the subtree, which SQLite and PostgreSQL both turn into
-   * one index range per unit instead of a scan of the whole ledger.
+   * list; a large one (a city) by joining the subtree: one index range per unit instead of a scan
+   * of the whole ledger. CROSS JOIN makes SQLite keep the subtree as the outer loop (its planner
+   * cannot estimate a recursive CTE and may otherwise scan two million records); PostgreSQL
+   * treats it as a plain join.
    */
   async subtreeFigures(rootId: number, ids: number[], period: Period): Promise<FigureRow[]> {
     if (ids.length <= SMALL_SUBTREE) return this.figures(ids, period);
     const rows = await this.sql.all(
       `WITH RECURSIVE t(id) AS (SELECT CAST(? AS INTEGER) UNION ALL SELECT u."id" FROM "Unit" u JOIN t ON u."parentId" = t.id)
        SELECT r."kind", r."subtype", r."item", ${FIGURE_SUMS}
-       FROM t JOIN "Record" r ON r."unitId" = t.id
-       WHERE r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ?
+       FROM t CROSS JOIN "Record" r
+       WHERE r."unitId" = t.id AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ?
        GROUP BY r."kind", r."subtype", r."item"`,
       [rootId, period.start, period.end]);
     return rows.map(toFigureRow);
@@ -357,8 +371,8 @@ export class Ledger {
          SELECT u."id", u."id" FROM "Unit" u WHERE u."parentId" = ?
          UNION ALL SELECT u."id", t.top FROM "Unit" u JOIN t ON u."parentId" = t.id)
        SELECT t.top AS "unitId", r."kind", r."subtype", r."item", ${FIGURE_SUMS}
-       FROM t JOIN "Record" r ON r."unitId" = t.id
-       WHERE r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ?
+       FROM t CROSS JOIN "Record" r
+       WHERE r."unitId" = t.id AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ?
        GROUP BY t.top, r."kind", r."subtype", r."item"`,
       [parentId, period.start, period.end]);
     return rows.map((r) => ({ ...toFigureRow(r), unitId: Number(r.unitId) }));

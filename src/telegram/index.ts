@@ -222,6 +222,7 @@ export function createTelegramAdapter(o: TelegramAdapterOptions): TelegramAdapte
 
   // ── receiving ──
   let routes: Record<string, Handler> | undefined;
+  let stopping = false;
   if (o.mode === "webhook") {
     const callback = webhookCallback(bot, "http", {
       secretToken: o.webhookSecret,
@@ -236,14 +237,29 @@ export function createTelegramAdapter(o: TelegramAdapterOptions): TelegramAdapte
           res.end("POST only");
           return;
         }
-        await callback(req, res);
+        // Stopping: a non-2xx makes Telegram deliver the update again (to another process, or
+        // to this one after a restart) instead of it being half-handled by a closing store.
+        if (stopping) {
+          res.writeHead(503, { "retry-after": "5", "content-type": "text/plain" });
+          res.end("stopping");
+          return;
+        }
+        // Counted from the first byte, not only once grammY has the update: stop() waits for
+        // requests whose body is still being read too.
+        const p = callback(req, res);
+        requests.add(p);
+        try {
+          await p;
+        } finally {
+          requests.delete(p);
+        }
       },
     };
   }
 
   let runner: RunnerHandle | undefined;
   let abort: AbortController | undefined;
-  let stopping = false;
+  const requests = new Set<Promise<unknown>>();
   let started = false;
   let restartTimer: NodeJS.Timeout | undefined;
 
@@ -339,12 +355,13 @@ export function createTelegramAdapter(o: TelegramAdapterOptions): TelegramAdapte
       const late = new Promise<"late">((resolve) => { timer = setTimeout(resolve, o.stopTimeoutMs ?? 15_000, "late"); });
       const drained = (async () => {
         if (r) await r.stop().catch(() => undefined);
-        await Promise.allSettled([...inflight]);
+        // Until nothing is left: an update that was still arriving adds work after the first wait.
+        while (requests.size || inflight.size) await Promise.allSettled([...requests, ...inflight]);
         return "drained" as const;
       })();
       const outcome = await Promise.race([drained, late]);
       clearTimeout(timer);
-      if (outcome === "late") log("telegram.stop.late", { inflight: inflight.size });
+      if (outcome === "late") log("telegram.stop.late", { inflight: inflight.size, requests: requests.size });
     },
   };
 }
