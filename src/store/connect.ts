@@ -8,6 +8,7 @@ import Database from "better-sqlite3";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { SqliteSql, type Sql } from "./sql.js";
+import { startCheckpointer } from "./checkpoint.js";
 
 /**
  * Both generated clients have the same models and methods (one schema source); the code is
@@ -182,6 +183,11 @@ export async function openStore(url = process.env.DATABASE_URL || DEFAULT_DATABA
   // cut can lose the last commits, never corrupt the file.
   await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
   await db.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+  await db.$queryRawUnsafe("PRAGMA wal_autocheckpoint = 0");
   const sql = new SqliteSql(file);
-  return { db, sql, provider: "sqlite", file, url, close: async () => { await db.$disconnect(); await sql.close(); } };
+  const checkpointer = startCheckpointer(file);
+  return {
+    db, sql, provider: "sqlite", file, url,
+    close: async () => { await db.$disconnect(); await sql.close(); await checkpointer.stop(); },
+  };
 }

@@ -40,6 +40,8 @@ export class SqliteSql implements Sql {
     this.conn = new Database(file, { timeout: 0 });
     this.conn.pragma("synchronous = NORMAL");
     this.conn.pragma("foreign_keys = ON");
+    // Checkpoints happen in a worker thread (checkpoint.ts), never inside a command's commit.
+    this.conn.pragma("wal_autocheckpoint = 0");
   }
 
   /** Runs a synchronous statement batch, retrying with back-off while the database is locked. */
