@@ -259,6 +259,20 @@ reminders: { offsets_days: [7], quarter_start_checklist: true }
   });
 });
 
+describe("the console", () => {
+  it("prints a reminder addressed to a console chat", async () => {
+    const { ConsoleSender } = await import("../src/console/sender.js");
+    const { PassThrough } = await import("node:stream");
+    const out = new PassThrough();
+    let printed = "";
+    out.on("data", (d) => { printed += d; });
+    const at = chinaInstant("2026-12-17", "09:30");
+    await h.app.store.db.outbox.create({ data: { dedupeKey: "console-1", kind: "reminder", platform: "console", chatExternalId: "社区群", body: "【提醒】测试", nextAttemptAt: at } });
+    expect(await new Outbox(h.app.store.db, [new ConsoleSender(out)], { clock: () => at }).deliverDue()).toEqual({ sent: 1, retried: 0, failed: 0, deferred: 0 });
+    expect(printed).toBe("\n[发往「社区群」] 【提醒】测试\n");
+  });
+});
+
 describe("commands", () => {
   it("/截止 shows this unit's deadlines and progress; /提醒 mutes and unmutes, audited", async () => {
     h.now = chinaInstant("2026-11-22", "10:00");
