@@ -326,7 +326,7 @@ async function main() {
   const raw = await openRaw(url);
   try {
     const t = performance.now();
-    const gen = await generateLedger(app, { units: UNITS, records: RECORDS, store, url, now: NOW });
+    const gen = await generateLedger({ units: UNITS, records: RECORDS, store, url, now: NOW });
     say(`ledger: ${gen.units} units (${gen.towns.length} towns under one city), ${RECORDS} records over two years, generated in ${fmt((performance.now() - t) / 1000)} s; RSS now ${fmt(process.memoryUsage().rss / 1048576)} MB`);
     // Generation's garbage is not the bot's memory: collect it when the flag allows, and start
     // the peak from here.

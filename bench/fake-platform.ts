@@ -39,7 +39,6 @@ export async function startLimitedFake(limits: RateLimits) {
 }
 
 export class HttpSender implements Sender {
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   constructor(readonly platform: string, private readonly url: string, readonly limits: RateLimits) {}
   async send(chat: string, reply: Reply): Promise<void> {
     const res = await fetch(this.url, { method: "POST", body: JSON.stringify({ chat, text: reply.text }), headers: { "content-type": "application/json" } });

@@ -3,7 +3,6 @@
 // Written with the raw driver in large transactions: generation is setup, not what is measured.
 import Database from "better-sqlite3";
 import pg from "pg";
-import type { App } from "../src/app.js";
 import { KINDS } from "../src/domain/catalog.js";
 import { addDays, chinaDay } from "../src/time.js";
 
@@ -25,7 +24,7 @@ function rng(seed: number) {
 
 interface Opts { units: number; records: number; store: "sqlite" | "postgres"; url: string; now: Date }
 
-export async function generateLedger(app: App, o: Opts): Promise<Generated> {
+export async function generateLedger(o: Opts): Promise<Generated> {
   const rand = rng(42);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
   const towns = Math.max(2, Math.round(o.units / 50));

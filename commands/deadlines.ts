@@ -3,7 +3,7 @@ import { defineCommand } from "../src/core/command.js";
 import { text } from "../src/core/types.js";
 import { kindByCode } from "../src/domain/catalog.js";
 import { periodOf, periodLabel, nextPeriod } from "../src/domain/periods.js";
-import { rulesOf, ruleApplies, deadlineOf, countTowards, perLabel, progressOf, PROGRESS_MARK } from "../src/domain/requirements.js";
+import { rulesOf, ruleApplies, deadlineOf, perLabel, progressOf, PROGRESS_MARK } from "../src/domain/requirements.js";
 import { dayLabel } from "../src/time.js";
 
 export default defineCommand({
@@ -25,7 +25,7 @@ export default defineCommand({
       // A deadline set after the period's end may still be open for the previous period.
       if (deadlineOf(rule, period) < ctx.today) period = nextPeriod(period);
       const deadline = deadlineOf(rule, period);
-      const n = countTowards(rule, await ctx.ledger.figures([unit.id], period));
+      const n = (await ctx.ledger.ruleCounts(rule.kind, rule.subtypes, period, [unit.id])).get(unit.id) ?? 0;
       const k = kindByCode(rule.kind);
       const days = Math.round((Date.parse(deadline) - Date.parse(ctx.today)) / 86_400_000);
       const left = days === 0 ? "今天截止" : `还有 ${days} 天`;

@@ -28,7 +28,6 @@ export default defineCommand({
     return { who: words.slice(0, -1).join(" "), role };
   }),
   async run(ctx, args) {
-    const platform = ctx.msg.platform;
     if (!args) {
       const holders = await ctx.ledger.roleHolders(ctx.unit?.id ?? null);
       const configured = [...ctx.configuredAdmins].map((a) => `${a}（配置 ADMINS）`);

@@ -3,7 +3,7 @@ import { text } from "../src/core/types.js";
 import { periodArg } from "../src/core/args.js";
 import { periodLabel, type Period } from "../src/domain/periods.js";
 import { totalsByKind, kindClause } from "../src/domain/figures.js";
-import { rulesOf, ruleApplies, rulePeriodsWithin, countTowards, progressOf, PROGRESS_MARK, perLabel, deadlineOf } from "../src/domain/requirements.js";
+import { rulesOf, ruleApplies, rulePeriodsWithin, progressOf, PROGRESS_MARK, perLabel, deadlineOf } from "../src/domain/requirements.js";
 import { dayLabel } from "../src/time.js";
 import type { CommandContext } from "../src/core/command.js";
 
@@ -14,7 +14,7 @@ export async function requirementLines(ctx: CommandContext, unitId: number, unit
     if (!ruleApplies(rule, { name: unitName }, hasChildren)) continue;
     const parts: string[] = [];
     for (const p of rulePeriodsWithin(rule, view)) {
-      const n = countTowards(rule, await ctx.ledger.figures([unitId], p));
+      const n = (await ctx.ledger.ruleCounts(rule.kind, rule.subtypes, p, [unitId])).get(unitId) ?? 0;
       const mark = PROGRESS_MARK[progressOf(n, rule, p, ctx.today)];
       const short = periodLabel(p).replace(/^\d{4}年/, "");
       const label = p.type === view.type || !short ? "" : `${short} `;

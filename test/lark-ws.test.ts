@@ -2,7 +2,6 @@
 // endpoint, connects to the fake's WebSocket, and receives events as pbbp2 protobuf frames; the
 // adapter answers each frame at once and replies through the Open API like in webhook mode.
 import fs from "node:fs";
-import path from "node:path";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { freshDatabaseUrl, dropDatabase } from "./db.js";
 import { createApp, type App } from "../src/app.js";

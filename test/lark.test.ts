@@ -3,7 +3,6 @@
 // the Open API (test/fixtures/lark-fake.ts). Checked: the replies the fake received (text, card
 // JSON, file message) and the database rows.
 import fs from "node:fs";
-import path from "node:path";
 import type http from "node:http";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { freshDatabaseUrl, dropDatabase } from "./db.js";

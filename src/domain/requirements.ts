@@ -1,8 +1,7 @@
 // Requirements and report deadlines from the deployment config, evaluated against figures.
 // Pure: the caller fetches the figures for the periods this module names.
 import type { RequirementRule, ReportRule } from "../config/deployment.js";
-import type { FigureRow } from "./figures.js";
-import { makePeriod, periodOf, type Period, type PeriodType } from "./periods.js";
+import { periodOf, type Period, type PeriodType } from "./periods.js";
 import { addDays } from "../time.js";
 
 export type Rule =
@@ -22,13 +21,6 @@ export function ruleApplies(rule: Rule, unit: { name: string }, hasChildren: boo
   if (rule.units === "leaf") return !hasChildren;
   if (rule.units === "parent") return hasChildren;
   return rule.units.includes(unit.name);
-}
-
-/** How many events in the rows count towards the rule (sessions of its kind and subtypes). */
-export function countTowards(rule: Rule, rows: FigureRow[]): number {
-  return rows
-    .filter((r) => r.kind === rule.kind && (!rule.subtypes?.length || (r.subtype !== null && rule.subtypes.includes(r.subtype))))
-    .reduce((n, r) => n + r.sessions, 0);
 }
 
 /** Sessions per (unit, month 'YYYY-MM', kind, subtype), as the store aggregates them. */
@@ -93,4 +85,3 @@ export function perLabel(per: PeriodType): string {
   return { month: "每月", quarter: "每季度", half: "每半年", year: "每年" }[per];
 }
 
-export { makePeriod };
