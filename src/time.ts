@@ -28,7 +28,10 @@ export function chinaInstant(day: string, hhmm = "00:00"): Date {
 }
 
 export function addDays(day: string, n: number): string {
-  return dayjs(day, "YYYY-MM-DD").add(n, "day").format("YYYY-MM-DD");
+  // Calendar arithmetic on a UTC date, where every day has 24 hours: a tenth of dayjs's cost,
+  // which mattered once a draft judged every rule period with it.
+  const [y, m, d] = day.split("-").map(Number);
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
 }
 
 /** 1 = Monday … 7 = Sunday, for a YYYY-MM-DD day. */

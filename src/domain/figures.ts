@@ -58,6 +58,26 @@ export function totalsByKind(rows: FigureRow[]): KindTotals[] {
   return out;
 }
 
+/**
+ * Adds up rows of the same (kind, subtype, item): a subtree's figures from its units' or months'
+ * rows. The result is in key order, so the same records always read the same way.
+ */
+export function sumFigures(rows: Iterable<FigureRow>): FigureRow[] {
+  const byKey = new Map<string, FigureRow>();
+  for (const r of rows) {
+    const key = `${r.kind}\u0000${r.subtype ?? ""}\u0000${r.item ?? ""}`;
+    const t = byKey.get(key);
+    if (!t) { byKey.set(key, { kind: r.kind, subtype: r.subtype, item: r.item, records: r.records, sessions: r.sessions, participants: r.participants, participantsApprox: r.participantsApprox, quantity: r.quantity, quantityApprox: r.quantityApprox }); continue; }
+    t.records += r.records;
+    t.sessions += r.sessions;
+    t.participants += r.participants;
+    t.participantsApprox ||= r.participantsApprox;
+    t.quantity += r.quantity;
+    t.quantityApprox ||= r.quantityApprox;
+  }
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+}
+
 export interface FigureStyle {
   /** Exact figures even when large or approximate (the draft's "精确" option). */
   exact?: boolean;

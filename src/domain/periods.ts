@@ -1,6 +1,6 @@
 // Reporting periods: a month, a quarter, a half year or a year, as China calendar days.
 // Pure functions: "today" is always passed in.
-import { addDays, formatDay, dayjs } from "../time.js";
+import { addDays, formatDay } from "../time.js";
 import { parseChineseNumeral } from "./numbers.js";
 
 export type PeriodType = "month" | "quarter" | "half" | "year";
@@ -20,9 +20,10 @@ const MONTHS_PER: Record<PeriodType, number> = { month: 1, quarter: 3, half: 6, 
 export function makePeriod(type: PeriodType, year: number, index: number): Period {
   const months = MONTHS_PER[type];
   const firstMonth = (index - 1) * months + 1;
-  const start = formatDay(year, firstMonth, 1);
-  const end = dayjs(start).add(months, "month").subtract(1, "day").format("YYYY-MM-DD");
-  return { type, year, index, start, end };
+  const lastMonth = firstMonth + months - 1;
+  // Day 0 of the following month is the last day of lastMonth (months are 0-based here).
+  const lastDay = new Date(Date.UTC(year, lastMonth, 0)).getUTCDate();
+  return { type, year, index, start: formatDay(year, firstMonth, 1), end: formatDay(year, lastMonth, lastDay) };
 }
 
 export function periodOf(type: PeriodType, day: string): Period {

@@ -12,6 +12,8 @@ export type Role = "admin" | "officer" | "member";
 export interface ChatRow { id: number; platform: string; externalId: string; title: string | null; unitId: number | null }
 export interface UnitRow { id: number; name: string; parentId: number | null; remindersMuted: boolean }
 export interface MemberRow { id: number; platform: string; externalId: string; name: string; role: string; unitId: number | null }
+/** Days in which a rule counts sessions of one kind (and, if given, of these subtypes). */
+export interface RuleWindow { kind: string; subtypes?: string[]; start: string; end: string }
 export type RecordRow = Awaited<ReturnType<Db["record"]["findFirstOrThrow"]>>;
 
 /** Thrown for rule violations the user can fix; the message is the Chinese reply. */
@@ -152,8 +154,12 @@ export class Ledger {
   /** The unit and its descendants with their parents, for roll-ups. */
   async subtree(unitId: number): Promise<{ id: number; name: string; parentId: number | null }[]> {
     const rows = await this.sql.all<{ id: number | bigint; name: string; parentId: number | bigint | null }>(
-      `WITH RECURSIVE t(id) AS (SELECT CAST(? AS INTEGER) UNION ALL SELECT u."id" FROM "Unit" u JOIN t ON u."parentId" = t.id)
-       SELECT u."id", u."name", u."parentId" FROM "Unit" u JOIN t ON u."id" = t.id ORDER BY u."id"`, [unitId]);
+      // The CTE carries the columns itself: joining "Unit" back to it afterwards made SQLite scan
+      // every unit (130 µs for a leaf at 5,000 units; 5 µs this way).
+      `WITH RECURSIVE t("id", "name", "parentId") AS (
+         SELECT "id", "name", "parentId" FROM "Unit" WHERE "id" = ?
+         UNION ALL SELECT u."id", u."name", u."parentId" FROM "Unit" u JOIN t ON u."parentId" = t."id")
+       SELECT "id", "name", "parentId" FROM t ORDER BY "id"`, [unitId]);
     return rows.map((r) => ({ id: Number(r.id), name: r.name, parentId: r.parentId === null ? null : Number(r.parentId) }));
   }
 
@@ -346,36 +352,54 @@ export class Ledger {
   }
 
   /**
-   * The period's figures for a unit and all its descendants. A small subtree is filtered by an id
-   * list; a large one (a city) by joining the subtree: one index range per unit instead of a scan
-   * of the whole ledger. CROSS JOIN makes SQLite keep the subtree as the outer loop (its planner
-   * cannot estimate a recursive CTE and may otherwise scan two million records); PostgreSQL
-   * treats it as a plain join.
+   * What a draft reads, aggregated in SQL: the period's figures per direct child's subtree (the
+   * root's own records under the root's id), the previous period's figures of the whole subtree,
+   * and for each rule window the sessions each unit recorded in it (units with none left out).
+   *
+   * All three join the subtree, walked by a recursive CTE that also carries each unit's top (its
+   * ancestor among the root's children): one index range per unit, the same work as an id list
+   * but one statement for every subtree. CROSS JOIN keeps the subtree as SQLite's outer loop (its
+   * planner cannot estimate a recursive CTE and might otherwise scan the whole ledger);
+   * PostgreSQL treats it as a plain join. The rule windows are summed per unit with one CASE
+   * column each, so that a city's 5,000 units come back as 5,000 short rows.
+   *
+   * Profiled at 5,000 units and 2,000,000 records (SQLite): grouping both periods in one pass by
+   * child took 660 ms, because the previous period does not need the per-child split; returning
+   * sessions per unit and month for the rules took 230 ms for 76,000 rows, against 110 ms with
+   * the CASE columns. Grouping a town by unit and month to fold in JavaScript returned 3,600 rows
+   * and took four times as long as this.
    */
-  async subtreeFigures(rootId: number, ids: number[], period: Period): Promise<FigureRow[]> {
-    if (ids.length <= SMALL_SUBTREE) return this.figures(ids, period);
-    const rows = await this.sql.all(
-      `WITH RECURSIVE t(id) AS (SELECT CAST(? AS INTEGER) UNION ALL SELECT u."id" FROM "Unit" u JOIN t ON u."parentId" = t.id)
-       SELECT r."kind", r."subtype", r."item", ${FIGURE_SUMS}
+  async draftFigures(rootId: number, period: { start: string; end: string }, previous: { start: string; end: string }, windows: RuleWindow[]): Promise<{ current: (FigureRow & { topId: number })[]; previous: FigureRow[]; counts: Map<number, number[]> }> {
+    const subtree = `WITH RECURSIVE t(id, top) AS (
+         SELECT CAST(? AS INTEGER), CAST(? AS INTEGER)
+         UNION ALL SELECT u."id", CASE WHEN t.id = CAST(? AS INTEGER) THEN u."id" ELSE t.top END FROM "Unit" u JOIN t ON u."parentId" = t.id)`;
+    const root = [rootId, rootId, rootId];
+    const figuresOf = (perChild: boolean, p: { start: string; end: string }) => this.sql.all(
+      `${subtree}
+       SELECT ${perChild ? `t.top AS "topId", ` : ""}r."kind", r."subtype", r."item", ${FIGURE_SUMS}
        FROM t CROSS JOIN "Record" r
        WHERE r."unitId" = t.id AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ?
-       GROUP BY r."kind", r."subtype", r."item"`,
-      [rootId, period.start, period.end]);
-    return rows.map(toFigureRow);
-  }
-
-  /** The period's figures per direct child of a unit, each child's whole subtree summed in SQL. */
-  async childFigures(parentId: number, period: Period): Promise<(FigureRow & { unitId: number })[]> {
-    const rows = await this.sql.all(
-      `WITH RECURSIVE t(id, top) AS (
-         SELECT u."id", u."id" FROM "Unit" u WHERE u."parentId" = ?
-         UNION ALL SELECT u."id", t.top FROM "Unit" u JOIN t ON u."parentId" = t.id)
-       SELECT t.top AS "unitId", r."kind", r."subtype", r."item", ${FIGURE_SUMS}
-       FROM t CROSS JOIN "Record" r
-       WHERE r."unitId" = t.id AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ?
-       GROUP BY t.top, r."kind", r."subtype", r."item"`,
-      [parentId, period.start, period.end]);
-    return rows.map((r) => ({ ...toFigureRow(r), unitId: Number(r.unitId) }));
+       GROUP BY ${perChild ? "t.top, " : ""}r."kind", r."subtype", r."item"`,
+      [...root, p.start, p.end]);
+    const kinds = [...new Set(windows.map((w) => w.kind))];
+    const columns = windows.map((w, i) => `SUM(CASE WHEN r."kind" = ? AND r."day" >= ? AND r."day" <= ?${w.subtypes?.length ? ` AND r."subtype" IN (${marks(w.subtypes)})` : ""} THEN r."sessions" ELSE 0 END) AS "c${i}"`);
+    const [current, before, countRows] = await Promise.all([
+      figuresOf(true, period),
+      figuresOf(false, previous),
+      windows.length ? this.sql.all(
+        `${subtree}
+         SELECT r."unitId", ${columns.join(", ")}
+         FROM t CROSS JOIN "Record" r
+         WHERE r."unitId" = t.id AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ? AND r."kind" IN (${marks(kinds)})
+         GROUP BY r."unitId"`,
+        [...root, ...windows.flatMap((w) => [w.kind, w.start, w.end, ...(w.subtypes ?? [])]),
+          windows.reduce((a, w) => (w.start < a ? w.start : a), windows[0].start), windows.reduce((a, w) => (w.end > a ? w.end : a), windows[0].end), ...kinds]) : Promise.resolve([]),
+    ]);
+    return {
+      current: current.map((r) => ({ ...toFigureRow(r), topId: Number(r.topId) })),
+      previous: before.map(toFigureRow),
+      counts: new Map(countRows.map((r) => [Number(r.unitId), windows.map((_, i) => Number(r[`c${i}`] ?? 0))])),
+    };
   }
 
   /**
@@ -402,7 +426,7 @@ const FIGURE_SUMS = `COUNT(*) AS "records", SUM("sessions") AS "sessions",
   SUM(COALESCE("quantity", 0)) AS "quantity",
   MAX(CASE WHEN "quantityApprox" THEN 1 ELSE 0 END) AS "quantityApprox"`;
 
-/** Up to this many units a query lists their ids; beyond, it joins or filters by kind instead. */
+/** Up to this many units a rule count lists their ids; beyond, the (kind, day) index does the work. */
 const SMALL_SUBTREE = 200;
 
 const marks = (xs: unknown[]) => xs.map(() => "?").join(", ");
