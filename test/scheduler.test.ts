@@ -138,6 +138,37 @@ describe("exactly once", () => {
     expect(await h.app.store.db.outbox.count()).toBe(first.enqueued.length);
   });
 
+  it("claims a city's pass in batches: every message once, counted without keeping them", async () => {
+    // 1,300 units under the town, one chat each, none with a record: two reminders each on
+    // 2026-03-17 (March study, Q1 special meeting) — several claim batches.
+    const db = h.app.store.db;
+    const town = await db.unit.findUniqueOrThrow({ where: { name: "金桥镇" } });
+    await db.unit.createMany({ data: Array.from({ length: 1300 }, (_, i) => ({ name: `村${i}`, parentId: town.id })) });
+    const villages = await db.unit.findMany({ where: { name: { startsWith: "村" } } });
+    await db.chat.createMany({ data: villages.map((v) => ({ platform: "test", externalId: `村群${v.id}`, unitId: v.id })) });
+    const at = chinaInstant("2026-03-17", "09:30");
+    const dry = await runPass(h.app.store, CONFIG, calendar, at, { dryRun: true });
+    expect(dry.planned.filter((m) => m.kind === "reminder" && m.chatExternalId.startsWith("村群"))).toHaveLength(2600);
+    expect(await db.outbox.count()).toBe(0);
+    const first = await runPass(h.app.store, CONFIG, calendar, at, { keep: false });
+    expect(first.planned).toEqual([]);
+    expect(first.enqueued).toEqual([]);
+    expect(first.plannedCount).toBe(dry.planned.length);
+    expect(first.enqueuedCount).toBe(dry.planned.length);
+    expect(await db.outbox.count()).toBe(dry.planned.length);
+    expect(new Set((await db.outbox.findMany({ select: { dedupeKey: true } })).map((r) => r.dedupeKey))).toEqual(new Set(dry.planned.map((m) => m.dedupeKey)));
+    const again = await runPass(h.app.store, CONFIG, calendar, at, { dryRun: true });
+    expect([again.plannedCount, again.enqueuedCount]).toEqual([dry.planned.length, 0]);
+    // The town's digest: one per rule, not one per batch; forty names, the rest counted, short
+    // enough for one Telegram message.
+    const digests = dry.planned.filter((m) => m.kind === "digest" && m.chatExternalId === "镇群");
+    expect(digests).toHaveLength(2);
+    expect(digests[0].body).toContain("以下 1302 个单位尚未完成：守规社区（0/1）、落后社区（0/1）、村0（0/1）");
+    expect(digests[0].body).toContain("、村37（0/1）等（其余 1262 个单位从略）。");
+    expect(digests[0].body).not.toContain("村38（");
+    expect(digests.every((d) => d.body.length < 4096)).toBe(true);
+  });
+
   it("two processes' passes and deliveries at once send every reminder exactly once", async () => {
     const other = await openStore(h.url);
     try {

@@ -4,7 +4,8 @@
 import type { Deployment } from "../config/deployment.js";
 import { kindByCode } from "../domain/catalog.js";
 import { periodOf, nextPeriod, previousPeriod, periodKey, periodLabel, type Period } from "../domain/periods.js";
-import { rulesOf, ruleApplies, deadlineOf, countInMonths, countsByUnit, perLabel, type Rule, type MonthlyCount } from "../domain/requirements.js";
+import { rulesOf, ruleApplies, deadlineOf, perLabel, type Rule } from "../domain/requirements.js";
+import type { RuleWindow } from "../store/ledger.js";
 import { addDays, chinaDay, chinaInstant, dayLabel } from "../time.js";
 import type { WorkCalendar } from "./calendar.js";
 
@@ -29,31 +30,40 @@ export interface PlannedMessage {
   superseded: boolean;
 }
 
+/** A rule's due period, whose sessions the pass counts for every unit. */
+export interface CountWindow extends RuleWindow { key: string }
+
+/** Each unit's sessions per count window (in the windows' order); units with none left out. */
+export interface PassCounts { windows: CountWindow[]; byUnit: Map<number, number[]> }
+
 export interface PlanInput {
   at: Date;
   config: Deployment;
   calendar: WorkCalendar;
   units: PlanUnit[];
-  counts: MonthlyCount[];
+  counts: PassCounts;
 }
 
 /**
- * What counts a pass needs: the kinds of the rules with something due at `at`, from the earliest
- * start of their due periods to today. Null when nothing is due (most passes): no query at all.
+ * What counts a pass needs: one window per rule period with something due at `at`, counted up
+ * to today. Null when nothing is due (most passes): no query at all.
  */
-export function countsNeeded(input: Omit<PlanInput, "counts" | "units">): { to: string; windows: { kind: string; from: string }[] } | null {
+export function countsNeeded(input: Omit<PlanInput, "counts" | "units">): { to: string; windows: CountWindow[] } | null {
   const today = chinaDay(input.at);
-  // Per kind, the earliest due period's start: a yearly report rule must not widen the window
-  // of the monthly study rule (the study records are a third of the ledger).
-  const from = new Map<string, string>();
+  const windows: CountWindow[] = [];
   for (const rule of rulesOf(input.config)) {
     for (const slots of dueSlots(rule, input, today)) {
-      const start = slots[0].period.start;
-      if (!from.has(rule.kind) || start < from.get(rule.kind)!) from.set(rule.kind, start);
+      const { period } = slots[0];
+      windows.push({ key: windowKey(rule, period), kind: rule.kind, subtypes: rule.subtypes, start: period.start, end: period.end });
     }
   }
-  return from.size === 0 ? null : { to: today, windows: [...from].map(([kind, f]) => ({ kind, from: f })) };
+  return windows.length ? { to: today, windows } : null;
 }
+
+/** How many lagging units a parent's digest names before it only counts the rest. */
+const DIGEST_NAMES = 40;
+
+const windowKey = (rule: Rule, period: Period) => `${rule.id}:${periodKey(period)}`;
 
 interface DueSlot { rule: Rule; period: Period; deadline: string; offset: number; sendDay: string; sendAt: Date }
 
@@ -112,55 +122,71 @@ function reminderBody(unit: PlanUnit, slot: DueSlot, count: number, today: strin
   return `【提醒】${unit.name}：${periodLabel(period)}「${rule.name}」要求${perLabel(rule.per)}不少于 ${rule.min} ${k.countUnit}${ruleWhat(rule)}，${when}，目前已记录 ${count} ${k.countUnit}。${recordHint(rule)}`;
 }
 
+/** Every message due at `at`, all at once (the tests' and the CLI's view of a pass). */
 export function plan(input: PlanInput): PlannedMessage[] {
+  return [...planMessages(input)];
+}
+
+/**
+ * Every message due at `at`, one at a time: a pass claims them in batches as they come, so that a
+ * city's 35,000 quarter-end reminders are never all in memory at once (they were 32 MB of heap).
+ */
+export function* planMessages(input: PlanInput): Generator<PlannedMessage> {
   const { at, config, calendar, units, counts } = input;
   const today = chinaDay(at);
-  const out: PlannedMessage[] = [];
   const childrenOf = new Map<number, PlanUnit[]>();
-  for (const u of units) if (u.parentId !== null) childrenOf.set(u.parentId, [...(childrenOf.get(u.parentId) ?? []), u]);
+  for (const u of units) {
+    if (u.parentId === null) continue;
+    const list = childrenOf.get(u.parentId);
+    if (list) list.push(u); else childrenOf.set(u.parentId, [u]);
+  }
   const hasChildren = (u: PlanUnit) => (childrenOf.get(u.id)?.length ?? 0) > 0;
-  const unitCounts = countsByUnit(counts);
+  const windowIndex = new Map(counts.windows.map((w, i) => [w.key, i]));
 
   for (const rule of rulesOf(config)) {
     for (const slots of dueSlots(rule, input, today)) {
       const { period } = slots[0];
-      const key = `${rule.id}:${periodKey(period)}`;
+      const key = windowKey(rule, period);
+      const w = windowIndex.get(key);
       // Unit reminders: only units the rule applies to, that have not met it, and are not muted.
       const behind = new Map<number, number>();
       for (const unit of units) {
         if (!ruleApplies(rule, unit, hasChildren(unit))) continue;
-        const count = countInMonths(rule, unitCounts.get(unit.id), period);
+        const count = w === undefined ? 0 : counts.byUnit.get(unit.id)?.[w] ?? 0;
         if (count >= rule.min) continue;
         behind.set(unit.id, count);
         if (unit.remindersMuted) continue;
-        slots.forEach((slot, i) => {
+        for (const [i, slot] of slots.entries()) {
           for (const chat of unit.chats) {
-            out.push({
+            yield {
               dedupeKey: `remind:${unit.id}:${key}:${slot.offset}:${chat.platform}:${chat.externalId}`,
               kind: "reminder", platform: chat.platform, chatExternalId: chat.externalId, unitId: unit.id,
               body: reminderBody(unit, slot, count, today), dueAt: slot.sendAt, superseded: i > 0,
-            });
+            };
           }
-        });
+        }
       }
       // Parent digests: the direct children still behind on this rule, once per offset.
       for (const parent of units) {
         const lagging = (childrenOf.get(parent.id) ?? []).filter((c) => behind.has(c.id));
         if (!lagging.length || !parent.chats.length) continue;
         const k = kindByCode(rule.kind);
-        const list = lagging.map((c) => rule.type === "report" ? c.name : `${c.name}（${behind.get(c.id)}/${rule.min}）`).join("、");
-        slots.forEach((slot, i) => {
+        // A chat message has to stay readable (and under Telegram's 4,096 characters): a city's
+        // hundreds of lagging units are named up to DIGEST_NAMES, the rest counted.
+        const named = lagging.slice(0, DIGEST_NAMES).map((c) => rule.type === "report" ? c.name : `${c.name}（${behind.get(c.id)}/${rule.min}）`).join("、");
+        const list = lagging.length > DIGEST_NAMES ? `${named}等（其余 ${lagging.length - DIGEST_NAMES} 个单位从略）` : named;
+        for (const [i, slot] of slots.entries()) {
           const body = rule.type === "report"
             ? `【下级单位进度】${parent.name}：${periodLabel(period)}「${rule.name}」${`截止 ${dayLabel(slot.deadline)}（${daysLeft(today, slot.deadline)}）`}，以下 ${lagging.length} 个单位尚未报送：${list}。`
             : `【下级单位进度】${parent.name}：${periodLabel(period)}「${rule.name}」（${perLabel(rule.per)}不少于 ${rule.min} ${k.countUnit}，截止 ${dayLabel(slot.deadline)}，${daysLeft(today, slot.deadline)}），以下 ${lagging.length} 个单位尚未完成：${list}。`;
           for (const chat of parent.chats) {
-            out.push({
+            yield {
               dedupeKey: `digest:${parent.id}:${key}:${slot.offset}:${chat.platform}:${chat.externalId}`,
               kind: "digest", platform: chat.platform, chatExternalId: chat.externalId, unitId: parent.id,
               body, dueAt: slot.sendAt, superseded: i > 0,
-            });
+            };
           }
-        });
+        }
       }
     }
   }
@@ -181,12 +207,12 @@ export function plan(input: PlanInput): PlannedMessage[] {
         });
         if (!items.length) continue;
         for (const chat of unit.chats) {
-          out.push({
+          yield {
             dedupeKey: `checklist:${unit.id}:${periodKey(quarter)}:${chat.platform}:${chat.externalId}`,
             kind: "checklist", platform: chat.platform, chatExternalId: chat.externalId, unitId: unit.id,
             body: `【${periodLabel(quarter)}工作清单】${unit.name}本季度需完成：\n${items.join("\n")}\n发送 /截止 随时查看进度。`,
             dueAt: sendAt, superseded: false,
-          });
+          };
         }
       }
     }
@@ -200,13 +226,12 @@ export function plan(input: PlanInput): PlannedMessage[] {
     const body = `【系统通知】节假日日历中还没有 ${year} 年的官方放假和调休安排，${year} 年的提醒暂按周末${configured ? `和部署配置中补充的 ${configured} 个日期` : ""}计算工作日。国务院公布安排后，请管理员在部署配置（BOT_CONFIG）的 calendar 中补充，或升级 chinese-days。`;
     for (const root of units.filter((u) => u.parentId === null)) {
       for (const chat of root.chats) {
-        out.push({
+        yield {
           dedupeKey: `calendar-missing:${year}:${chat.platform}:${chat.externalId}`,
           kind: "notice", platform: chat.platform, chatExternalId: chat.externalId, unitId: root.id,
           body, dueAt: at, superseded: false,
-        });
+        };
       }
     }
   }
-  return out;
 }

@@ -33,8 +33,8 @@ export class Scheduler {
   async tick(): Promise<void> {
     const clock = this.o.clock ?? systemClock;
     try {
-      const { enqueued } = await runPass(this.o, this.o.config, this.calendar, clock());
-      if (enqueued.length) this.o.log?.("scheduler.enqueued", { count: enqueued.length });
+      const { enqueuedCount } = await runPass(this.o, this.o.config, this.calendar, clock(), { keep: false });
+      if (enqueuedCount) this.o.log?.("scheduler.enqueued", { count: enqueuedCount });
       await this.outbox.deliverDue();
     } catch (e) {
       this.o.log?.("scheduler.failed", { error: String((e as Error)?.stack ?? e) });

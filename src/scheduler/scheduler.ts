@@ -4,17 +4,21 @@
 import type { Db } from "../store/connect.js";
 import type { Sql } from "../store/sql.js";
 import type { Deployment } from "../config/deployment.js";
-import { plan, countsNeeded, type PlannedMessage, type PlanUnit } from "./plan.js";
+import { planMessages, countsNeeded, type PlannedMessage, type PlanUnit, type CountWindow, type PassCounts } from "./plan.js";
+import { windowSums } from "../store/ledger.js";
 import type { WorkCalendar } from "./calendar.js";
-import type { MonthlyCount } from "../domain/requirements.js";
 
 export interface PassResult {
+  /** Every message due (empty with keep: false). */
   planned: PlannedMessage[];
-  /** The messages this pass claimed (all planned ones not claimed before). */
+  /** The messages this pass claimed: all planned ones not claimed before (empty with keep: false). */
   enqueued: PlannedMessage[];
+  plannedCount: number;
+  enqueuedCount: number;
 }
 
-const CHUNK = 500;
+/** Messages claimed per transaction; also the most a dry run lists in one IN (…). */
+const BATCH = 500;
 
 /** Every unit with its chats: one join on the raw driver (10,000 units through Prisma's
  * relation loading took a quarter of a second). */
@@ -35,38 +39,57 @@ async function loadUnits(sql: Sql): Promise<PlanUnit[]> {
   return [...units.values()];
 }
 
-/** Sessions per (unit, month, kind, subtype) of all units at once, each kind over its own window. */
-async function loadCounts(sql: Sql, to: string, windows: { kind: string; from: string }[]): Promise<MonthlyCount[]> {
+/**
+ * Every unit's sessions in each count window: one GROUP BY "unitId" with a column per window,
+ * each kind read from its earliest window on (a yearly report rule must not widen the window of
+ * the monthly study rule: the study records are a third of the ledger).
+ */
+async function loadCounts(sql: Sql, to: string, windows: CountWindow[]): Promise<PassCounts> {
+  const from = new Map<string, string>();
+  for (const w of windows) if (!from.has(w.kind) || w.start < from.get(w.kind)!) from.set(w.kind, w.start);
+  const sums = windowSums(windows);
   const rows = await sql.all(
-    `SELECT "unitId", substr("day", 1, 7) AS "month", "kind", "subtype", SUM("sessions") AS "sessions"
-     FROM "Record" WHERE "deletedAt" IS NULL AND "day" <= ? AND (${windows.map(() => `("kind" = ? AND "day" >= ?)`).join(" OR ")})
-     GROUP BY "unitId", substr("day", 1, 7), "kind", "subtype"`,
-    [to, ...windows.flatMap((w) => [w.kind, w.from])]);
-  return rows.map((r) => ({ unitId: Number(r.unitId), month: String(r.month), kind: String(r.kind), subtype: (r.subtype as string | null) ?? null, sessions: Number(r.sessions) }));
+    `SELECT r."unitId", ${sums.columns}
+     FROM "Record" r WHERE r."deletedAt" IS NULL AND r."day" <= ? AND (${[...from].map(() => `(r."kind" = ? AND r."day" >= ?)`).join(" OR ")})
+     GROUP BY r."unitId"`,
+    [...sums.params, to, ...[...from].flat()]);
+  return { windows, byUnit: sums.read(rows) };
 }
 
 /** Which of these keys are already in the outbox (for a dry run). */
-async function existingKeys(db: Db, keys: string[]): Promise<Set<string>> {
-  const found = new Set<string>();
-  for (let i = 0; i < keys.length; i += CHUNK) {
-    const rows = await db.outbox.findMany({ where: { dedupeKey: { in: keys.slice(i, i + CHUNK) } }, select: { dedupeKey: true } });
-    rows.forEach((r) => found.add(r.dedupeKey));
-  }
-  return found;
+async function existingKeys(sql: Sql, keys: string[]): Promise<Set<string>> {
+  if (!keys.length) return new Set();
+  const rows = await sql.all<{ dedupeKey: string }>(`SELECT "dedupeKey" FROM "Outbox" WHERE "dedupeKey" IN (${keys.map(() => "?").join(", ")})`, keys);
+  return new Set(rows.map((r) => r.dedupeKey));
 }
 
-export async function runPass(store: { db: Db; sql: Sql }, config: Deployment, calendar: WorkCalendar, at: Date, opts: { dryRun?: boolean } = {}): Promise<PassResult> {
-  const { db } = store;
+/**
+ * One pass: plan what is due and claim it. Messages are claimed BATCH at a time as the plan
+ * yields them, each batch in its own transaction (a claim is per message, so a pass cut short
+ * leaves the rest to the next one). With `keep: false` (the running bot) the result holds only
+ * the counts, so that a quarter-end morning's tens of thousands of messages never sit in memory.
+ */
+export async function runPass(store: { db: Db; sql: Sql }, config: Deployment, calendar: WorkCalendar, at: Date, opts: { dryRun?: boolean; keep?: boolean } = {}): Promise<PassResult> {
+  const keep = opts.keep ?? true;
   const needed = countsNeeded({ at, config, calendar });
-  const [units, counts] = await Promise.all([loadUnits(store.sql), needed ? loadCounts(store.sql, needed.to, needed.windows) : []]);
-  const planned = plan({ at, config, calendar, units, counts });
-  if (opts.dryRun) {
-    const have = await existingKeys(db, planned.map((p) => p.dedupeKey));
-    return { planned, enqueued: planned.filter((p) => !have.has(p.dedupeKey)) };
-  }
-  // One transaction on the raw driver; ON CONFLICT DO NOTHING on the unique key is the claim.
+  const [units, counts] = await Promise.all([loadUnits(store.sql), needed ? loadCounts(store.sql, needed.to, needed.windows) : { windows: [], byUnit: new Map() }]);
+  const result: PassResult = { planned: [], enqueued: [], plannedCount: 0, enqueuedCount: 0 };
+  // A batch is one transaction on the raw driver; ON CONFLICT DO NOTHING on the unique key is the claim.
   const cols = ["dedupeKey", "kind", "platform", "chatExternalId", "unitId", "body", "status", "attempts", "nextAttemptAt", "createdAt"];
-  const rows = planned.map((m) => [m.dedupeKey, m.kind, m.platform, m.chatExternalId, m.unitId, m.body, m.superseded ? "superseded" : "pending", 0, at, at]);
-  const claimed = new Set((await store.sql.insertManyClaimed("Outbox", cols, rows, "dedupeKey")) as string[]);
-  return { planned, enqueued: planned.filter((p) => claimed.has(p.dedupeKey)) };
+  const claim = async (batch: PlannedMessage[]) => {
+    const taken = opts.dryRun
+      ? await existingKeys(store.sql, batch.map((m) => m.dedupeKey)).then((have) => new Set(batch.filter((m) => !have.has(m.dedupeKey)).map((m) => m.dedupeKey)))
+      : new Set((await store.sql.insertManyClaimed("Outbox", cols, batch.map((m) => [m.dedupeKey, m.kind, m.platform, m.chatExternalId, m.unitId, m.body, m.superseded ? "superseded" : "pending", 0, at, at]), "dedupeKey")) as string[]);
+    const claimed = batch.filter((m) => taken.has(m.dedupeKey));
+    result.plannedCount += batch.length;
+    result.enqueuedCount += claimed.length;
+    if (keep) { result.planned.push(...batch); result.enqueued.push(...claimed); }
+  };
+  let batch: PlannedMessage[] = [];
+  for (const m of planMessages({ at, config, calendar, units, counts })) {
+    batch.push(m);
+    if (batch.length === BATCH) { await claim(batch); batch = []; }
+  }
+  if (batch.length) await claim(batch);
+  return result;
 }

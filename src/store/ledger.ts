@@ -14,6 +14,20 @@ export interface UnitRow { id: number; name: string; parentId: number | null; re
 export interface MemberRow { id: number; platform: string; externalId: string; name: string; role: string; unitId: number | null }
 /** Days in which a rule counts sessions of one kind (and, if given, of these subtypes). */
 export interface RuleWindow { kind: string; subtypes?: string[]; start: string; end: string }
+
+/**
+ * One SUM(CASE …) column per rule window over "Record" r, so that a GROUP BY "unitId" returns
+ * each unit's sessions in every window as one short row: what both a draft's rule results and a
+ * reminder pass need, without a row per unit, month, kind and subtype.
+ */
+export function windowSums(windows: RuleWindow[]) {
+  return {
+    columns: windows.map((w, i) => `SUM(CASE WHEN r."kind" = ? AND r."day" >= ? AND r."day" <= ?${w.subtypes?.length ? ` AND r."subtype" IN (${marks(w.subtypes)})` : ""} THEN r."sessions" ELSE 0 END) AS "c${i}"`).join(", "),
+    params: windows.flatMap((w) => [w.kind, w.start, w.end, ...(w.subtypes ?? [])]),
+    /** Rows with "unitId" and the columns → each unit's count per window, in the windows' order. */
+    read: (rows: Record<string, unknown>[]) => new Map(rows.map((r) => [Number(r.unitId), windows.map((_, i) => Number(r[`c${i}`] ?? 0))])),
+  };
+}
 export type RecordRow = Awaited<ReturnType<Db["record"]["findFirstOrThrow"]>>;
 
 /** Thrown for rule violations the user can fix; the message is the Chinese reply. */
@@ -382,23 +396,23 @@ export class Ledger {
        GROUP BY ${perChild ? "t.top, " : ""}r."kind", r."subtype", r."item"`,
       [...root, p.start, p.end]);
     const kinds = [...new Set(windows.map((w) => w.kind))];
-    const columns = windows.map((w, i) => `SUM(CASE WHEN r."kind" = ? AND r."day" >= ? AND r."day" <= ?${w.subtypes?.length ? ` AND r."subtype" IN (${marks(w.subtypes)})` : ""} THEN r."sessions" ELSE 0 END) AS "c${i}"`);
+    const sums = windowSums(windows);
     const [current, before, countRows] = await Promise.all([
       figuresOf(true, period),
       figuresOf(false, previous),
       windows.length ? this.sql.all(
         `${subtree}
-         SELECT r."unitId", ${columns.join(", ")}
+         SELECT r."unitId", ${sums.columns}
          FROM t CROSS JOIN "Record" r
          WHERE r."unitId" = t.id AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ? AND r."kind" IN (${marks(kinds)})
          GROUP BY r."unitId"`,
-        [...root, ...windows.flatMap((w) => [w.kind, w.start, w.end, ...(w.subtypes ?? [])]),
+        [...root, ...sums.params,
           windows.reduce((a, w) => (w.start < a ? w.start : a), windows[0].start), windows.reduce((a, w) => (w.end > a ? w.end : a), windows[0].end), ...kinds]) : Promise.resolve([]),
     ]);
     return {
       current: current.map((r) => ({ ...toFigureRow(r), topId: Number(r.topId) })),
       previous: before.map(toFigureRow),
-      counts: new Map(countRows.map((r) => [Number(r.unitId), windows.map((_, i) => Number(r[`c${i}`] ?? 0))])),
+      counts: sums.read(countRows),
     };
   }
 
