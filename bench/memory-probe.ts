@@ -1,7 +1,7 @@
-// Started by the benchmark on its finished ledger: the bot's own memory, apart from the
-// benchmark's generators and timers. Opens the app, does what a busy quarter-end hour does in one
-// process — the city's roll-up draft, a reminder pass for every unit, 2,000 record commands — and
-// prints the peak RSS in MB.
+// Started by the benchmark on its finished ledger, compiled into dist/ as npm start runs the bot:
+// the bot's own memory, apart from the benchmark's generators and timers. Opens the app, does
+// what a busy quarter-end hour does in one process — the city's roll-up draft, a reminder pass
+// for every unit, 2,000 record commands — and prints the peak RSS in MB.
 import { createApp } from "../src/app.js";
 import { loadDraftInput } from "../src/report/load.js";
 import { composeDraft } from "../src/report/draft.js";
@@ -16,7 +16,8 @@ const leaves = await app.store.db.chat.findMany({ where: { unit: { children: { n
 const afterRollup = { rss: 0 };
 composeDraft(await loadDraftInput(app.ledger, app.config, root.id, parsePeriod("2026Q4", "2026-12-20")!, "2026-12-20", {}));
 afterRollup.rss = process.memoryUsage().rss;
-await runPass(app.store, app.config, new WorkCalendar(app.config.calendar), new Date("2026-12-17T09:30:00+08:00"), { dryRun: true });
+// As the running bot passes (keep: false); the benchmark's own pass has claimed these already.
+await runPass(app.store, app.config, new WorkCalendar(app.config.calendar), new Date("2026-12-17T09:30:00+08:00"), { keep: false });
 for (let i = 0; i < 2000; i++) {
   await app.router.handle({ platform: "bench", chatId: leaves[i % leaves.length].externalId, userId: "probe", userName: "probe", text: "/记录 学习 12人", messageId: `probe-${process.pid}-${i}`, sentAt: NOW });
 }

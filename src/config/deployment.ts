@@ -3,7 +3,7 @@
 // start-up with a message that names the bad field.
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { PROJECT_ROOT } from "../paths.js";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { KINDS } from "../domain/catalog.js";
@@ -71,7 +71,7 @@ export type Deployment = z.infer<typeof DeploymentSchema>;
 export type RequirementRule = Deployment["requirements"][number];
 export type ReportRule = Deployment["reports"][number];
 
-export const DEFAULT_CONFIG_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../config/bot.config.yaml");
+export const DEFAULT_CONFIG_PATH = path.join(PROJECT_ROOT, "config", "bot.config.yaml");
 
 export class ConfigError extends Error {}
 

@@ -2,7 +2,7 @@
 // client on a driver adapter (Prisma 6.19, engineType "client": no Rust engines on this machine).
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { PROJECT_ROOT } from "../paths.js";
 import { createHash, randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
@@ -18,7 +18,15 @@ export type Db = InstanceType<typeof PrismaClient>;
 export type Provider = "sqlite" | "postgresql";
 
 export const DEFAULT_DATABASE_URL = "file:./data/bot.db";
-const MIGRATIONS_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../prisma/migrations");
+const MIGRATIONS_ROOT = path.join(PROJECT_ROOT, "prisma", "migrations");
+
+/**
+ * Each SQLite connection's page cache, in KiB (negative = KiB in PRAGMA cache_size). better-sqlite3
+ * defaults to 16 MB, and SQLite also sizes its sorters by it: a city's roll-up grew a process by
+ * 38 MB per connection. The file's pages are in the OS cache anyway, so 2 MB costs nothing
+ * measurable in speed (city statement 280 ms either way, a leaf's 105 µs) and saves ~30 MB each.
+ */
+export const SQLITE_CACHE_KIB = -2000;
 
 export interface Store {
   db: Db;
@@ -184,7 +192,8 @@ export async function openStore(url = process.env.DATABASE_URL || DEFAULT_DATABA
   await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
   await db.$queryRawUnsafe("PRAGMA foreign_keys = ON");
   await db.$queryRawUnsafe("PRAGMA wal_autocheckpoint = 0");
-  const sql = new SqliteSql(file);
+  await db.$queryRawUnsafe(`PRAGMA cache_size = ${SQLITE_CACHE_KIB}`);
+  const sql = new SqliteSql(file, SQLITE_CACHE_KIB);
   const checkpointer = startCheckpointer(file);
   return {
     db, sql, provider: "sqlite", file, url,

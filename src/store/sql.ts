@@ -33,7 +33,7 @@ export class SqliteSql implements Sql {
   private readonly conn: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(file: string) {
+  constructor(file: string, cacheKib: number) {
     // No synchronous busy wait: better-sqlite3 would block the whole event loop while it waits,
     // and the connection holding the lock may be Prisma's, in this very process, needing that
     // loop to finish its transaction. Busy statements are retried asynchronously instead.
@@ -42,6 +42,7 @@ export class SqliteSql implements Sql {
     this.conn.pragma("foreign_keys = ON");
     // Checkpoints happen in a worker thread (checkpoint.ts), never inside a command's commit.
     this.conn.pragma("wal_autocheckpoint = 0");
+    this.conn.pragma(`cache_size = ${cacheKib}`);
   }
 
   /** Runs a synchronous statement batch, retrying with back-off while the database is locked. */
