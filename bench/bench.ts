@@ -25,6 +25,14 @@ import { chinaDay } from "../src/time.js";
 import { generateLedger, type Generated } from "./generate.js";
 import { startLimitedFake, HttpSender } from "./fake-platform.js";
 
+/**
+ * The node flags npm start runs the bot with (package.json), so that the probes measure the bot as
+ * deployed: --max-semi-space-size=8 caps V8's young generation, which otherwise grows to ~48 MB
+ * in allocation bursts (a roll-up, a pass, a stream of commands) — 30 MB of peak RSS at 10,000
+ * units, for no measurable speed.
+ */
+const START_FLAGS = (JSON.parse(fs.readFileSync("package.json", "utf8")).scripts.start.match(/node ((?:--\S+ )*)dist\/src\/main\.js/)?.[1] ?? "").split(" ").filter(Boolean);
+
 const { values: args } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
@@ -327,7 +335,7 @@ async function delivery(app: App) {
 /** The bot's own peak memory in a separate process on the finished ledger (see memory-probe.ts). */
 async function botMemory(url: string, units: number) {
   const out = await new Promise<string>((resolve, reject) => {
-    const p = spawn(process.execPath, [path.resolve("dist/bench/memory-probe.js")], { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: "silent" }, stdio: ["ignore", "pipe", "inherit"] });
+    const p = spawn(process.execPath, [...START_FLAGS, path.resolve("dist/bench/memory-probe.js")], { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: "silent" }, stdio: ["ignore", "pipe", "inherit"] });
     let text = "";
     p.stdout.on("data", (d) => { text += d; });
     p.on("exit", (code) => (code === 0 ? resolve(text.trim()) : reject(new Error(`memory probe exited ${code}`))));
@@ -341,7 +349,7 @@ async function botMemory(url: string, units: number) {
 async function startup(url: string) {
   say("\n[6] start-up: process start to ready on an already-migrated database");
   const times = await reps(REPS, () => new Promise<number>((resolve, reject) => {
-    const p = spawn(process.execPath, [path.resolve("dist/bench/startup-probe.js")], { env: { ...process.env, DATABASE_URL: url }, stdio: ["ignore", "pipe", "inherit"] });
+    const p = spawn(process.execPath, [...START_FLAGS, path.resolve("dist/bench/startup-probe.js")], { env: { ...process.env, DATABASE_URL: url }, stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     p.stdout.on("data", (d) => { out += d; });
     p.on("exit", (code) => (code === 0 ? resolve(Number(out.trim())) : reject(new Error(`probe exited ${code}`))));
@@ -354,7 +362,7 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-bench-"));
   const url = await freshUrl(dir);
   sampleRss();
-  say(`ledger bot benchmark · ${new Date().toISOString()} · ${os.cpus().length} cores · node ${process.version} · store ${store}${quick ? " · quick" : ""}`);
+  say(`ledger bot benchmark · ${new Date().toISOString()} · ${os.cpus().length} cores · node ${process.version} ${START_FLAGS.join(" ")} · store ${store}${quick ? " · quick" : ""}`);
   const config = loadDeployment();
   // No command budgets: the benchmark is one user sending thousands of commands on purpose.
   const app = await createApp({ databaseUrl: url, config, clock: () => NOW, admins: [], limits: false });
