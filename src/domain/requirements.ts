@@ -23,38 +23,17 @@ export function ruleApplies(rule: Rule, unit: { name: string }, hasChildren: boo
   return rule.units.includes(unit.name);
 }
 
-/** Sessions per (unit, month 'YYYY-MM', kind, subtype), as the store aggregates them. */
-export interface MonthlyCount { unitId: number; month: string; kind: string; subtype: string | null; sessions: number }
-
-/** Monthly counts grouped by unit, so that evaluating every unit costs one pass over the counts. */
-export function countsByUnit(counts: MonthlyCount[]): Map<number, MonthlyCount[]> {
-  const out = new Map<number, MonthlyCount[]>();
-  for (const c of counts) {
-    const list = out.get(c.unitId);
-    if (list) list.push(c); else out.set(c.unitId, [c]);
-  }
-  return out;
-}
-
-/** How many events count towards the rule within a period, from one unit's monthly counts. */
-export function countInMonths(rule: Rule, unitCounts: MonthlyCount[] | undefined, p: Period): number {
-  if (!unitCounts) return 0;
-  const first = p.start.slice(0, 7);
-  const last = p.end.slice(0, 7);
-  let n = 0;
-  for (const c of unitCounts) {
-    if (c.month >= first && c.month <= last && c.kind === rule.kind
-      && (!rule.subtypes?.length || (c.subtype !== null && rule.subtypes.includes(c.subtype)))) n += c.sessions;
-  }
-  return n;
-}
-
 /** The deadline of a rule's period: the last day plus the configured offset. */
 export function deadlineOf(rule: Rule, period: Period): string {
   return addDays(period.end, rule.type === "report" ? rule.dueDaysAfterEnd : 0);
 }
 
 const ORDER: Record<PeriodType, number> = { month: 1, quarter: 2, half: 3, year: 4 };
+
+/** Whether a rule is judged within a view: its period is no coarser (a quarter judges months). */
+export function judgedWithin(rule: Rule, view: Period): boolean {
+  return ORDER[rule.per] <= ORDER[view.type];
+}
 
 /**
  * The rule's periods to show for a view period: the months of a quarter for a monthly rule, or

@@ -4,11 +4,9 @@
 import type { Ledger } from "../store/ledger.js";
 import type { Deployment } from "../config/deployment.js";
 import { sumFigures, type FigureRow, type FigureStyle } from "../domain/figures.js";
-import { previousPeriod, type Period, type PeriodType } from "../domain/periods.js";
-import { rulesOf, ruleApplies, rulePeriodsWithin, progressOf } from "../domain/requirements.js";
+import { previousPeriod, type Period } from "../domain/periods.js";
+import { rulesOf, ruleApplies, rulePeriodsWithin, progressOf, judgedWithin } from "../domain/requirements.js";
 import type { DraftInput, RuleResult } from "./draft.js";
-
-const ORDER: Record<PeriodType, number> = { month: 1, quarter: 2, half: 3, year: 4 };
 
 export async function loadDraftInput(ledger: Ledger, config: Deployment, unitId: number, period: Period, today: string, style: FigureStyle): Promise<DraftInput> {
   const tree = await ledger.subtree(unitId);
@@ -19,7 +17,7 @@ export async function loadDraftInput(ledger: Ledger, config: Deployment, unitId:
   // Rules no coarser than the view (a quarter's draft judges monthly and quarterly rules), in
   // their periods that have begun: one counting window each.
   const judged = rulesOf(config)
-    .filter((rule) => ORDER[rule.per] <= ORDER[period.type])
+    .filter((rule) => judgedWithin(rule, period))
     .flatMap((rule) => {
       const units = tree.filter((u) => ruleApplies(rule, u, hasChildren.has(u.id)));
       return units.length ? rulePeriodsWithin(rule, period).filter((p) => p.start <= today).map((p) => ({ rule, units, period: p })) : [];
