@@ -12,7 +12,6 @@ const WORKER = `
 const { parentPort, workerData } = require("node:worker_threads");
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { timeout: 0 });
-db.pragma("cache_size = -500");
 const timer = setInterval(() => { try { db.pragma("wal_checkpoint(PASSIVE)"); } catch {} }, workerData.everyMs);
 parentPort.on("message", () => { clearInterval(timer); try { db.pragma("wal_checkpoint(PASSIVE)"); } catch {} db.close(); process.exit(0); });
 `;
@@ -21,6 +20,9 @@ export interface Checkpointer { stop(): Promise<void> }
 
 export function startCheckpointer(file: string, everyMs = 5_000): Checkpointer {
   const worker = new Worker(WORKER, { eval: true, workerData: { file, everyMs, driver: require.resolve("better-sqlite3") } });
+  // A checkpointer that fails (a busy file at the wrong moment) must never take the bot down:
+  // the next start checkpoints again, and the WAL stays correct meanwhile, only larger.
+  worker.on("error", () => {});
   worker.unref();
   return {
     stop: () => new Promise<void>((resolve) => {
