@@ -18,21 +18,23 @@ export default defineCommand({
   async run(ctx) {
     const unit = ctx.unit!;
     const hasChildren = (await ctx.ledger.children(unit.id)).length > 0;
-    const lines: string[] = [];
-    for (const rule of rulesOf(ctx.config)) {
-      if (!ruleApplies(rule, unit, hasChildren)) continue;
+    const due = rulesOf(ctx.config).filter((rule) => ruleApplies(rule, unit, hasChildren)).map((rule) => {
       let period = periodOf(rule.per, ctx.today);
       // A deadline set after the period's end may still be open for the previous period.
       if (deadlineOf(rule, period) < ctx.today) period = nextPeriod(period);
+      return { rule, period };
+    });
+    const counts = await ctx.ledger.unitWindowCounts(unit.id, due.map(({ rule, period }) => ({ kind: rule.kind, subtypes: rule.subtypes, start: period.start, end: period.end })));
+    const lines = due.map(({ rule, period }, i) => {
       const deadline = deadlineOf(rule, period);
-      const n = (await ctx.ledger.ruleCounts(rule.kind, rule.subtypes, period, [unit.id])).get(unit.id) ?? 0;
+      const n = counts[i];
       const k = kindByCode(rule.kind);
       const days = Math.round((Date.parse(deadline) - Date.parse(ctx.today)) / 86_400_000);
       const left = days === 0 ? "今天截止" : `还有 ${days} 天`;
       const mark = PROGRESS_MARK[progressOf(n, rule, period, ctx.today)];
       const status = rule.type === "report" ? (n >= 1 ? "已报送" : "未报送") : `已记录 ${n}/${rule.min} ${k.countUnit}`;
-      lines.push(`${mark} ${rule.name}（${perLabel(rule.per)}）：${periodLabel(period)}，截止 ${dayLabel(deadline)}（${left}），${status}`);
-    }
+      return `${mark} ${rule.name}（${perLabel(rule.per)}）：${periodLabel(period)}，截止 ${dayLabel(deadline)}（${left}），${status}`;
+    });
     if (!lines.length) return [text(`「${unit.name}」目前没有适用的截止要求。`)];
     const muted = unit.remindersMuted ? "\n（本单位的提醒已关闭，管理员可发送 /提醒 开 重新打开）" : "";
     return [text(`「${unit.name}」近期要求（✅ 已完成 ⏳ 进行中 ❌ 未完成）：\n${lines.join("\n")}${muted}`)];

@@ -9,21 +9,22 @@ import type { CommandContext } from "../src/core/command.js";
 
 /** The requirement lines for one unit in a period: "✅ 专题研究意识形态工作（每季度不少于 1 次）：1 次". */
 export async function requirementLines(ctx: CommandContext, unitId: number, unitName: string, hasChildren: boolean, view: Period): Promise<string[]> {
-  const lines: string[] = [];
-  for (const rule of rulesOf(ctx.config)) {
-    if (!ruleApplies(rule, { name: unitName }, hasChildren)) continue;
-    const parts: string[] = [];
-    for (const p of rulePeriodsWithin(rule, view)) {
-      const n = (await ctx.ledger.ruleCounts(rule.kind, rule.subtypes, p, [unitId])).get(unitId) ?? 0;
+  const judged = rulesOf(ctx.config).filter((rule) => ruleApplies(rule, { name: unitName }, hasChildren))
+    .map((rule) => ({ rule, periods: rulePeriodsWithin(rule, view) }));
+  // Every rule period's count in one query, in the order the lines are written.
+  const counts = await ctx.ledger.unitWindowCounts(unitId, judged.flatMap(({ rule, periods }) => periods.map((p) => ({ kind: rule.kind, subtypes: rule.subtypes, start: p.start, end: p.end }))));
+  let i = 0;
+  return judged.map(({ rule, periods }) => {
+    const parts = periods.map((p) => {
+      const n = counts[i++];
       const mark = PROGRESS_MARK[progressOf(n, rule, p, ctx.today)];
       const short = periodLabel(p).replace(/^\d{4}年/, "");
       const label = p.type === view.type || !short ? "" : `${short} `;
-      parts.push(rule.type === "report" ? `${mark} ${label}${n >= 1 ? "已报送" : `未报送（截止 ${dayLabel(deadlineOf(rule, p))}）`}` : `${mark} ${label}${n}/${rule.min}`);
-    }
+      return rule.type === "report" ? `${mark} ${label}${n >= 1 ? "已报送" : `未报送（截止 ${dayLabel(deadlineOf(rule, p))}）`}` : `${mark} ${label}${n}/${rule.min}`;
+    });
     const what = rule.type === "report" ? `${rule.name}（${perLabel(rule.per)}）` : `${rule.name}（${perLabel(rule.per)}不少于 ${rule.min} 次）`;
-    lines.push(`${what}：${parts.join("，")}`);
-  }
-  return lines;
+    return `${what}：${parts.join("，")}`;
+  });
 }
 
 export default defineCommand({

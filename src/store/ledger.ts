@@ -416,21 +416,17 @@ export class Ledger {
     };
   }
 
-  /**
-   * Sessions per unit of one kind (and optionally subtypes) in a period: what a rule counts. Only
-   * units with records come back; for a large subtree the (kind, day) index does the work and
-   * the caller keeps its own units.
-   */
-  async ruleCounts(kind: string, subtypes: string[] | undefined, period: Period, ids: number[]): Promise<Map<number, number>> {
-    const byUnits = ids.length <= SMALL_SUBTREE;
-    const rows = await this.sql.all<{ unitId: unknown; n: unknown }>(
-      `SELECT "unitId", SUM("sessions") AS "n" FROM "Record"
-       WHERE "kind" = ? AND "day" >= ? AND "day" <= ? AND "deletedAt" IS NULL
-         ${subtypes?.length ? `AND "subtype" IN (${marks(subtypes)})` : ""} ${byUnits ? `AND "unitId" IN (${marks(ids)})` : ""}
-       GROUP BY "unitId"`,
-      [kind, period.start, period.end, ...(subtypes ?? []), ...(byUnits ? ids : [])]);
-    return new Map(rows.map((r) => [Number(r.unitId), Number(r.n)]));
+  /** One unit's own sessions in each rule window, in the windows' order: one query for /统计 and /截止. */
+  async unitWindowCounts(unitId: number, windows: RuleWindow[]): Promise<number[]> {
+    if (!windows.length) return [];
+    const sums = windowSums(windows);
+    const rows = await this.sql.all(
+      `SELECT r."unitId", ${sums.columns} FROM "Record" r
+       WHERE r."unitId" = ? AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ? GROUP BY r."unitId"`,
+      [...sums.params, unitId, windows.reduce((a, w) => (w.start < a ? w.start : a), windows[0].start), windows.reduce((a, w) => (w.end > a ? w.end : a), windows[0].end)]);
+    return sums.read(rows).get(unitId) ?? windows.map(() => 0);
   }
+
 
 }
 
@@ -439,9 +435,6 @@ const FIGURE_SUMS = `COUNT(*) AS "records", SUM("sessions") AS "sessions",
   MAX(CASE WHEN "participantsApprox" THEN 1 ELSE 0 END) AS "participantsApprox",
   SUM(COALESCE("quantity", 0)) AS "quantity",
   MAX(CASE WHEN "quantityApprox" THEN 1 ELSE 0 END) AS "quantityApprox"`;
-
-/** Up to this many units a rule count lists their ids; beyond, the (kind, day) index does the work. */
-const SMALL_SUBTREE = 200;
 
 const marks = (xs: unknown[]) => xs.map(() => "?").join(", ");
 
