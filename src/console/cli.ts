@@ -44,10 +44,3 @@ export async function main(argv = process.argv.slice(2), opts: ConsoleMainOption
     await app.close();
   }
 }
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((e) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  });
-}
