@@ -21,7 +21,7 @@ import { runPass } from "../src/scheduler/scheduler.js";
 import { WorkCalendar } from "../src/scheduler/calendar.js";
 import { Outbox } from "../src/outbox/outbox.js";
 import { TELEGRAM_LIMITS } from "../src/outbox/rate-limit.js";
-import { chinaDay } from "../src/time.js";
+import { chinaDay, systemClock } from "../src/time.js";
 import { generateLedger, type Generated } from "./generate.js";
 import { startLimitedFake, HttpSender } from "./fake-platform.js";
 
@@ -313,7 +313,7 @@ async function delivery(app: App) {
   // A reminder morning: one message to each of many groups, so the overall limit is the bound.
   await db.outbox.createMany({ data: Array.from({ length: n }, (_, i) => ({ dedupeKey: `bench-${process.pid}-${i}`, kind: "reminder", platform: "benchtg", chatExternalId: `g${i}`, body: `提醒 ${i}`, nextAttemptAt: at })) });
   const sender = new HttpSender("benchtg", fake.url, TELEGRAM_LIMITS);
-  const outbox = new Outbox(db, [sender], { maxSleepMs: 5000 });
+  const outbox = new Outbox(db, [sender], { clock: systemClock, maxSleepMs: 5000 });
   const t = performance.now();
   let rounds = 0;
   while ((await db.outbox.count({ where: { platform: "benchtg", status: "pending" } })) > 0 && rounds < 50) {

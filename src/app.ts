@@ -5,7 +5,7 @@ import { loadDeployment, type Deployment } from "./config/deployment.js";
 import { Router } from "./core/router.js";
 import { COMMANDS } from "../commands/index.js";
 import { logEvent } from "./log.js";
-import type { Clock } from "./time.js";
+import { systemClock, type Clock } from "./time.js";
 import type { AbuseLimits } from "./core/abuse.js";
 
 export interface App {
@@ -13,6 +13,8 @@ export interface App {
   ledger: Ledger;
   config: Deployment;
   router: Router;
+  /** The one clock: the store's timestamps, the parser's "today", the scheduler, the outbox, caches and limits. */
+  clock: Clock;
   close(): Promise<void>;
 }
 
@@ -33,14 +35,15 @@ export function parseAdmins(value: string | undefined): string[] {
 
 export async function createApp(opts: AppOptions = {}): Promise<App> {
   const config = opts.config ?? loadDeployment();
-  const store = await openStore(opts.databaseUrl);
-  const ledger = new Ledger(store.db, store.sql);
+  const clock = opts.clock ?? systemClock;
+  const store = await openStore(opts.databaseUrl, { clock });
+  const ledger = new Ledger(store.db, store.sql, clock);
   const router = new Router({
-    ledger, config, commands: COMMANDS, clock: opts.clock,
+    ledger, config, commands: COMMANDS, clock,
     admins: opts.admins ?? parseAdmins(process.env.ADMINS),
     trustedPlatforms: opts.trustedPlatforms,
     limits: opts.limits,
     log: logEvent,
   });
-  return { store, ledger, config, router, close: () => store.close() };
+  return { store, ledger, config, router, clock, close: () => store.close() };
 }

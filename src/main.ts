@@ -15,9 +15,9 @@ if (!env.TELEGRAM_BOT_TOKEN && !env.LARK_APP_ID) {
   await consoleMain(process.argv.slice(2), { withScheduler: true });
 } else {
   const app = await createApp();
-  const gate = new EventGate(app.store.db);
+  const gate = new EventGate(app.store.db, { clock: app.clock });
   const adapters: PlatformAdapter[] = [];
-  const common = { router: app.router, gate, ledger: app.ledger, log: logEvent };
+  const common = { router: app.router, gate, ledger: app.ledger, clock: app.clock, log: logEvent };
   // Each platform's SDK is loaded only when it is configured (the Lark SDK alone is ≈ 110 MB).
   if (env.TELEGRAM_BOT_TOKEN) {
     const { createTelegramAdapter } = await import("./telegram/index.js");
@@ -42,7 +42,7 @@ if (!env.TELEGRAM_BOT_TOKEN && !env.LARK_APP_ID) {
       verificationToken: env.LARK_VERIFICATION_TOKEN || undefined,
     }));
   }
-  const scheduler = new Scheduler({ db: app.store.db, sql: app.store.sql, config: app.config, senders: adapters.map((a) => a.sender), log: logEvent });
+  const scheduler = new Scheduler({ db: app.store.db, sql: app.store.sql, config: app.config, senders: adapters.map((a) => a.sender), clock: app.clock, log: logEvent });
   const server = createHttpServer({
     routes: Object.assign({}, ...adapters.map((a) => a.routes ?? {})),
     health: async () => { await app.store.db.$queryRawUnsafe("SELECT 1"); return true; },

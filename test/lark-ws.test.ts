@@ -26,7 +26,7 @@ beforeAll(async () => {
   databaseUrl = await freshDatabaseUrl(dir);
   app = await createApp({ databaseUrl, admins: ["lark:ou_admin"], limits: false });
   adapter = createLarkAdapter({
-    router: app.router, gate: new EventGate(app.store.db), ledger: app.ledger, log: () => {},
+    router: app.router, gate: new EventGate(app.store.db, { clock: app.clock }), ledger: app.ledger, clock: app.clock, log: () => {},
     appId: fake.appId, appSecret: fake.appSecret, domain: fake.url, mode: "ws",
   });
   await adapter.start();

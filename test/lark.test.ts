@@ -42,7 +42,7 @@ beforeAll(async () => {
   databaseUrl = await freshDatabaseUrl(dir);
   app = await createApp({ databaseUrl, admins: ["lark:ou_admin"], limits: false });
   adapter = createLarkAdapter({
-    router: app.router, gate: new EventGate(app.store.db), ledger: app.ledger, log: (event, detail) => logs.push({ event, detail }),
+    router: app.router, gate: new EventGate(app.store.db, { clock: app.clock }), ledger: app.ledger, clock: app.clock, log: (event, detail) => logs.push({ event, detail }),
     appId: fake.appId, appSecret: fake.appSecret, domain: `${fake.url}/`, mode: "webhook",
     encryptKey: ENCRYPT_KEY, verificationToken: VERIFICATION_TOKEN,
     sleep: async (ms) => {
@@ -96,7 +96,7 @@ describe("Lark webhook (/lark/events) through the real SDK", () => {
   it("starts even when Lark refuses the credentials, and never logs the secret", async () => {
     const seen: unknown[] = [];
     const wrong = createLarkAdapter({
-      router: app.router, gate: new EventGate(app.store.db), ledger: app.ledger, log: (event, detail) => seen.push({ event, detail }),
+      router: app.router, gate: new EventGate(app.store.db, { clock: app.clock }), ledger: app.ledger, clock: app.clock, log: (event, detail) => seen.push({ event, detail }),
       appId: fake.appId, appSecret: "wrong-secret-4711", domain: fake.url, mode: "webhook", encryptKey: ENCRYPT_KEY,
     });
     await wrong.start();
@@ -289,7 +289,7 @@ describe("Lark webhook (/lark/events) through the real SDK", () => {
   it("delivers an outbox reminder through the sender", async () => {
     const db = app.store.db;
     const row = await db.outbox.create({ data: { dedupeKey: "lark-reminder-1", kind: "reminder", platform: "lark", chatExternalId: GROUP, body: "提醒：本季度还没有召开意识形态工作专题会议。" } });
-    const result = await new Outbox(db, [adapter.sender]).deliverDue();
+    const result = await new Outbox(db, [adapter.sender], { clock: app.clock }).deliverDue();
     expect(result.sent).toBe(1);
     const sent = fake.messages.filter((m) => m.content.text === row.body);
     expect(sent.length).toBe(1);
@@ -403,7 +403,7 @@ describe("Lark webhook without an encrypt key (verification token only)", () => 
 
   beforeAll(async () => {
     plainAdapter = createLarkAdapter({
-      router: app.router, gate: new EventGate(app.store.db), ledger: app.ledger, log: () => {},
+      router: app.router, gate: new EventGate(app.store.db, { clock: app.clock }), ledger: app.ledger, clock: app.clock, log: () => {},
       appId: fake.appId, appSecret: fake.appSecret, domain: fake.url, mode: "webhook", verificationToken: VERIFICATION_TOKEN,
     });
     plainServer = createHttpServer({ routes: plainAdapter.routes ?? {}, health: async () => true });

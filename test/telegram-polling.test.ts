@@ -133,7 +133,7 @@ describe("Telegram long polling", () => {
     expect(w.fake.polls).toBe(polls);
 
     const again = createTelegramAdapter({
-      router: w.app.router, gate: new EventGate(w.app.store.db), ledger: w.app.ledger, log: () => {},
+      router: w.app.router, gate: new EventGate(w.app.store.db, { clock: w.app.clock }), ledger: w.app.ledger, log: () => {},
       token: w.fake.token, apiRoot: w.fake.apiRoot, mode: "polling", throttle: FAST_THROTTLE, pollTimeoutSec: 5,
     });
     w.adapter = again;
@@ -167,7 +167,7 @@ describe("Telegram default throttling", () => {
 });
 
 describe("Telegram start-up", () => {
-  const base = () => ({ router: w.app.router, gate: new EventGate(w.app.store.db), ledger: w.app.ledger, mode: "polling" as const, throttle: FAST_THROTTLE });
+  const base = () => ({ router: w.app.router, gate: new EventGate(w.app.store.db, { clock: w.app.clock }), ledger: w.app.ledger, mode: "polling" as const, throttle: FAST_THROTTLE });
 
   it("fails loudly on a wrong token", async () => {
     const fake = await FakeTelegram.start();

@@ -277,7 +277,7 @@ describe("Telegram outbox sender", () => {
     const chat = newGroup();
     await bind(chat, "提醒社区");
     const row = await enqueue(chat.id, "【提醒】本季度尚未召开意识形态工作专题会议，截止 12月31日。");
-    const result = await new Outbox(w.app.store.db, [w.adapter.sender], { sleep: async () => {} }).deliverDue();
+    const result = await new Outbox(w.app.store.db, [w.adapter.sender], { clock: w.app.clock, sleep: async () => {} }).deliverDue();
     expect(result.sent).toBe(1);
     const sent = w.fake.sent("sendMessage", chat.id).at(-1)!;
     expect(sent.payload.text).toBe(row.body);
@@ -316,7 +316,7 @@ describe("Telegram outbox sender", () => {
     const b = await enqueue(flaky.id, "【提醒】服务器出错");
     w.fake.kicked.add(String(kicked.id));
     const a = await enqueue(kicked.id, "【提醒】被移出的群");
-    const result = await new Outbox(w.app.store.db, [w.adapter.sender], { sleep: async () => {} }).deliverDue();
+    const result = await new Outbox(w.app.store.db, [w.adapter.sender], { clock: w.app.clock, sleep: async () => {} }).deliverDue();
     expect(result).toMatchObject({ failed: 1, retried: 1 });
     expect(await w.app.store.db.outbox.findUniqueOrThrow({ where: { id: a.id } })).toMatchObject({ status: "failed", attempts: 1 });
     const rb = await w.app.store.db.outbox.findUniqueOrThrow({ where: { id: b.id } });
@@ -344,7 +344,7 @@ describe("Telegram outbox sender", () => {
     const newId = -1008000000000 - chatSeq;
     w.fake.migrated.set(String(old.id), newId);
     const row = await enqueue(old.id, "【提醒】升级后的群");
-    expect(await new Outbox(w.app.store.db, [w.adapter.sender], { sleep: async () => {} }).deliverDue()).toMatchObject({ sent: 1 });
+    expect(await new Outbox(w.app.store.db, [w.adapter.sender], { clock: w.app.clock, sleep: async () => {} }).deliverDue()).toMatchObject({ sent: 1 });
     expect(w.fake.sent("sendMessage", newId).map((c) => c.payload.text)).toEqual([row.body]);
     const chat = await w.app.store.db.chat.findUnique({ where: { platform_externalId: { platform: "telegram", externalId: String(newId) } }, include: { unit: true } });
     expect(chat?.unit?.name).toBe("升级社区");

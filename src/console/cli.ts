@@ -31,7 +31,7 @@ export async function main(argv = process.argv.slice(2), opts: ConsoleMainOption
   // A scripted console session may pipe hundreds of lines: no command budgets locally.
   const app = await createApp({ trustedPlatforms: values.member ? [] : ["console"], limits: false });
   const scheduler = opts.withScheduler
-    ? new Scheduler({ db: app.store.db, sql: app.store.sql, config: app.config, senders: [new ConsoleSender()], log: logEvent })
+    ? new Scheduler({ db: app.store.db, sql: app.store.sql, config: app.config, senders: [new ConsoleSender()], clock: app.clock, log: logEvent })
     : null;
   scheduler?.start();
   try {

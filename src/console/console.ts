@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
+import { randomUUID } from "node:crypto";
 import type { Router } from "../core/router.js";
 import type { Reply } from "../core/types.js";
 
@@ -37,6 +38,8 @@ export async function runConsole(router: Router, opts: ConsoleOptions): Promise<
   if (opts.prompt) say(`本地控制台：你是「${user}」，在「${chat}」群里（管理员）。发送 /帮助 查看命令，Ctrl+D 退出。`);
   prompt();
   let n = 0;
+  // Unique per session without reading the clock: the message ids are de-duplication keys.
+  const session = randomUUID();
   for await (const rawLine of rl) {
     const line = rawLine.trim();
     if (!line || line.startsWith("#")) { prompt(); continue; }
@@ -50,7 +53,7 @@ export async function runConsole(router: Router, opts: ConsoleOptions): Promise<
     n += 1;
     const replies = await router.handle({
       platform: "console", chatId: chat, chatTitle: chat, userId: user, userName: user,
-      messageId: `${process.pid}-${Date.now()}-${n}`, text: line, direct: true,
+      messageId: `${session}-${n}`, text: line, direct: true,
     });
     for (const r of replies) say(renderReply(r, opts.filesDir));
     prompt();

@@ -4,13 +4,13 @@
 // still "processing" after `staleMs` belonged to a process that died before replying; it is taken
 // over, and the record's own unique source key keeps the ledger from getting a second row.
 import type { Db } from "../store/connect.js";
-import { systemClock, type Clock } from "../time.js";
+import type { Clock } from "../time.js";
 
 export class EventGate {
-  constructor(private readonly db: Db, private readonly opts: { staleMs?: number; clock?: Clock } = {}) {}
+  constructor(private readonly db: Db, private readonly opts: { staleMs?: number; clock: Clock }) {}
 
   private now(): Date {
-    return (this.opts.clock ?? systemClock)();
+    return this.opts.clock();
   }
 
   /** True when this process should handle the event; false for a duplicate. */

@@ -6,7 +6,7 @@ import type { InboundMessage, Reply } from "./types.js";
 import { errorReply } from "./types.js";
 import { Ledger, LedgerError, type Role, type MemberRow } from "../store/ledger.js";
 import type { Deployment } from "../config/deployment.js";
-import { chinaDay, systemClock, type Clock } from "../time.js";
+import { chinaDay, type Clock } from "../time.js";
 import { lookupWord } from "../domain/catalog.js";
 import { normaliseText } from "../domain/parser.js";
 import { CommandLimiter, DEFAULT_LIMITS, type AbuseLimits } from "./abuse.js";
@@ -24,7 +24,8 @@ export interface RouterOptions {
   commands: readonly AnyCommand[];
   /** The first administrators, "platform:userId" (ADMINS). */
   admins?: string[];
-  clock?: Clock;
+  /** The bot's one clock (App.clock). */
+  clock: Clock;
   /** Platforms whose every user is an administrator: the local console. */
   trustedPlatforms?: string[];
   log?: (event: string, detail: Record<string, unknown>) => void;
@@ -101,7 +102,7 @@ export class Router {
 
   constructor(private readonly opts: RouterOptions) {
     this.table = commandTable(opts.commands);
-    this.clock = opts.clock ?? systemClock;
+    this.clock = opts.clock;
     this.admins = new Set((opts.admins ?? []).map((a) => a.trim()).filter(Boolean));
     this.limiter = opts.limits === false ? null : new CommandLimiter(opts.limits ?? DEFAULT_LIMITS);
   }

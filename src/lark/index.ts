@@ -24,6 +24,7 @@ import {
 import { renderReply, textContent } from "./render.js";
 import { LarkMessenger, sendUuid, withRetries, toSendError, type Target } from "./send.js";
 import { createWebhookHandler } from "./webhook.js";
+import type { Clock } from "../time.js";
 
 export { PLATFORM } from "./inbound.js";
 export type { BotIdentity } from "./inbound.js";
@@ -49,6 +50,8 @@ export interface LarkAdapterOptions {
   httpTimeoutMs?: number;
   /** How often a reply is tried when Lark throttles or fails (the outbox retries on its own). Default 4. */
   replyAttempts?: number;
+  /** The bot's one clock (App.clock): the name cache's expiry reads it. */
+  clock: Clock;
   /** How a reply waits before it is retried; injected by tests. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -173,7 +176,7 @@ export function createLarkAdapter(o: LarkAdapterOptions): LarkAdapter {
   async function userName(openId: string): Promise<string | undefined> {
     if (o.lookupNames === false) return undefined;
     const hit = names.get(openId);
-    if (hit && hit.until > Date.now()) return hit.name ?? undefined;
+    if (hit && hit.until > o.clock().getTime()) return hit.name ?? undefined;
     let name: string | null = null;
     try {
       const res = await client.contact.v3.user.get({ path: { user_id: openId }, params: { user_id_type: "open_id" } });
@@ -182,7 +185,7 @@ export function createLarkAdapter(o: LarkAdapterOptions): LarkAdapter {
       name = null; // no contact permission, or the user is outside the app's scope: use the open_id
     }
     if (names.size > 10_000) names.clear();
-    names.set(openId, { name, until: Date.now() + (name ? NAME_TTL_MS : NAME_FAIL_TTL_MS) });
+    names.set(openId, { name, until: o.clock().getTime() + (name ? NAME_TTL_MS : NAME_FAIL_TTL_MS) });
     return name ?? undefined;
   }
 

@@ -5,7 +5,7 @@ import { dbProvider, type Db } from "../store/connect.js";
 import { Prisma } from "../generated/prisma/client.ts";
 import type { Reply } from "../core/types.js";
 import { RateLimiter, type RateLimits } from "./rate-limit.js";
-import { systemClock, type Clock } from "../time.js";
+import type { Clock } from "../time.js";
 
 /** A platform's way to post a message to a chat; adapters implement it. */
 export interface Sender {
@@ -23,7 +23,8 @@ export class SendError extends Error {
 }
 
 export interface OutboxOptions {
-  clock?: Clock;
+  /** The bot's one clock (App.clock). */
+  clock: Clock;
   maxAttempts?: number;
   /** First retry delay; doubles per attempt up to maxDelaySec. */
   baseDelaySec?: number;
@@ -46,13 +47,13 @@ export class Outbox {
   private readonly senders = new Map<string, Sender>();
   private readonly o: Required<Omit<OutboxOptions, "log">> & Pick<OutboxOptions, "log">;
 
-  constructor(private readonly db: Db, senders: Sender[], opts: OutboxOptions = {}) {
+  constructor(private readonly db: Db, senders: Sender[], opts: OutboxOptions) {
     for (const s of senders) {
       this.senders.set(s.platform, s);
       if (s.limits) this.limiters.set(s.platform, new RateLimiter(s.limits));
     }
     this.o = {
-      clock: opts.clock ?? systemClock, maxAttempts: opts.maxAttempts ?? 8, baseDelaySec: opts.baseDelaySec ?? 30,
+      clock: opts.clock, maxAttempts: opts.maxAttempts ?? 8, baseDelaySec: opts.baseDelaySec ?? 30,
       maxDelaySec: opts.maxDelaySec ?? 3600, batch: opts.batch ?? 50, lockSec: opts.lockSec ?? 120,
       sleep: opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))), maxSleepMs: opts.maxSleepMs ?? 1500, log: opts.log,
     };

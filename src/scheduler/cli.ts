@@ -8,11 +8,11 @@ import { openStore } from "../store/connect.js";
 import { loadDeployment } from "../config/deployment.js";
 import { WorkCalendar } from "./calendar.js";
 import { runPass } from "./scheduler.js";
-import { chinaTime } from "../time.js";
+import { chinaTime, systemClock } from "../time.js";
 
 export async function main(argv = process.argv.slice(2), out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { at: { type: "string" }, "dry-run": { type: "boolean", default: false } } });
-  const at = values.at ? new Date(values.at) : new Date();
+  const at = values.at ? new Date(values.at) : systemClock();
   if (Number.isNaN(at.getTime())) {
     console.error(`--at: not a time: ${values.at} (use ISO 8601, e.g. 2026-12-17T09:00:00+08:00)`);
     return 2;

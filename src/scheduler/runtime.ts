@@ -6,14 +6,14 @@ import type { Deployment } from "../config/deployment.js";
 import { WorkCalendar } from "./calendar.js";
 import { runPass } from "./scheduler.js";
 import { Outbox, type Sender } from "../outbox/outbox.js";
-import { systemClock, type Clock } from "../time.js";
+import type { Clock } from "../time.js";
 
 export interface SchedulerOptions {
   db: Db;
   sql: Sql;
   config: Deployment;
   senders: Sender[];
-  clock?: Clock;
+  clock: Clock;
   intervalMs?: number;
   log?: (event: string, detail: Record<string, unknown>) => void;
 }
@@ -31,7 +31,7 @@ export class Scheduler {
 
   /** One pass and one delivery round; errors are logged, never thrown (the next tick retries). */
   async tick(): Promise<void> {
-    const clock = this.o.clock ?? systemClock;
+    const clock = this.o.clock;
     try {
       const { enqueuedCount } = await runPass(this.o, this.o.config, this.calendar, clock(), { keep: false });
       if (enqueuedCount) this.o.log?.("scheduler.enqueued", { count: enqueuedCount });

@@ -9,6 +9,7 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { SqliteSql, type Sql } from "./sql.js";
 import { startCheckpointer } from "./checkpoint.js";
+import { systemClock, type Clock } from "../time.js";
 
 /**
  * Both generated clients have the same models and methods (one schema source); the code is
@@ -74,7 +75,7 @@ export function readMigrations(provider: Provider): Migration[] {
  * that `prisma migrate status` agrees where the CLI can run. BEGIN IMMEDIATE takes the write lock
  * first, so two processes starting together apply each migration once. Returns the names applied.
  */
-export function migrateSqlite(file: string): string[] {
+export function migrateSqlite(file: string, clock: Clock = systemClock): string[] {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const conn = new Database(file, { timeout: 15_000 });
   try {
@@ -97,10 +98,10 @@ export function migrateSqlite(file: string): string[] {
           if (prior !== m.checksum) throw new Error(`migration ${m.name} was changed after it was applied (checksum differs); add a new migration instead`);
           continue;
         }
-        const startedAt = new Date().toISOString();
+        const startedAt = clock().toISOString();
         conn.exec(m.sql);
         conn.prepare(`INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)`)
-          .run(randomUUID(), m.checksum, new Date().toISOString(), m.name, startedAt);
+          .run(randomUUID(), m.checksum, clock().toISOString(), m.name, startedAt);
         applied.push(m.name);
       }
       conn.exec("COMMIT");
@@ -121,7 +122,7 @@ const MIGRATION_LOCK = 7_241_522_001; // pg_advisory_lock key: "ledger bot migra
  * together migrate once (the others wait, then find nothing to do). Prisma's bookkeeping table is
  * kept as the CLI would write it. Returns the names applied.
  */
-export async function migratePostgres(url: string): Promise<string[]> {
+export async function migratePostgres(url: string, clock: Clock = systemClock): Promise<string[]> {
   const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -144,9 +145,9 @@ export async function migratePostgres(url: string): Promise<string[]> {
         // Each migration and its bookkeeping row commit together (PostgreSQL DDL is transactional).
         await client.query("BEGIN");
         try {
-          const startedAt = new Date();
+          const startedAt = clock();
           await client.query(m.sql);
-          await client.query(`INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES ($1, $2, now(), $3, $4, 1)`, [randomUUID(), m.checksum, m.name, startedAt]);
+          await client.query(`INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, $4, $5, 1)`, [randomUUID(), m.checksum, clock(), m.name, startedAt]);
           await client.query("COMMIT");
         } catch (e) {
           await client.query("ROLLBACK");
@@ -166,6 +167,8 @@ export async function migratePostgres(url: string): Promise<string[]> {
 export interface StoreOptions {
   /** PostgreSQL pool size per process (PG_POOL_MAX, default 10). */
   poolMax?: number;
+  /** The bot's one clock, for the migrations' bookkeeping. */
+  clock?: Clock;
 }
 
 export async function openStore(url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL, opts: StoreOptions = {}): Promise<Store> {
@@ -174,7 +177,7 @@ export async function openStore(url = process.env.DATABASE_URL || DEFAULT_DATABA
     const [{ PrismaPg }, { PrismaClient: PgPrismaClient }, { PgSql }] = await Promise.all([
       import("@prisma/adapter-pg"), import("../generated/prisma-pg/client.ts"), import("./sql-pg.js"),
     ]);
-    await migratePostgres(url);
+    await migratePostgres(url, opts.clock);
     // Two pools per process: Prisma's and the raw driver's (hot paths), each half of PG_POOL_MAX.
     const max = opts.poolMax ?? Number(process.env.PG_POOL_MAX || 10);
     const adapter = new PrismaPg({ connectionString: url, max: Math.max(1, Math.ceil(max / 2)), idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 });
@@ -183,7 +186,7 @@ export async function openStore(url = process.env.DATABASE_URL || DEFAULT_DATABA
     return { db, sql, provider: "postgresql", file: url, url, close: async () => { await db.$disconnect(); await sql.close(); } };
   }
   const file = sqliteFile(url);
-  migrateSqlite(file);
+  migrateSqlite(file, opts.clock);
   // timeout = SQLite's busy timeout: a second process waits for the write lock instead of failing.
   const adapter = new PrismaBetterSQLite3({ url: file, timeout: 10_000 });
   const db = new PrismaClient({ adapter });

@@ -6,6 +6,7 @@ import type { Sql } from "./sql.js";
 import type { RecordDraft } from "../domain/parser.js";
 import type { FigureRow } from "../domain/figures.js";
 import type { Period } from "../domain/periods.js";
+import type { Clock } from "../time.js";
 
 export type Role = "admin" | "officer" | "member";
 
@@ -42,15 +43,16 @@ const CACHE_MS = 5_000;
 
 class TtlCache<V> {
   private readonly map = new Map<string, { v: V; until: number }>();
+  constructor(private readonly clock: Clock) {}
   get(k: string): V | undefined {
     const e = this.map.get(k);
     if (!e) return undefined;
-    if (e.until < Date.now()) { this.map.delete(k); return undefined; }
+    if (e.until < this.clock().getTime()) { this.map.delete(k); return undefined; }
     return e.v;
   }
   set(k: string, v: V): V {
     if (this.map.size > 50_000) this.map.clear();
-    this.map.set(k, { v, until: Date.now() + CACHE_MS });
+    this.map.set(k, { v, until: this.clock().getTime() + CACHE_MS });
     return v;
   }
   clear(): void { this.map.clear(); }
@@ -60,11 +62,16 @@ export class Ledger {
   // Every command reads its chat, sender and unit: cached briefly so that the record command's
   // hot path costs one write and one aggregate. Changes made here clear the caches at once;
   // another process's change (a rebind) is seen within CACHE_MS.
-  private readonly chats = new TtlCache<ChatRow>();
-  private readonly members = new TtlCache<MemberRow>();
-  private readonly units = new TtlCache<UnitRow | null>();
+  private readonly chats: TtlCache<ChatRow>;
+  private readonly members: TtlCache<MemberRow>;
+  private readonly units: TtlCache<UnitRow | null>;
 
-  constructor(readonly db: Db, readonly sql: Sql) {}
+  /** `clock` is the bot's one clock: every timestamp written here and every cache expiry reads it. */
+  constructor(readonly db: Db, readonly sql: Sql, readonly clock: Clock) {
+    this.chats = new TtlCache(clock);
+    this.members = new TtlCache(clock);
+    this.units = new TtlCache(clock);
+  }
 
   /** Forgets cached rows (after a change to chats, units or roles). */
   invalidate(): void {
@@ -75,7 +82,7 @@ export class Ledger {
 
   async audit(tx: Prisma.TransactionClient | Db, actor: string | null, action: string, entity: string, entityId: string | number | null, detail?: unknown) {
     await tx.auditLog.create({
-      data: { actor, action, entity, entityId: entityId === null ? null : String(entityId), detail: detail === undefined ? null : JSON.stringify(detail) },
+      data: { at: this.clock(), actor, action, entity, entityId: entityId === null ? null : String(entityId), detail: detail === undefined ? null : JSON.stringify(detail) },
     });
   }
 
@@ -83,14 +90,14 @@ export class Ledger {
   /** The chat row for a platform chat, created on first sight (unbound); its title kept current. */
   async chat(platform: string, externalId: string, title?: string): Promise<ChatRow> {
     return this.identity(this.chats, "Chat", platform, externalId, "title", title ?? null, toChatRow,
-      () => this.db.chat.create({ data: { platform, externalId, title: title ?? null } }),
+      () => this.db.chat.create({ data: { platform, externalId, title: title ?? null, createdAt: this.clock() } }),
       (id) => this.db.chat.update({ where: { id }, data: { title } }));
   }
 
   /** The member row for a platform user, created on first sight; their display name kept current. */
   async member(platform: string, externalId: string, name: string): Promise<MemberRow> {
     return this.identity(this.members, "Member", platform, externalId, "name", name || null, toMemberRow,
-      () => this.db.member.create({ data: { platform, externalId, name } }),
+      () => this.db.member.create({ data: { platform, externalId, name, createdAt: this.clock() } }),
       (id) => this.db.member.update({ where: { id }, data: { name } }));
   }
 
@@ -204,7 +211,7 @@ export class Ledger {
       if (parentName) {
         parent = await tx.unit.findUnique({ where: { name: parentName } });
         if (!parent) {
-          parent = await tx.unit.create({ data: { name: parentName } });
+          parent = await tx.unit.create({ data: { name: parentName, createdAt: this.clock() } });
           parentCreated = true;
           await this.audit(tx, actor, "unit.create", "Unit", parent.id, { name: parentName });
         }
@@ -213,7 +220,7 @@ export class Ledger {
       let unitCreated = false;
       let parentChanged = false;
       if (!unit) {
-        unit = await tx.unit.create({ data: { name: unitName, parentId: parent?.id ?? null } });
+        unit = await tx.unit.create({ data: { name: unitName, parentId: parent?.id ?? null, createdAt: this.clock() } });
         unitCreated = true;
         await this.audit(tx, actor, "unit.create", "Unit", unit.id, { name: unitName, parent: parentName });
       } else if (parent && unit.parentId !== parent.id) {
@@ -294,7 +301,7 @@ export class Ledger {
     // A redelivery usually finds its record here, before the insert would use up an id.
     const [prior] = await this.sql.all(`SELECT * FROM "Record" WHERE "sourcePlatform" = ? AND "sourceChat" = ? AND "sourceMessageId" = ?`, [where.platform, where.sourceChat, where.messageId]);
     if (prior) return { record: toRecordRow(prior), duplicate: true };
-    const now = new Date();
+    const now = this.clock();
     // One statement batch on the raw driver: the record and its audit row, atomically; a second
     // delivery of the same message hits the unique source key and inserts nothing.
     const inserted = await this.sql.insertWithAudit(
@@ -321,7 +328,7 @@ export class Ledger {
   /** Soft-deletes a record (kept for the audit trail; excluded from every figure). */
   async deleteRecord(id: number, actor: string, action: "record.undo" | "record.delete"): Promise<RecordRow> {
     return this.db.$transaction(async (tx) => {
-      const { count } = await tx.record.updateMany({ where: { id, deletedAt: null }, data: { deletedAt: new Date() } });
+      const { count } = await tx.record.updateMany({ where: { id, deletedAt: null }, data: { deletedAt: this.clock() } });
       if (count === 0) throw new LedgerError(`记录 #${id} 已经删除过了。`);
       await this.audit(tx, actor, action, "Record", id);
       return tx.record.findUniqueOrThrow({ where: { id } });

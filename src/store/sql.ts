@@ -47,13 +47,14 @@ export class SqliteSql implements Sql {
 
   /** Runs a synchronous statement batch, retrying with back-off while the database is locked. */
   private async whenFree<T>(fn: () => T): Promise<T> {
-    const deadline = Date.now() + BUSY_TIMEOUT_MS;
+    // Elapsed time on the monotonic timer: a deadline, not a reading of the date.
+    const deadline = performance.now() + BUSY_TIMEOUT_MS;
     for (let wait = 2; ; wait = Math.min(wait * 2, 100)) {
       try {
         return fn();
       } catch (e) {
         const code = (e as { code?: string }).code ?? "";
-        if (!code.startsWith("SQLITE_BUSY") || Date.now() + wait > deadline) throw e;
+        if (!code.startsWith("SQLITE_BUSY") || performance.now() + wait > deadline) throw e;
         await new Promise((r) => setTimeout(r, wait));
       }
     }
