@@ -20,7 +20,7 @@ import { parsePeriod, previousPeriod, type Period } from "../src/domain/periods.
 import { runPass } from "../src/scheduler/scheduler.js";
 import { WorkCalendar } from "../src/scheduler/calendar.js";
 import { Outbox } from "../src/outbox/outbox.js";
-import { TELEGRAM_LIMITS } from "../src/outbox/rate-limit.js";
+import { TELEGRAM_LIMITS } from "../src/telegram/sender.js";
 import { chinaDay, systemClock } from "../src/time.js";
 import { generateLedger, type Generated } from "./generate.js";
 import { startLimitedFake, HttpSender } from "./fake-platform.js";

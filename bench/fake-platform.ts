@@ -3,7 +3,7 @@
 // exceeded, plus a minimal HTTP sender that maps 429 to SendError the way the adapters do.
 import http from "node:http";
 import { SendError, type Sender } from "../src/outbox/outbox.js";
-import type { RateLimits } from "../src/outbox/rate-limit.js";
+import type { RateLimits } from "../src/core/rate-limit.js";
 import type { Reply } from "../src/core/types.js";
 
 export async function startLimitedFake(limits: RateLimits) {

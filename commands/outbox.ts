@@ -3,14 +3,24 @@ import { defineCommand } from "../src/core/command.js";
 import { text, errorReply } from "../src/core/types.js";
 import { chinaTime } from "../src/time.js";
 
+/** What each outbox row is, in the listing's words. */
+const KIND_LABELS: Record<string, string> = { reminder: "提醒", digest: "汇总", checklist: "工作清单", notice: "通知", reply: "命令回复" };
+const kindLabel = (kind: string) => KIND_LABELS[kind] ?? kind;
+const when = (d: Date) => chinaTime(d).format("M月D日 HH:mm");
+/** The first line of a message, short enough for a list. */
+const gist = (body: string) => {
+  const line = body.split("\n")[0];
+  return [...line].length > 40 ? `${[...line].slice(0, 40).join("")}…` : line;
+};
+
 export default defineCommand({
   name: "outbox",
   zhName: "发送记录",
   aliases: ["failed", "发送失败"],
   permission: "admin",
-  summary: "查看发送失败或待发送的提醒，并可重发",
-  summaryEn: "Failed and pending reminders (admins)",
-  usage: ["/发送记录 — 失败和待发送的提醒", "/发送记录 重发 12 — 重新发送第 12 条"],
+  summary: "查看待发送和发送失败的提醒与回复，并可重发",
+  summaryEn: "Pending and failed reminders and replies (admins)",
+  usage: ["/发送记录 — 接下来要发送的和发送失败的消息", "/发送记录 重发 12 — 重新发送第 12 条"],
   args: z.string().trim().transform((s, issue) => {
     if (!s) return { retry: null as number | null };
     const m = /^(重发|retry)\s+#?(\d{1,9})$/i.exec(s);
@@ -18,16 +28,13 @@ export default defineCommand({
     return { retry: Number(m[2]) };
   }),
   async run(ctx, args) {
-    const db = ctx.ledger.db;
     if (args.retry !== null) {
-      const { count } = await db.outbox.updateMany({ where: { id: args.retry, status: "failed" }, data: { status: "pending", attempts: 0, nextAttemptAt: ctx.now, lockedUntil: null } });
-      if (!count) return [errorReply(`没有发送失败的第 ${args.retry} 条。`)];
-      await ctx.ledger.audit(db, ctx.actor, "outbox.retry", "Outbox", args.retry);
+      if (!(await ctx.ledger.outbox.requeue(args.retry, ctx.actor))) return [errorReply(`没有发送失败的第 ${args.retry} 条。`)];
       return [text(`第 ${args.retry} 条已重新排队发送。`)];
     }
-    const failed = await db.outbox.findMany({ where: { status: "failed" }, orderBy: { id: "desc" }, take: 20 });
-    const pending = await db.outbox.count({ where: { status: "pending" } });
-    const lines = failed.map((r) => `#${r.id} ${r.platform}:${r.chatExternalId} 尝试 ${r.attempts} 次，${chinaTime(r.createdAt).format("M月D日 HH:mm")}；错误：${r.lastError ?? "未知"}`);
-    return [text(`待发送 ${pending} 条；发送失败 ${failed.length} 条${failed.length ? "：\n" + lines.join("\n") + "\n发送 /发送记录 重发 编号 可重发。" : "。"}`)];
+    const { failed, pending, pendingCount } = await ctx.ledger.outbox.listing(10);
+    const parts = [`待发送 ${pendingCount} 条${pending.length ? `，接下来：\n${pending.map((r) => `#${r.id} ${kindLabel(r.kind)} → ${r.platform}:${r.chatExternalId}，${when(r.nextAttemptAt)} 发送：${gist(r.body)}`).join("\n")}` : "。"}`];
+    parts.push(`发送失败 ${failed.length} 条${failed.length ? "：\n" + failed.map((r) => `#${r.id} ${kindLabel(r.kind)} → ${r.platform}:${r.chatExternalId}，尝试 ${r.attempts} 次，${when(r.createdAt)}；错误：${r.lastError ?? "未知"}`).join("\n") + "\n发送 /发送记录 重发 编号 可重发。" : "。"}`);
+    return [text(parts.join("\n"))];
   },
 });

@@ -1,9 +1,18 @@
 // Structured logs on standard error (standard output belongs to the console chat). Message
-// bodies are never logged at info level; secrets never at all.
+// bodies are never logged at info level; secrets never at all. An event's level follows from its
+// name: something failed, was refused or dropped, or needs the operator → warn; routine events
+// (started, a chat bound, a reminder queued, a retry that is expected to succeed) → info.
 import pino from "pino";
 
 export const logger = pino({ level: process.env.LOG_LEVEL || "info", base: undefined }, pino.destination(2));
 
+const WARN = /fail|refus|drop|unprotected|late|slow|stopped|bad_|without_key|app_id|queued|error/;
+
+export function levelOf(event: string, detail: Record<string, unknown> = {}): "info" | "warn" {
+  if (event === "lark.sdk") return detail.level === "error" || detail.level === "warn" ? "warn" : "info";
+  return WARN.test(event) ? "warn" : "info";
+}
+
 export function logEvent(event: string, detail: Record<string, unknown>): void {
-  logger.warn({ event, ...detail });
+  logger[levelOf(event, detail)]({ event, ...detail });
 }

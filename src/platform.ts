@@ -1,6 +1,7 @@
-// What a platform adapter gives the process: a sender for the outbox, optional HTTP routes for
-// webhooks, and start/stop. Kept small on purpose (Errbot's lesson): abilities are optional fields.
-import type { Sender } from "./outbox/outbox.js";
+// What a platform gives the process, and how each platform folder says it starts. Kept small on
+// purpose (Errbot's lesson): abilities are optional fields, so adding one never breaks an adapter.
+import type { Sender } from "./core/outbound.js";
+import type { BotCore, LogFn } from "./core/bot.js";
 import type { Handler } from "./http/server.js";
 
 export interface PlatformAdapter {
@@ -10,6 +11,15 @@ export interface PlatformAdapter {
   routes?: Record<string, Handler>;
   /** Starts receiving (long polling, a long connection, or registering the webhook). */
   start(): Promise<void>;
-  /** Stops receiving and finishes in-flight work. */
+  /** Stops receiving; the core drains the events already taken. */
   stop(): Promise<void>;
+}
+
+/** Each platform folder's `platform.ts`: cheap to import (the SDK is loaded only when it starts). */
+export interface PlatformModule {
+  name: string;
+  /** Whether the environment configures this platform (its credentials are set). */
+  configured(env: NodeJS.ProcessEnv): boolean;
+  /** Creates the adapter from the environment, attached to the core. */
+  create(env: NodeJS.ProcessEnv, core: BotCore, log: LogFn): Promise<PlatformAdapter>;
 }

@@ -117,7 +117,11 @@ describe("/record", () => {
 
   it("creates one record when the same message id is processed twice, and replies again", async () => {
     const first = await h.ask("/record study 12 people", { messageId: "same-1" });
-    const second = await h.ask("/record study 12 people", { messageId: "same-1" });
+    // The same delivery again is dropped by the core's event claim: no reply, nothing recorded.
+    expect(await h.ask("/record study 12 people", { messageId: "same-1" })).toBe("");
+    // Another delivery of the same message (a new update id, a claim taken over from a dead
+    // process) reaches the record command, whose unique source key keeps the ledger at one row.
+    const second = await h.ask("/record study 12 people", { messageId: "same-1", eventKey: "update:2" });
     expect(first).toContain("已记录 #1");
     expect(second).toBe("这条消息已经记录过了（#1），没有重复登记。已记录 #1：理论学习 1 次，12 人参加（11月22日）。本季度累计理论学习 1 次、参学 12 人次。发送 /undo 撤销。");
     expect(await h.app.store.db.record.count()).toBe(1);

@@ -38,13 +38,22 @@ describe("npm run chat", () => {
     const dir = await freshDatabaseUrl(tempDir());
     chat(dir, "/bind 金桥镇\n", ["--chat", "镇宣传办", "--user", "王"]);
     const r = chat(dir, "/bind 金桥社区 金桥镇\n/record 学习 10人\n:chat 浦东群\n/bind 浦东社区 金桥镇\n/record 学习 5人\n:user 李\n/undo\n", ["--chat", "社区群", "--user", "张"]);
-    expect(r.stdout).toContain("（现在是「张」在「浦东群」）");
+    expect(r.stdout).toContain("（现在是「张」在「浦东群」群里，身份：管理员）");
     expect(r.stdout).toContain("你在 24 小时内没有可撤销的记录。");
     const town = chat(dir, "/stats\n", ["--chat", "镇宣传办", "--user", "王"]);
     expect(town.stdout).toContain("金桥镇（含下级单位 2 个）");
     expect(town.stdout).toContain("· 理论学习 2 次、参学 15 人次");
     await dropDatabase(dir);
   }, 120_000);
+
+  it(":member and :admin switch the console user's role, and the banner says which it is", () => {
+    const r = chat(`file:${path.join(tempDir(), "bot.db")}`, "/bind 测试社区\n:member\n/bind 别的社区\n/记录 学习 5人\n:admin\n/bind 别的社区\n", ["--user", "张"]);
+    expect(r.stdout).toContain("（现在是「张」在「控制台」群里，身份：成员）");
+    expect(r.stdout).toContain("只有管理员可以使用 /bind（绑定）。你的身份是成员。");
+    expect(r.stdout).toContain("已记录 #1：理论学习 1 次，5 人参加");
+    expect(r.stdout).toContain("（现在是「张」在「控制台」群里，身份：管理员）");
+    expect(r.stdout).toContain("确认请发送：/bind 别的社区 确认");
+  });
 
   it("--member tries the bot as an ordinary member", () => {
     const r = chat(`file:${path.join(tempDir(), "bot.db")}`, "/bind 测试社区\n", ["--member"]);
@@ -86,6 +95,22 @@ describe("files and npm start", () => {
     expect(r.stdout).toContain("· 理论学习 1 次、参学 12 人次");
     await dropDatabase(url);
   });
+});
+
+describe("npm run remind", () => {
+  it("runs from a checkout whose path has spaces and Chinese characters", async () => {
+    const url = await freshDatabaseUrl(tempDir());
+    const link = path.join(tempDir(), "台账 机器人");
+    fs.symlinkSync(process.cwd(), link);
+    const env = { ...process.env, DATABASE_URL: url, LOG_LEVEL: "silent" };
+    const args = ["--at", "2026-12-17T09:00:00+08:00", "--dry-run"];
+    const direct = spawnSync(process.execPath, ["--import", "tsx", path.join(link, "src/scheduler/remind.ts"), ...args], { cwd: link, env, encoding: "utf8", timeout: 60_000 });
+    expect(direct.stdout).toContain("scheduler pass at 2026-12-17 09:00 (China time)");
+    const viaNpm = spawnSync("npm", ["run", "-s", "remind", "--", ...args], { cwd: link, env, encoding: "utf8", timeout: 60_000 });
+    expect(viaNpm.status).toBe(0);
+    expect(viaNpm.stdout).toContain("scheduler pass at 2026-12-17 09:00 (China time)");
+    await dropDatabase(url);
+  }, 120_000);
 });
 
 describe("migrations", () => {

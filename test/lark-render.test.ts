@@ -4,10 +4,10 @@ import { describe, it, expect } from "vitest";
 import * as lark from "@larksuiteoapi/node-sdk";
 import { parseMessageEvent, resolveMentions, contentText, larkTime, cardCommand } from "../src/lark/inbound.js";
 import { renderReply, buildCard, splitText, neutralise, fileTypeOf, CARD_MAX_BYTES } from "../src/lark/render.js";
-import { classify, toSendError, sendUuid, withRetries } from "../src/lark/send.js";
+import { classify, toSendError, sendUuid } from "../src/lark/send.js";
 import { decryptEvent, eventSignature } from "../src/lark/webhook.js";
 import { larkDomain } from "../src/lark/index.js";
-import { SendError } from "../src/outbox/outbox.js";
+import { SendError } from "../src/core/outbound.js";
 import { encrypt, messageEvent } from "./fixtures/lark-events.js";
 
 const bot = { openId: "ou_bot", name: "台账机器人" };
@@ -150,22 +150,6 @@ describe("Lark's errors → SendError", () => {
     expect(toSendError(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }))).toMatchObject({ permanent: false, retryAfterSec: undefined });
     expect(classify(undefined, 230020, "limit")).toMatchObject({ retryAfterSec: 1 });
     expect(classify(undefined, 230001, "bad")).toMatchObject({ permanent: true });
-  });
-
-  it("retries replies a few times, honouring retry-after, and gives up on permanent errors", async () => {
-    const waits: number[] = [];
-    let n = 0;
-    const result = await withRetries(async () => {
-      n++;
-      if (n === 1) throw new SendError("throttled", 2);
-      if (n === 2) throw new SendError("server");
-      return "ok";
-    }, { attempts: 4, maxWaitSec: 10, sleep: async (ms) => void waits.push(ms) });
-    expect(result).toBe("ok");
-    expect(waits).toEqual([2000, 2000]);
-    await expect(withRetries(async () => {
-      throw new SendError("gone", undefined, true);
-    }, { attempts: 4, maxWaitSec: 10, sleep: async () => {} })).rejects.toMatchObject({ permanent: true });
   });
 
   it("derives stable 32-character uuids", () => {

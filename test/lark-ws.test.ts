@@ -5,7 +5,7 @@ import fs from "node:fs";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { freshDatabaseUrl, dropDatabase } from "./db.js";
 import { createApp, type App } from "../src/app.js";
-import { EventGate } from "../src/core/events.js";
+import { BotCore } from "../src/core/bot.js";
 import { createLarkAdapter, type LarkAdapter } from "../src/lark/index.js";
 import { tempDir } from "./harness.js";
 import { LarkFake } from "./fixtures/lark-fake.js";
@@ -26,7 +26,7 @@ beforeAll(async () => {
   databaseUrl = await freshDatabaseUrl(dir);
   app = await createApp({ databaseUrl, admins: ["lark:ou_admin"], limits: false });
   adapter = createLarkAdapter({
-    router: app.router, gate: new EventGate(app.store.db, { clock: app.clock }), ledger: app.ledger, clock: app.clock, log: () => {},
+    core: new BotCore(app), log: () => {},
     appId: fake.appId, appSecret: fake.appSecret, domain: fake.url, mode: "ws",
   });
   await adapter.start();

@@ -6,7 +6,7 @@ import { makeHarness, type Harness } from "./harness.js";
 import { runPass } from "../src/scheduler/scheduler.js";
 import { WorkCalendar } from "../src/scheduler/calendar.js";
 import { Outbox, SendError, type Sender } from "../src/outbox/outbox.js";
-import type { RateLimits } from "../src/outbox/rate-limit.js";
+import type { RateLimits } from "../src/core/rate-limit.js";
 import { openStore } from "../src/store/connect.js";
 import { parseDeployment } from "../src/config/deployment.js";
 import { addDays, chinaDay, chinaInstant, isoWeekday } from "../src/time.js";
@@ -237,11 +237,14 @@ describe("delivery failures", () => {
     expect(rows.filter((r) => r.status === "failed")).toHaveLength(pending);
     expect(rows.every((r) => r.status !== "failed" || (r.attempts === 3 && r.lastError === "HTTP 502 Bad Gateway"))).toBe(true);
     const report = await h.ask("/发送记录", { chat: "镇群" });
-    expect(report).toMatch(new RegExp(`^待发送 0 条；发送失败 ${pending} 条：\\n#\\d+ test:`));
+    expect(report).toMatch(new RegExp(`^待发送 0 条。\\n发送失败 ${pending} 条：\\n#\\d+ (提醒|汇总) → test:`));
     expect(report).toContain("尝试 3 次");
     expect(report).toContain("错误：HTTP 502 Bad Gateway");
     const id = rows.find((r) => r.status === "failed")!.id;
     expect(await h.ask(`/发送记录 重发 ${id}`, { chat: "镇群" })).toBe(`第 ${id} 条已重新排队发送。`);
+    // The re-queued row is listed with when it goes out, and the change is in the audit log.
+    expect(await h.ask("/发送记录", { chat: "镇群" })).toMatch(new RegExp(`^待发送 1 条，接下来：\\n#${id} 提醒 → test:\\S+，3月1\\d日 \\d\\d:\\d\\d 发送：【提醒】`));
+    expect(await h.app.store.db.auditLog.count({ where: { action: "outbox.retry", entityId: String(id) } })).toBe(1);
     expect(await h.ask("/发送记录", { user: "bob" })).toBe("只有管理员可以使用 /outbox（发送记录）。你的身份是成员。");
   });
 
@@ -292,7 +295,7 @@ reminders: { offsets_days: [7], quarter_start_checklist: true }
 
 describe("the console", () => {
   it("prints a reminder addressed to a console chat", async () => {
-    const { ConsoleSender } = await import("../src/console/sender.js");
+    const { ConsoleSender } = await import("../src/console/console.js");
     const { PassThrough } = await import("node:stream");
     const out = new PassThrough();
     let printed = "";

@@ -3,9 +3,9 @@
 // real SQLite file. Also: a restart that gets the same updates again, and the default throttler.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import type { Chat, Update } from "grammy/types";
-import { EventGate } from "../src/core/events.js";
+import { BotCore } from "../src/core/bot.js";
 import { createTelegramAdapter } from "../src/telegram/index.js";
-import { ADMIN_ID, FAST_THROTTLE, startWorld, waitFor, type World } from "./fixtures/telegram-world.js";
+import { ADMIN_ID, FAST_LIMITS, startWorld, waitFor, type World } from "./fixtures/telegram-world.js";
 import { BOT_USER, FakeTelegram, group, messageUpdate, supergroup, textMessage, user } from "./fixtures/telegram-fake.js";
 
 const admin = user(ADMIN_ID, "王书记");
@@ -126,15 +126,17 @@ describe("Telegram long polling", () => {
     await waitFor(() => w.fake.unconfirmed() === 0, 5000, "offset confirmed");
 
     await w.adapter.stop();
+    // The stopped poller's last long poll is dropped, and no new one follows it.
+    await waitFor(() => w.fake.openPolls === 0, 5000, "the last long poll to close");
     const polls = w.fake.polls;
     // Telegram hands the unconfirmed update to the next process again.
     w.fake.queue(update);
-    await new Promise((r) => setTimeout(r, 100));
     expect(w.fake.polls).toBe(polls);
 
+    // The next process: a new core on the same store, as after a restart.
+    const core = new BotCore(w.app);
     const again = createTelegramAdapter({
-      router: w.app.router, gate: new EventGate(w.app.store.db, { clock: w.app.clock }), ledger: w.app.ledger, log: () => {},
-      token: w.fake.token, apiRoot: w.fake.apiRoot, mode: "polling", throttle: FAST_THROTTLE, pollTimeoutSec: 5,
+      core, log: () => {}, token: w.fake.token, apiRoot: w.fake.apiRoot, mode: "polling", limits: FAST_LIMITS, pollTimeoutSec: 5,
     });
     w.adapter = again;
     await again.start();
@@ -148,26 +150,26 @@ describe("Telegram long polling", () => {
 describe("Telegram default throttling", () => {
   let t: World;
   beforeAll(async () => {
-    t = await startWorld("webhook", { throttle: undefined });
+    t = await startWorld("webhook", { limits: undefined });
   });
   afterAll(async () => {
     await t?.close();
   });
 
-  it("spaces a burst to one group at least a second apart (the throttler's group limit)", async () => {
+  it("spaces a burst to one group at least a second apart (Telegram's group limit), in the core's one outbound path", async () => {
     const chat = -6001;
-    const sends = [1, 2, 3].map((i) => t.adapter.sender.send(String(chat), { text: `提醒 ${i}`, kind: "info" }));
-    await Promise.all(sends);
+    const sends = [1, 2, 3].map((i) => t.core.outbound.reply("telegram", { chatId: String(chat) }, { text: `提醒 ${i}`, kind: "info" }, `burst:${i}`));
+    expect(await Promise.all(sends)).toEqual(["sent", "sent", "sent"]);
     const at = t.fake.sent("sendMessage", chat).map((c) => c.at);
     expect(t.fake.texts(chat)).toEqual(["提醒 1", "提醒 2", "提醒 3"]);
-    // About a second apart (Bottleneck's minTime); unthrottled they would arrive within milliseconds.
+    // About a second apart; unthrottled they would arrive within milliseconds.
     expect(at[1] - at[0]).toBeGreaterThanOrEqual(700);
     expect(at[2] - at[1]).toBeGreaterThanOrEqual(700);
   });
 });
 
 describe("Telegram start-up", () => {
-  const base = () => ({ router: w.app.router, gate: new EventGate(w.app.store.db, { clock: w.app.clock }), ledger: w.app.ledger, mode: "polling" as const, throttle: FAST_THROTTLE });
+  const base = () => ({ core: new BotCore(w.app), mode: "polling" as const, limits: FAST_LIMITS });
 
   it("fails loudly on a wrong token", async () => {
     const fake = await FakeTelegram.start();

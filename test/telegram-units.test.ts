@@ -187,7 +187,7 @@ describe("errors for the outbox", () => {
 });
 
 describe("configuration", () => {
-  const base = { router: {} as never, gate: {} as never, ledger: {} as never, log: () => {}, token: "1:x" };
+  const base = { core: {} as never, log: () => {}, token: "1:x" };
 
   it("refuses webhook mode without a well-formed secret", () => {
     expect(() => createTelegramAdapter({ ...base, mode: "webhook" })).toThrow(/TELEGRAM_WEBHOOK_SECRET/);

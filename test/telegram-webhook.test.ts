@@ -4,6 +4,9 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import type { Chat, Update } from "grammy/types";
 import { Outbox } from "../src/outbox/outbox.js";
+import { runPass } from "../src/scheduler/scheduler.js";
+import { WorkCalendar } from "../src/scheduler/calendar.js";
+import { chinaInstant } from "../src/time.js";
 import { ADMIN_ID, SECRET, startWorld, waitFor, type World } from "./fixtures/telegram-world.js";
 import { BOT_USER, group, messageUpdate, privateChat, supergroup, textMessage, user } from "./fixtures/telegram-fake.js";
 
@@ -209,7 +212,7 @@ describe("Telegram webhook", () => {
     const removed = { update_id: w.fake.updateId(), my_chat_member: { chat, from: admin, date, old_chat_member: botMember("administrator"), new_chat_member: botMember("kicked") } };
     expect(await w.post(removed)).toBe(200);
     expect(w.fake.texts(chat.id)).toHaveLength(1);
-    expect(w.logs.some((l) => l.event === "telegram.bot.removed" && l.detail.chat === chat.id)).toBe(true);
+    expect(w.logs.some((l) => l.event === "bot.removed" && l.detail.platform === "telegram" && l.detail.chat === String(chat.id))).toBe(true);
 
     // Added back later to a chat that is still bound: welcomed back, not asked to /bind.
     await bind(chat, "回归社区");
@@ -283,6 +286,26 @@ describe("Telegram outbox sender", () => {
     expect(sent.payload.text).toBe(row.body);
     expect(sent.payload.reply_parameters).toBeUndefined();
     expect((await w.app.store.db.outbox.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("sent");
+  });
+
+  it("sends a reminder with its 生成草稿 button; pressing it drafts that quarter's report", async () => {
+    const chat = newGroup();
+    await bind(chat, "按钮社区");
+    await say(chat, officer, "/record@LedgerBot study 中心组学习 12 people 2026-11-20");
+    await waitFor(() => w.fake.texts(chat.id).some((t) => t.startsWith("已记录")), 5000, "record reply");
+    // One day before the quarter's deadlines (2026-12-31), at the send time.
+    const at = chinaInstant("2026-12-30", "09:30");
+    await runPass(w.app.store, w.app.config, new WorkCalendar(w.app.config.calendar), at);
+    await new Outbox(w.app.store.db, [w.adapter.sender], { clock: () => at, sleep: async () => {} }).deliverDue();
+    const reminder = w.fake.sent("sendMessage", chat.id).find((c) => String(c.payload.text).includes("季度意识形态工作分析研判报告"));
+    expect(reminder, "the quarterly report's reminder").toBeDefined();
+    expect(reminder!.payload.reply_markup).toEqual({ inline_keyboard: [[{ text: "生成草稿", callback_data: "/报告 2026Q4" }]] });
+
+    const pressed = { update_id: w.fake.updateId(), callback_query: { id: "cbq-draft", from: officer, chat_instance: "ci", data: "/报告 2026Q4", message: reminder!.result } };
+    expect(await w.post(pressed)).toBe(200);
+    const draft = await waitFor(() => w.fake.sent("sendMessage", chat.id).find((c) => String(c.payload.text).includes("一、意识形态工作开展情况")), 5000, "the draft");
+    expect(draft.payload.text).toContain("2026年第四季度");
+    expect(draft.payload.reply_parameters.message_id).toBe(reminder!.result.message_id);
   });
 
   it("turns a 429 into a retry at retry_after (no sleeping in auto-retry), then delivers", async () => {

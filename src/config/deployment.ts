@@ -7,6 +7,7 @@ import { PROJECT_ROOT } from "../paths.js";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { KINDS } from "../domain/catalog.js";
+import type { DeploymentRules } from "../domain/rules.js";
 
 const KIND_CODES = KINDS.map((k) => k.code) as [string, ...string[]];
 const Per = z.enum(["month", "quarter", "half", "year"]);
@@ -67,9 +68,16 @@ export const DeploymentSchema = z.object({
   });
 });
 
-export type Deployment = z.infer<typeof DeploymentSchema>;
-export type RequirementRule = Deployment["requirements"][number];
-export type ReportRule = Deployment["reports"][number];
+// The schema parses into the domain's types (src/domain/rules.ts), re-exported here for the
+// config's importers. Checked at compile time: the parsed output is assignable to the domain's
+// type, and is exactly that type (a field added to one and not the other fails the typecheck).
+export type { RequirementRule, ReportRule, Rules, UnitScope, ReminderSettings, CalendarOverrides } from "../domain/rules.js";
+export type Deployment = DeploymentRules;
+type Parsed = z.infer<typeof DeploymentSchema>;
+type Assert<T extends true> = T;
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+type _ParsesIntoDomain = Assert<[Parsed] extends [DeploymentRules] ? true : false>;
+type _SameRules = Assert<Same<Parsed, DeploymentRules>>;
 
 export const DEFAULT_CONFIG_PATH = path.join(PROJECT_ROOT, "config", "bot.config.yaml");
 

@@ -1,17 +1,24 @@
-// The console adapter: a local chat in a terminal against the same core as the platforms. Each
-// line is one message from --user in --chat; replies are printed; files are written under
-// data/files and their path printed. Lines ":user NAME" and ":chat NAME" switch who is typing
-// where, so several units can be scripted against one database.
+// The console adapter: a local chat in a terminal against the same core port as the platforms.
+// Each line is one message from the current user in the current chat; the bot's replies (and, with
+// the scheduler running, reminders addressed to console chats) are printed; files are written
+// under data/files and their path printed. Lines ":user NAME" and ":chat NAME" switch who is typing
+// where, ":member" and ":admin" whether the console user acts as an ordinary member or as the
+// administrator, so several units and roles can be scripted against one database.
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import { randomUUID } from "node:crypto";
-import type { Router } from "../core/router.js";
+import type { BotCore } from "../core/bot.js";
 import type { Reply } from "../core/types.js";
+import type { Sender } from "../core/outbound.js";
+
+export const PLATFORM = "console";
 
 export interface ConsoleOptions {
   chat: string;
   user: string;
+  /** Start as an ordinary member (--member) instead of the administrator. */
+  member?: boolean;
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream;
   filesDir: string;
@@ -30,12 +37,25 @@ export function renderReply(reply: Reply, filesDir: string): string {
   return out;
 }
 
-export async function runConsole(router: Router, opts: ConsoleOptions): Promise<void> {
+/** Prints what the core sends to console chats: replies as they are, outbox messages with their chat. */
+export class ConsoleSender implements Sender {
+  readonly platform = PLATFORM;
+  constructor(private readonly out: NodeJS.WritableStream = process.stdout, private readonly filesDir = path.resolve("data/files")) {}
+  async send(chat: string, reply: Reply): Promise<void> {
+    const text = renderReply(reply, this.filesDir);
+    if (reply.deliveryId?.startsWith("outbox:")) this.out.write(`\n[发往「${chat}」] ${text}\n`);
+    else this.out.write(text.endsWith("\n") ? text : `${text}\n`);
+  }
+}
+
+export async function runConsole(core: BotCore, opts: ConsoleOptions): Promise<void> {
   let { chat, user } = opts;
+  let asMember = Boolean(opts.member);
   const rl = readline.createInterface({ input: opts.input, terminal: false });
   const say = (s: string) => opts.output.write(s.endsWith("\n") ? s : `${s}\n`);
   const prompt = () => { if (opts.prompt) opts.output.write(`${user}@${chat}> `); };
-  if (opts.prompt) say(`本地控制台：你是「${user}」，在「${chat}」群里（管理员）。发送 /帮助 查看命令，Ctrl+D 退出。`);
+  const who = async () => `「${user}」在「${chat}」群里，身份：${await core.roleName({ platform: PLATFORM, chatId: chat, userId: user, userName: user, asMember })}`;
+  if (opts.prompt) say(`本地控制台：你是${await who()}。发送 /帮助 查看命令；:user 名字、:chat 群名 切换人和群，:member / :admin 切换成员或管理员身份；Ctrl+D 退出。`);
   prompt();
   let n = 0;
   // Unique per session without reading the clock: the message ids are de-duplication keys.
@@ -44,18 +64,21 @@ export async function runConsole(router: Router, opts: ConsoleOptions): Promise<
     const line = rawLine.trim();
     if (!line || line.startsWith("#")) { prompt(); continue; }
     const sw = /^:(user|chat)\s+(\S.*)$/.exec(line);
-    if (sw) {
-      if (sw[1] === "user") user = sw[2].trim(); else chat = sw[2].trim();
-      say(`（现在是「${user}」在「${chat}」）`);
+    if (sw || line === ":member" || line === ":admin") {
+      if (sw?.[1] === "user") user = sw[2].trim();
+      else if (sw) chat = sw[2].trim();
+      else asMember = line === ":member";
+      say(`（现在是${await who()}）`);
       prompt();
       continue;
     }
     n += 1;
-    const replies = await router.handle({
-      platform: "console", chatId: chat, chatTitle: chat, userId: user, userName: user,
-      messageId: `${session}-${n}`, text: line, direct: true,
+    const messageId = `${session}-${n}`;
+    await core.handle({
+      type: "message",
+      msg: { platform: PLATFORM, chatId: chat, chatTitle: chat, userId: user, userName: user, messageId, text: line, direct: true, asMember },
+      keys: [`msg:${messageId}`],
     });
-    for (const r of replies) say(renderReply(r, opts.filesDir));
     prompt();
   }
 }

@@ -92,6 +92,8 @@ const ROLE_RANK: Record<Role, number> = { member: 1, officer: 2, admin: 3 };
 const PERMISSION_RANK: Record<Permission, number> = { anyone: 0, member: 1, officer: 2, admin: 3 };
 const ROLE_NAMES: Record<Role, string> = { admin: "管理员", officer: "单位宣传员", member: "成员" };
 
+export const STORE_BUSY = "数据库正忙或连接中断，本条没有保存，请稍后再发一次。";
+
 export const UNBOUND_HINT = "本群还没有绑定单位。请管理员发送：/bind 单位名 [上级单位名]\n例如：/bind 金桥社区 金桥镇";
 
 export class Router {
@@ -112,9 +114,10 @@ export class Router {
     return this.admins.has(`${platform}:${userId}`);
   }
 
-  roleOf(member: MemberRow, unitId: number | null): Role {
+  /** `asMember`: the local console's member mode, where the trusted console user is not an administrator. */
+  roleOf(member: MemberRow, unitId: number | null, asMember = false): Role {
     if (this.admins.has(`${member.platform}:${member.externalId}`)) return "admin";
-    if (this.opts.trustedPlatforms?.includes(member.platform)) return "admin";
+    if (this.opts.trustedPlatforms?.includes(member.platform) && !asMember) return "admin";
     if (member.role === "admin") return "admin";
     // An officer is an officer of their own unit; elsewhere they are an ordinary member.
     if (member.role === "officer" && (member.unitId === null || member.unitId === unitId)) return "officer";
@@ -128,7 +131,7 @@ export class Router {
     } catch (e) {
       if (e instanceof LedgerError) return [errorReply(e.message)];
       this.opts.log?.("command.failed", { platform: msg.platform, chat: msg.chatId, message: msg.messageId, error: String((e as Error)?.stack ?? e) });
-      if (isStoreUnavailable(e)) return [errorReply("数据库正忙或连接中断，本条没有保存，请稍后再发一次。")];
+      if (isStoreUnavailable(e)) return [{ ...errorReply(STORE_BUSY), retryable: true }];
       return [errorReply("处理这条命令时出错了，本条没有保存，请稍后再试。如果一再出现，请联系管理员。")];
     }
   }
@@ -163,7 +166,7 @@ export class Router {
     // Names and titles come from the platform: stored cut to a sane length.
     const chat = await this.opts.ledger.chat(msg.platform, msg.chatId, msg.chatTitle === undefined ? undefined : cut(msg.chatTitle, 100));
     const member = await this.opts.ledger.member(msg.platform, msg.userId, cut(msg.userName || msg.userId, 64));
-    const role = this.roleOf(member, chat.unitId);
+    const role = this.roleOf(member, chat.unitId, msg.asMember);
     const needed = command.permission;
 
     if (PERMISSION_RANK[needed] > ROLE_RANK[role]) {

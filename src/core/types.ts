@@ -22,7 +22,45 @@ export interface InboundMessage {
   addressedToBot?: boolean;
   /** In a private chat with the bot, or the console: every line is meant for the bot. */
   direct?: boolean;
+  /** Sent by a bot or app (the bot itself included): never handled. */
+  fromBot?: boolean;
+  /** Photos and files that came with the message (its caption is `text`). */
+  attachments?: Attachment[];
+  /** The platform's id of the message this one replies to. */
+  replyToMessageId?: string;
+  /** The local console in member mode: a trusted platform's user acts as an ordinary member. */
+  asMember?: boolean;
 }
+
+/** A photo or file that came with a message, as the platform names it (downloaded on demand). */
+export interface Attachment {
+  kind: "photo" | "file";
+  /** The platform's handle for downloading it (Telegram file_id, Lark file_key/image_key). */
+  ref: string;
+  name?: string;
+  mime?: string;
+  size?: number;
+}
+
+/**
+ * A normalised platform event, the only thing an adapter hands the core. `keys` identify the
+ * delivery (update id, event id, message id): a redelivery with any key already taken is dropped.
+ */
+export type CoreEvent =
+  /** A line of text (or a caption) from a person. */
+  | { type: "message"; msg: InboundMessage; keys: string[]; replyTo?: string }
+  /** A press on one of the bot's buttons: its command, run as the person who pressed it. */
+  | { type: "button"; msg: InboundMessage; keys: string[]; replyTo?: string }
+  /** A message the bot cannot read (a sticker, a photo without a caption…). */
+  | { type: "unsupported"; platform: string; chatId: string; direct: boolean; keys: string[]; replyTo?: string }
+  /** A command sent as the group or a channel: nobody can be held to it. */
+  | { type: "anonymous"; platform: string; chatId: string; keys: string[]; replyTo?: string }
+  /** The bot was added to a chat. */
+  | { type: "joined"; platform: string; chatId: string; chatTitle?: string; keys: string[] }
+  /** The bot was removed from a chat. */
+  | { type: "left"; platform: string; chatId: string; keys: string[] }
+  /** The chat got a new id (a Telegram group upgraded to a supergroup): the binding follows. */
+  | { type: "moved"; platform: string; from: string; to: string; keys: string[] };
 
 export interface ReplyAction {
   label: string;
@@ -39,6 +77,8 @@ export interface Reply {
   file?: { name: string; data: Buffer; mime: string };
   /** A stable id for this delivery (the outbox row), so platforms can de-duplicate retried sends. */
   deliveryId?: string;
+  /** The command did not run (the store was unavailable): the same message may be delivered again. */
+  retryable?: boolean;
 }
 
 export const text = (t: string, extra: Partial<Reply> = {}): Reply => ({ text: t, kind: "info", ...extra });

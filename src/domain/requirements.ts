@@ -1,14 +1,14 @@
 // Requirements and report deadlines from the deployment config, evaluated against figures.
 // Pure: the caller fetches the figures for the periods this module names.
-import type { RequirementRule, ReportRule } from "../config/deployment.js";
+import type { Rules, UnitScope } from "./rules.js";
 import { periodOf, type Period, type PeriodType } from "./periods.js";
 import { addDays } from "../time.js";
 
 export type Rule =
-  | { type: "requirement"; id: string; name: string; per: PeriodType; min: number; kind: string; subtypes?: string[]; units: RequirementRule["units"] }
-  | { type: "report"; id: string; name: string; per: PeriodType; min: 1; kind: "report"; subtypes: string[]; units: ReportRule["units"]; dueDaysAfterEnd: number };
+  | { type: "requirement"; id: string; name: string; per: PeriodType; min: number; kind: string; subtypes?: string[]; units: UnitScope }
+  | { type: "report"; id: string; name: string; per: PeriodType; min: 1; kind: "report"; subtypes: string[]; units: UnitScope; dueDaysAfterEnd: number };
 
-export function rulesOf(config: { requirements: RequirementRule[]; reports: ReportRule[] }): Rule[] {
+export function rulesOf(config: Rules): Rule[] {
   return [
     ...config.requirements.map((r): Rule => ({ type: "requirement", id: r.id, name: r.name, per: r.per, min: r.min, kind: r.kind, subtypes: r.subtypes, units: r.units })),
     ...config.reports.map((r): Rule => ({ type: "report", id: r.id, name: r.name, per: r.per, min: 1, kind: "report", subtypes: [r.subtype], units: r.units, dueDaysAfterEnd: r.due_days_after_end })),

@@ -4,8 +4,12 @@
 // network errors as retryable, everything else (bot not in the chat, bad content…) as permanent.
 import crypto from "node:crypto";
 import * as lark from "@larksuiteoapi/node-sdk";
-import { SendError } from "../outbox/outbox.js";
+import { SendError } from "../core/outbound.js";
 import type { OutPart } from "./render.js";
+import type { RateLimits } from "../core/rate-limit.js";
+
+/** Lark's limits: 50 messages a second per app, 5 a second per group. */
+export const LARK_LIMITS: RateLimits = { perSecond: 50, perChatPerMinute: 300, chatGapMs: 200 };
 
 /** Message API: "triggers the frequency limit". */
 export const CODE_MESSAGE_THROTTLED = 230020;
@@ -77,8 +81,8 @@ interface ApiAnswer {
 }
 
 export class LarkMessenger {
-  /** file_key of a part already uploaded, so a retried file message does not upload twice. */
-  private readonly uploaded = new WeakMap<OutPart, string>();
+  /** file_key of a file already uploaded, by the send's uuid, so a retried file message does not upload twice. */
+  private readonly uploaded = new Map<string, string>();
 
   constructor(private readonly client: lark.Client, private readonly cache: lark.DefaultCache) {}
 
@@ -135,35 +139,15 @@ export class LarkMessenger {
     if (part.type === "text") await this.post(target, "text", part.content, uuid);
     else if (part.type === "card") await this.post(target, "interactive", part.content, uuid);
     else {
-      const fileKey = this.uploaded.get(part) ?? await this.upload(part.name, part.data, part.fileType);
-      this.uploaded.set(part, fileKey);
+      const key = uuid ?? "";
+      const fileKey = (uuid && this.uploaded.get(key)) || await this.upload(part.name, part.data, part.fileType);
+      if (uuid) {
+        if (this.uploaded.size > 1000) this.uploaded.clear();
+        this.uploaded.set(key, fileKey);
+      }
       await this.post(target, "file", JSON.stringify({ file_key: fileKey }), uuid);
     }
   }
 }
 
 type OutFileType = Extract<OutPart, { type: "file" }>["fileType"];
-
-export interface RetryOptions {
-  attempts: number;
-  /** Longest wait honoured for one retry-after (seconds); longer ones give up. */
-  maxWaitSec: number;
-  sleep: (ms: number) => Promise<void>;
-  onRetry?: (err: SendError, attempt: number) => void;
-}
-
-/** Runs a send, retrying throttling and server errors a few times (for replies, not the outbox). */
-export async function withRetries<T>(fn: () => Promise<T>, o: RetryOptions): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (e) {
-      const err = toSendError(e);
-      if (err.permanent || attempt >= o.attempts) throw err;
-      const waitSec = err.retryAfterSec ?? 2 ** (attempt - 1);
-      if (waitSec > o.maxWaitSec) throw err;
-      o.onRetry?.(err, attempt);
-      await o.sleep(waitSec * 1000);
-    }
-  }
-}

@@ -31,7 +31,3 @@ export async function main(argv = process.argv.slice(2), out: NodeJS.WritableStr
     await store.close();
   }
 }
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().then((code) => process.exit(code), (e) => { console.error(e instanceof Error ? e.message : e); process.exit(1); });
-}

@@ -1,13 +1,14 @@
 // One scheduler pass, as pure planning: given the units, their recorded counts, the rules, the
 // calendar and an instant, what reminders, digests, checklists and notices are due. Each item has
 // the unique key that claims it in the outbox: (unit, rule, period, offset[, chat]).
-import type { Deployment } from "../config/deployment.js";
+import type { DeploymentRules } from "../domain/rules.js";
 import { kindByCode } from "../domain/catalog.js";
 import { periodOf, nextPeriod, previousPeriod, periodKey, periodLabel, type Period } from "../domain/periods.js";
 import { rulesOf, ruleApplies, deadlineOf, perLabel, type Rule } from "../domain/requirements.js";
 import type { RuleWindow } from "../store/ledger.js";
 import { addDays, chinaDay, chinaInstant, dayLabel } from "../time.js";
 import type { WorkCalendar } from "./calendar.js";
+import type { ReplyAction } from "../core/types.js";
 
 export interface PlanUnit {
   id: number;
@@ -28,6 +29,25 @@ export interface PlannedMessage {
   dueAt: Date;
   /** An older offset whose newer one is also due: claimed, but not sent (one reminder, not two). */
   superseded: boolean;
+  /** Buttons under the message: the next step, run as the person who presses it. */
+  actions?: ReplyAction[];
+}
+
+/** How /报告 and /截止 name a period: 2026Q4, 2026H2, 2026年, 2026年11月. */
+export function periodArg(p: Period): string {
+  switch (p.type) {
+    case "month": return `${p.year}年${p.index}月`;
+    case "quarter": return `${p.year}Q${p.index}`;
+    case "half": return `${p.year}H${p.index}`;
+    case "year": return `${p.year}年`;
+  }
+}
+
+/** A reminder's next step as a button: the draft of the report that is due, or the deadlines. */
+function reminderActions(rule: Rule, period: Period): ReplyAction[] {
+  return rule.type === "report"
+    ? [{ label: "生成草稿", command: `/报告 ${periodArg(period)}` }]
+    : [{ label: "查看进度", command: "/截止" }];
 }
 
 /** A rule's due period, whose sessions the pass counts for every unit. */
@@ -38,7 +58,7 @@ export interface PassCounts { windows: CountWindow[]; byUnit: Map<number, number
 
 export interface PlanInput {
   at: Date;
-  config: Deployment;
+  config: DeploymentRules;
   calendar: WorkCalendar;
   units: PlanUnit[];
   counts: PassCounts;
@@ -162,6 +182,7 @@ export function* planMessages(input: PlanInput): Generator<PlannedMessage> {
               dedupeKey: `remind:${unit.id}:${key}:${slot.offset}:${chat.platform}:${chat.externalId}`,
               kind: "reminder", platform: chat.platform, chatExternalId: chat.externalId, unitId: unit.id,
               body: reminderBody(unit, slot, count, today), dueAt: slot.sendAt, superseded: i > 0,
+              actions: reminderActions(rule, period),
             };
           }
         }

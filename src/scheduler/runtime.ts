@@ -5,28 +5,27 @@ import type { Sql } from "../store/sql.js";
 import type { Deployment } from "../config/deployment.js";
 import { WorkCalendar } from "./calendar.js";
 import { runPass } from "./scheduler.js";
-import { Outbox, type Sender } from "../outbox/outbox.js";
+import type { Outbound } from "../core/outbound.js";
 import type { Clock } from "../time.js";
 
 export interface SchedulerOptions {
   db: Db;
   sql: Sql;
   config: Deployment;
-  senders: Sender[];
+  /** The core's one outbound path, with every platform's sender registered. */
+  outbound: Outbound;
   clock: Clock;
   intervalMs?: number;
   log?: (event: string, detail: Record<string, unknown>) => void;
 }
 
 export class Scheduler {
-  readonly outbox: Outbox;
   readonly calendar: WorkCalendar;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
 
   constructor(private readonly o: SchedulerOptions) {
     this.calendar = new WorkCalendar(o.config.calendar);
-    this.outbox = new Outbox(o.db, o.senders, { clock: o.clock, log: o.log });
   }
 
   /** One pass and one delivery round; errors are logged, never thrown (the next tick retries). */
@@ -35,7 +34,7 @@ export class Scheduler {
     try {
       const { enqueuedCount } = await runPass(this.o, this.o.config, this.calendar, clock(), { keep: false });
       if (enqueuedCount) this.o.log?.("scheduler.enqueued", { count: enqueuedCount });
-      await this.outbox.deliverDue();
+      await this.o.outbound.deliverDue();
     } catch (e) {
       this.o.log?.("scheduler.failed", { error: String((e as Error)?.stack ?? e) });
     }

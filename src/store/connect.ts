@@ -37,6 +37,8 @@ export interface Store {
   /** The SQLite file, or the PostgreSQL URL (for diagnostics and the benchmark's raw SQL). */
   file: string;
   url: string;
+  /** Resolves when the store answers a trivial query (the load balancer's /healthz). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -164,6 +166,8 @@ export async function migratePostgres(url: string, clock: Clock = systemClock): 
   }
 }
 
+const ping = async (sql: Sql) => void (await sql.all("SELECT 1"));
+
 export interface StoreOptions {
   /** PostgreSQL pool size per process (PG_POOL_MAX, default 10). */
   poolMax?: number;
@@ -183,7 +187,7 @@ export async function openStore(url = process.env.DATABASE_URL || DEFAULT_DATABA
     const adapter = new PrismaPg({ connectionString: url, max: Math.max(1, Math.ceil(max / 2)), idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 });
     const db = new PgPrismaClient({ adapter }) as unknown as Db;
     const sql = new PgSql(url, Math.max(1, Math.floor(max / 2)));
-    return { db, sql, provider: "postgresql", file: url, url, close: async () => { await db.$disconnect(); await sql.close(); } };
+    return { db, sql, provider: "postgresql", file: url, url, ping: () => ping(sql), close: async () => { await db.$disconnect(); await sql.close(); } };
   }
   const file = sqliteFile(url);
   migrateSqlite(file, opts.clock);
@@ -199,7 +203,7 @@ export async function openStore(url = process.env.DATABASE_URL || DEFAULT_DATABA
   const sql = new SqliteSql(file, SQLITE_CACHE_KIB);
   const checkpointer = startCheckpointer(file);
   return {
-    db, sql, provider: "sqlite", file, url,
+    db, sql, provider: "sqlite", file, url, ping: () => ping(sql),
     close: async () => { await db.$disconnect(); await sql.close(); await checkpointer.stop(); },
   };
 }

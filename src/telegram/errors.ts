@@ -2,7 +2,7 @@
 // and 401 (a token being fixed) → retry with backoff; 400/403/404 ("chat not found", "bot was
 // kicked", "message is too long") → permanent, retrying cannot help.
 import { GrammyError, HttpError } from "grammy";
-import { SendError } from "../outbox/outbox.js";
+import { SendError } from "../core/outbound.js";
 
 /** The supergroup a group became, when Telegram refuses a send to the old id for that reason. */
 export function migratedTo(e: unknown): string | null {

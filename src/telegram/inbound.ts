@@ -114,7 +114,6 @@ export function isAnonymousCommand(m: Message, me: BotIdentity): boolean {
   return Boolean(cmd && (!cmd[1] || cmd[1].toLowerCase() === me.username.toLowerCase()));
 }
 
-export const ANONYMOUS_HINT = "以群组或频道身份（匿名管理员）发送的命令无法确认是谁发的，本条没有处理。请关闭「匿名发言」后以个人身份再发一次。";
 
 /** A press on one of the bot's buttons: run the button's command as the person who pressed it. */
 export function callbackToInbound(q: CallbackQuery, updateId?: number): Converted | null {

@@ -2,7 +2,14 @@
 // the default language, Chinese ones (with the Chinese command name, which Telegram cannot list
 // because menu names must be [a-z0-9_]) for users whose app language is Chinese.
 import type { BotCommand } from "grammy/types";
-import type { AnyCommand } from "../core/command.js";
+
+/** What the menu shows of a command (the core's command list). */
+export interface MenuCommand {
+  name: string;
+  zhName: string;
+  summary: string;
+  summaryEn?: string;
+}
 
 const MENU_NAME = /^[a-z0-9_]{1,32}$/;
 const MAX_DESCRIPTION = 256;
@@ -13,7 +20,7 @@ function clip(s: string, max: number): string {
   return chars.length <= max ? chars.join("") : `${chars.slice(0, max - 1).join("")}…`;
 }
 
-export function menuCommands(commands: readonly AnyCommand[], language: "zh" | "en"): BotCommand[] {
+export function menuCommands(commands: readonly MenuCommand[], language: "zh" | "en"): BotCommand[] {
   return commands
     .filter((c) => MENU_NAME.test(c.name))
     .slice(0, MAX_COMMANDS)
@@ -21,9 +28,4 @@ export function menuCommands(commands: readonly AnyCommand[], language: "zh" | "
       command: c.name,
       description: clip(language === "zh" ? `${c.zhName}：${c.summary}` : c.summaryEn || c.summary, MAX_DESCRIPTION),
     }));
-}
-
-/** Every distinct command a router table knows, in the order they were declared. */
-export function commandsOf(table: Map<string, AnyCommand>): AnyCommand[] {
-  return [...new Set(table.values())];
 }

@@ -107,21 +107,26 @@ export function chatIdParam(chatId: string): number | string {
 export interface SendOptions {
   /** In groups: the message the reply answers (only the first message of the reply quotes it). */
   replyTo?: number;
+  /** Messages of the plan already sent by an earlier attempt: skipped, so none goes out twice. */
+  skip?: number;
+  /** Called after each message of the plan is sent, with how many have gone out. */
+  onSent?: (count: number) => void;
 }
 
 /** Sends one reply; throws grammY's GrammyError/HttpError on the first failed message. */
 export async function sendReply(api: Api, chatId: string, reply: Reply, opts: SendOptions = {}): Promise<Plan> {
   const plan = planReply(reply);
   const chat = chatIdParam(chatId);
-  let first = true;
-  for (const op of plan.ops) {
-    const reply_parameters = first && opts.replyTo !== undefined ? { message_id: opts.replyTo, allow_sending_without_reply: true } : undefined;
-    first = false;
+  const skip = opts.skip ?? 0;
+  for (const [i, op] of plan.ops.entries()) {
+    if (i < skip) continue;
+    const reply_parameters = i === 0 && opts.replyTo !== undefined ? { message_id: opts.replyTo, allow_sending_without_reply: true } : undefined;
     if (op.method === "sendMessage") {
       await api.sendMessage(chat, op.text, { reply_parameters, reply_markup: op.reply_markup, link_preview_options: { is_disabled: true } });
     } else {
       await api.sendDocument(chat, new InputFile(op.file.data, op.file.name), { caption: op.caption, reply_parameters, reply_markup: op.reply_markup });
     }
+    opts.onSent?.(i + 1);
   }
   return plan;
 }

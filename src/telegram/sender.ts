@@ -1,52 +1,73 @@
-// Posting core replies to Telegram through a given grammY Api. The adapter makes two senders:
-// one on bot.api for command replies (throttled and auto-retried a few times), and the outbox's
-// one on its own Api that shares the throttler but has NO auto-retry — the outbox does its own
-// spacing and retries, so a 429 must come back at once as SendError(retryAfterSec) rather than be
-// slept through while the outbox holds the row's lock; a 5xx or a network failure comes back as a
-// plain SendError, and "chat not found" / "bot was kicked" as a permanent one.
+// Core replies → Telegram, one attempt each (the core's outbound path throttles and retries).
+// Every failure comes back as a SendError: 429 with Telegram's retry_after, 5xx and network errors
+// as retryable, "chat not found" / "bot was kicked" as permanent. A long reply is several messages:
+// those an earlier attempt already sent are remembered by the reply's delivery id and skipped.
+// When a group has become a supergroup, the core moves the binding and the reply goes to the new id.
 import type { Api } from "grammy";
 import type { Reply } from "../core/types.js";
-import type { Sender } from "../outbox/outbox.js";
-import { TELEGRAM_LIMITS, type RateLimits } from "../outbox/rate-limit.js";
-import type { Ledger } from "../store/ledger.js";
-import { sendReply, type SendOptions } from "./render.js";
+import type { Sender } from "../core/outbound.js";
+import type { RateLimits } from "../core/rate-limit.js";
+import { sendReply } from "./render.js";
 import { migratedTo, toSendError } from "./errors.js";
 import { PLATFORM } from "./inbound.js";
 
+/** Telegram's published limits: 30 messages a second overall, 20 a minute (one a second) per group. */
+export const TELEGRAM_LIMITS: RateLimits = {
+  perSecond: 30,
+  perChatPerMinute: 20,
+  chatGapMs: 1000,
+  // Telegram's private chats have positive ids, groups negative ones.
+  isDirectChat: (chat) => !chat.startsWith("-"),
+  perDirectChatPerMinute: 60,
+};
+
 export type LogFn = (event: string, detail: Record<string, unknown>) => void;
+
+export interface TelegramSenderOptions {
+  /** The chat got a new id: the core moves its binding. */
+  onMoved?: (from: string, to: string) => Promise<void>;
+  log?: LogFn;
+  limits?: RateLimits;
+}
 
 export class TelegramSender implements Sender {
   readonly platform = PLATFORM;
-  readonly limits: RateLimits = TELEGRAM_LIMITS;
+  readonly limits: RateLimits;
+  /** Messages already sent of a reply whose later message failed, by delivery id. */
+  private readonly progress = new Map<string, number>();
 
-  constructor(private readonly api: Api, private readonly opts: { ledger?: Ledger; log?: LogFn } = {}) {}
+  constructor(private readonly api: Api, private readonly opts: TelegramSenderOptions = {}) {
+    this.limits = opts.limits ?? TELEGRAM_LIMITS;
+  }
 
-  /** The outbox's send: every failure comes back as a SendError the outbox can schedule. */
-  async send(chatExternalId: string, reply: Reply): Promise<void> {
+  async send(chatId: string, reply: Reply, opts: { replyTo?: string } = {}): Promise<void> {
     try {
-      await this.deliver(chatExternalId, reply);
+      await this.post(chatId, reply, opts.replyTo);
     } catch (e) {
-      throw toSendError(e);
+      const to = migratedTo(e);
+      if (!to || to === chatId) throw toSendError(e);
+      this.opts.log?.("telegram.chat.migrated", { from: chatId, to, via: "send" });
+      try {
+        await this.opts.onMoved?.(chatId, to);
+        await this.post(to, reply, opts.replyTo);
+      } catch (e2) {
+        throw toSendError(e2);
+      }
     }
   }
 
-  /**
-   * Posts one reply; throws grammY's own errors. When the group has become a supergroup and the
-   * id is the old one, the binding is moved and the reply delivered to the new chat instead.
-   */
-  async deliver(chatExternalId: string, reply: Reply, opts: SendOptions = {}): Promise<void> {
-    let plan;
-    try {
-      plan = await sendReply(this.api, chatExternalId, reply, opts);
-    } catch (e) {
-      const to = migratedTo(e);
-      if (!to || to === chatExternalId) throw e;
-      this.opts.log?.("telegram.chat.migrated", { from: chatExternalId, to, via: "send" });
-      if (this.opts.ledger) await this.opts.ledger.migrateChat(PLATFORM, chatExternalId, to, "telegram:system");
-      plan = await sendReply(this.api, to, reply, opts);
-    }
+  private async post(chatId: string, reply: Reply, replyTo?: string): Promise<void> {
+    const key = reply.deliveryId;
+    const replyToId = replyTo !== undefined && /^\d+$/.test(replyTo) ? Number(replyTo) : undefined;
+    const plan = await sendReply(this.api, chatId, reply, {
+      replyTo: replyToId,
+      skip: key ? this.progress.get(key) : 0,
+      onSent: (n) => { if (key) this.progress.set(key, n); },
+    });
+    if (key) this.progress.delete(key);
+    if (this.progress.size > 10_000) this.progress.clear();
     if (plan.dropped.length) {
-      this.opts.log?.("telegram.buttons.dropped", { chat: chatExternalId, commands: plan.dropped.map((a) => a.command.split(/\s/)[0]), reason: "callback_data over 64 bytes" });
+      this.opts.log?.("telegram.buttons.dropped", { chat: chatId, commands: plan.dropped.map((a) => a.command.split(/\s/)[0]), reason: "callback_data over 64 bytes" });
     }
   }
 }

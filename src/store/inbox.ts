@@ -3,10 +3,10 @@
 // in the database before it is processed: a redelivery finds the claim and is dropped. A claim
 // still "processing" after `staleMs` belonged to a process that died before replying; it is taken
 // over, and the record's own unique source key keeps the ledger from getting a second row.
-import type { Db } from "../store/connect.js";
+import type { Db } from "./connect.js";
 import type { Clock } from "../time.js";
 
-export class EventGate {
+export class Inbox {
   constructor(private readonly db: Db, private readonly opts: { staleMs?: number; clock: Clock }) {}
 
   private now(): Date {
@@ -26,6 +26,23 @@ export class EventGate {
       data: { updatedAt: now },
     });
     return count === 1;
+  }
+
+  /**
+   * Runs `fn` at most once for these keys (a greeting, a hint): claimed first, marked done after.
+   * Returns false when another delivery already took them.
+   */
+  async once(platform: string, eventKeys: string[], fn: () => Promise<unknown>): Promise<boolean> {
+    for (const key of eventKeys) if (!(await this.claim(platform, key))) return false;
+    await fn();
+    await this.done(platform, eventKeys);
+    return true;
+  }
+
+  /** Gives claims back (the command could not run): a redelivery of the event is handled. */
+  async release(platform: string, eventKeys: string[]): Promise<void> {
+    if (!eventKeys.length) return;
+    await this.db.inboundEvent.deleteMany({ where: { platform, eventKey: { in: eventKeys }, status: "processing" } });
   }
 
   /** Marks events answered: later redeliveries are dropped for good. */

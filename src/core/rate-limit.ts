@@ -1,0 +1,59 @@
+// Send budgets per platform: an overall rate, and per chat a sliding window (Telegram: 30/s
+// overall and 20 a minute per group, at most one a second; Lark: 50/s per app and 5/s per group).
+// reserve() books the next free slot and says how long to wait for it, so a burst of replies or
+// reminders is spread instead of answered with 429s, while a person's few quick commands in a
+// group are answered at once (a window, not an even spacing of three seconds).
+
+export interface RateLimits {
+  perSecond: number;
+  perChatPerMinute: number;
+  /** The shortest gap between two messages to one chat (default: none). */
+  chatGapMs?: number;
+  /** Private chats have a budget of their own (Telegram: about one a second). */
+  isDirectChat?: (chat: string) => boolean;
+  perDirectChatPerMinute?: number;
+}
+
+const WINDOW_MS = 60_000;
+
+export class RateLimiter {
+  private nextGlobal = 0;
+  /** Each chat's booked send times within the last minute, oldest first. */
+  private readonly byChat = new Map<string, number[]>();
+  private pausedUntil = 0;
+
+  constructor(private readonly limits: RateLimits) {}
+
+  private budget(chat: string): number {
+    const direct = this.limits.isDirectChat?.(chat) && this.limits.perDirectChatPerMinute;
+    return direct || this.limits.perChatPerMinute;
+  }
+
+  /** When the chat may next receive a message (its own budget only). */
+  chatFreeAt(chat: string, now = 0): number {
+    const times = this.byChat.get(chat);
+    if (!times?.length) return 0;
+    const full = times.length >= this.budget(chat) ? times[times.length - this.budget(chat)] + WINDOW_MS : 0;
+    return Math.max(full, times[times.length - 1] + (this.limits.chatGapMs ?? 0), now);
+  }
+
+  /** Books a send for the chat; returns the milliseconds to wait before making it. */
+  reserve(chat: string, now: number): number {
+    const at = Math.max(now, this.nextGlobal, this.chatFreeAt(chat), this.pausedUntil);
+    this.nextGlobal = at + 1000 / this.limits.perSecond;
+    let times = this.byChat.get(chat);
+    if (!times) {
+      if (this.byChat.size > 100_000) this.byChat.clear();
+      times = [];
+      this.byChat.set(chat, times);
+    }
+    times.push(at);
+    while (times.length && times[0] <= at - WINDOW_MS) times.shift();
+    return at - now;
+  }
+
+  /** The platform asked us to wait (retry-after): nobody sends before then. */
+  pause(ms: number, now: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, now + ms);
+  }
+}

@@ -1,0 +1,102 @@
+// Starting and stopping the bot with platforms: what `npm start` does (src/main.ts) and what the
+// multi-process test starts, so the tests exercise the real start-up and shutdown. The app (store,
+// config, router), the core port, every configured platform from the registry, the scheduler and
+// the HTTP server with the platforms' webhook routes and /healthz.
+import type http from "node:http";
+import { createApp, type App, type AppOptions } from "./app.js";
+import { BotCore, type LogFn } from "./core/bot.js";
+import { Scheduler } from "./scheduler/runtime.js";
+import { createHttpServer, listen, type Handler } from "./http/server.js";
+import { configuredPlatforms } from "./platforms.js";
+import type { PlatformAdapter } from "./platform.js";
+import { logEvent } from "./log.js";
+import { ConsoleSender, PLATFORM as CONSOLE, runConsole, type ConsoleOptions } from "./console/console.js";
+
+export interface StartOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Passed to createApp (the clock, above all). */
+  app?: AppOptions;
+  log?: LogFn;
+  host?: string;
+  /** Default PORT, else 8080; 0 picks a free port. */
+  port?: number;
+  /** More HTTP routes (the multi-process test's /test/tick). */
+  routes?: Record<string, Handler>;
+  /** Run the scheduler on its timer (default true); false leaves its ticks to the caller. */
+  schedulerTimer?: boolean;
+  /** The longest a stop waits for events in flight, and again for the store to close (default 10 s). */
+  stopTimeoutMs?: number;
+}
+
+export interface RunningBot {
+  app: App;
+  core: BotCore;
+  adapters: PlatformAdapter[];
+  scheduler: Scheduler;
+  server: http.Server;
+  port: number;
+  /** Stops taking new work, finishes what is in flight (within the stop timeout), closes the store. */
+  stop(): Promise<void>;
+}
+
+const within = <T>(p: Promise<T>, ms: number) => Promise.race([p, new Promise<void>((r) => setTimeout(r, ms).unref())]);
+
+export async function startBot(opts: StartOptions = {}): Promise<RunningBot> {
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? logEvent;
+  const stopTimeoutMs = opts.stopTimeoutMs ?? 10_000;
+  const app = await createApp(opts.app);
+  const core = new BotCore(app, { log, stopTimeoutMs });
+  const adapters: PlatformAdapter[] = [];
+  for (const platform of configuredPlatforms(env)) adapters.push(await platform.create(env, core, log));
+  const scheduler = new Scheduler({ db: app.store.db, sql: app.store.sql, config: app.config, outbound: core.outbound, clock: app.clock, log });
+  const server = createHttpServer({
+    routes: Object.assign({}, ...adapters.map((a) => a.routes ?? {}), opts.routes ?? {}),
+    health: async () => { await app.store.ping(); return true; },
+    log,
+  });
+  const port = await listen(server, opts.port ?? Number(env.PORT || 8080), opts.host);
+  for (const a of adapters) await a.start();
+  if (opts.schedulerTimer !== false) scheduler.start();
+  log("started", { platforms: adapters.map((a) => a.platform), port });
+
+  let stopped: Promise<void> | null = null;
+  const stop = () => (stopped ??= (async () => {
+    // Stop taking new work (webhooks answer 503 from now on, so platforms redeliver elsewhere),
+    // finish what is in flight, close idle connections, and only then close the store.
+    const closed = new Promise((resolve) => server.close(resolve));
+    server.closeIdleConnections();
+    for (const a of adapters) await a.stop().catch((e) => log("adapter.stop.failed", { platform: a.platform, error: String(e) }));
+    await core.drain(stopTimeoutMs);
+    await scheduler.stop();
+    await within(closed, stopTimeoutMs);
+    server.closeAllConnections();
+    await within(app.close(), stopTimeoutMs);
+  })());
+  return { app, core, adapters, scheduler, server, port, stop };
+}
+
+/**
+ * The local console chat (npm run chat, and npm start with no platform configured): the same app
+ * and core, the console as the only platform, and with `withScheduler` the scheduler printing the
+ * reminders addressed to console chats. Returns at the end of standard input.
+ */
+export async function runConsoleBot(opts: Omit<ConsoleOptions, "input" | "output"> & { withScheduler?: boolean; input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream }): Promise<void> {
+  const output = opts.output ?? process.stdout;
+  // The console user is the administrator unless --member (or :member) tries the bot as an
+  // ordinary member. A scripted console session may pipe hundreds of lines: no command budgets.
+  const app = await createApp({ trustedPlatforms: [CONSOLE], limits: false });
+  const core = new BotCore(app, { log: logEvent });
+  core.attach(CONSOLE, { sender: new ConsoleSender(output, opts.filesDir) });
+  const scheduler = opts.withScheduler
+    ? new Scheduler({ db: app.store.db, sql: app.store.sql, config: app.config, outbound: core.outbound, clock: app.clock, log: logEvent })
+    : null;
+  scheduler?.start();
+  try {
+    await runConsole(core, { ...opts, input: opts.input ?? process.stdin, output });
+  } finally {
+    await core.drain();
+    await scheduler?.stop();
+    await app.close();
+  }
+}

@@ -1,0 +1,109 @@
+// Figures: the ledger's sums, aggregated in SQL on the raw driver (the hot paths of /统计, /截止,
+// the drafts and the reminder pass), and the rule windows' per-unit session counts.
+import type { FigureRow } from "../domain/figures.js";
+import type { Period } from "../domain/periods.js";
+import { marks, toFigureRow, type StoreContext } from "./shared.js";
+
+/** Days in which a rule counts sessions of one kind (and, if given, of these subtypes). */
+export interface RuleWindow { kind: string; subtypes?: string[]; start: string; end: string }
+
+/**
+ * One SUM(CASE …) column per rule window over "Record" r, so that a GROUP BY "unitId" returns
+ * each unit's sessions in every window as one short row: what both a draft's rule results and a
+ * reminder pass need, without a row per unit, month, kind and subtype.
+ */
+export function windowSums(windows: RuleWindow[]) {
+  return {
+    columns: windows.map((w, i) => `SUM(CASE WHEN r."kind" = ? AND r."day" >= ? AND r."day" <= ?${w.subtypes?.length ? ` AND r."subtype" IN (${marks(w.subtypes)})` : ""} THEN r."sessions" ELSE 0 END) AS "c${i}"`).join(", "),
+    params: windows.flatMap((w) => [w.kind, w.start, w.end, ...(w.subtypes ?? [])]),
+    /** Rows with "unitId" and the columns → each unit's count per window, in the windows' order. */
+    read: (rows: Record<string, unknown>[]) => new Map(rows.map((r) => [Number(r.unitId), windows.map((_, i) => Number(r[`c${i}`] ?? 0))])),
+  };
+}
+
+const FIGURE_SUMS = `COUNT(*) AS "records", SUM("sessions") AS "sessions",
+  SUM(COALESCE("participants", 0)) AS "participants",
+  MAX(CASE WHEN "participantsApprox" THEN 1 ELSE 0 END) AS "participantsApprox",
+  SUM(COALESCE("quantity", 0)) AS "quantity",
+  MAX(CASE WHEN "quantityApprox" THEN 1 ELSE 0 END) AS "quantityApprox"`;
+
+export class FigureStore {
+  constructor(private readonly ctx: StoreContext) {}
+
+  /**
+   * The period's figures per (kind, subtype, item), aggregated in SQL: one GROUP BY instead of
+   * loading records, so a town's roll-up costs one query whatever the number of records.
+   */
+  async figures(unitIds: number[], period: Period, kind?: string): Promise<FigureRow[]> {
+    if (unitIds.length === 0) return [];
+    const rows = await this.ctx.sql.all(
+      `SELECT "kind", "subtype", "item", ${FIGURE_SUMS}
+       FROM "Record"
+       WHERE "unitId" IN (${marks(unitIds)}) AND "deletedAt" IS NULL AND "day" >= ? AND "day" <= ?${kind ? ` AND "kind" = ?` : ""}
+       GROUP BY "kind", "subtype", "item"`,
+      [...unitIds, period.start, period.end, ...(kind ? [kind] : [])]);
+    return rows.map(toFigureRow);
+  }
+
+  /**
+   * What a draft reads, aggregated in SQL: the period's figures per direct child's subtree (the
+   * root's own records under the root's id), the previous period's figures of the whole subtree,
+   * and for each rule window the sessions each unit recorded in it (units with none left out).
+   *
+   * All three join the subtree, walked by a recursive CTE that also carries each unit's top (its
+   * ancestor among the root's children): one index range per unit, the same work as an id list
+   * but one statement for every subtree. CROSS JOIN keeps the subtree as SQLite's outer loop (its
+   * planner cannot estimate a recursive CTE and might otherwise scan the whole ledger);
+   * PostgreSQL treats it as a plain join. The rule windows are summed per unit with one CASE
+   * column each, so that a city's 5,000 units come back as 5,000 short rows.
+   *
+   * Profiled at 5,000 units and 2,000,000 records (SQLite): grouping both periods in one pass by
+   * child took 660 ms, because the previous period does not need the per-child split; returning
+   * sessions per unit and month for the rules took 230 ms for 76,000 rows, against 110 ms with
+   * the CASE columns. Grouping a town by unit and month to fold in JavaScript returned 3,600 rows
+   * and took four times as long as this.
+   */
+  async draftFigures(rootId: number, period: { start: string; end: string }, previous: { start: string; end: string }, windows: RuleWindow[]): Promise<{ current: (FigureRow & { topId: number })[]; previous: FigureRow[]; counts: Map<number, number[]> }> {
+    const subtree = `WITH RECURSIVE t(id, top) AS (
+         SELECT CAST(? AS INTEGER), CAST(? AS INTEGER)
+         UNION ALL SELECT u."id", CASE WHEN t.id = CAST(? AS INTEGER) THEN u."id" ELSE t.top END FROM "Unit" u JOIN t ON u."parentId" = t.id)`;
+    const root = [rootId, rootId, rootId];
+    const figuresOf = (perChild: boolean, p: { start: string; end: string }) => this.ctx.sql.all(
+      `${subtree}
+       SELECT ${perChild ? `t.top AS "topId", ` : ""}r."kind", r."subtype", r."item", ${FIGURE_SUMS}
+       FROM t CROSS JOIN "Record" r
+       WHERE r."unitId" = t.id AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ?
+       GROUP BY ${perChild ? "t.top, " : ""}r."kind", r."subtype", r."item"`,
+      [...root, p.start, p.end]);
+    const kinds = [...new Set(windows.map((w) => w.kind))];
+    const sums = windowSums(windows);
+    const [current, before, countRows] = await Promise.all([
+      figuresOf(true, period),
+      figuresOf(false, previous),
+      windows.length ? this.ctx.sql.all(
+        `${subtree}
+         SELECT r."unitId", ${sums.columns}
+         FROM t CROSS JOIN "Record" r
+         WHERE r."unitId" = t.id AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ? AND r."kind" IN (${marks(kinds)})
+         GROUP BY r."unitId"`,
+        [...root, ...sums.params,
+          windows.reduce((a, w) => (w.start < a ? w.start : a), windows[0].start), windows.reduce((a, w) => (w.end > a ? w.end : a), windows[0].end), ...kinds]) : Promise.resolve([]),
+    ]);
+    return {
+      current: current.map((r) => ({ ...toFigureRow(r), topId: Number(r.topId) })),
+      previous: before.map(toFigureRow),
+      counts: sums.read(countRows),
+    };
+  }
+
+  /** One unit's own sessions in each rule window, in the windows' order: one query for /统计 and /截止. */
+  async unitWindowCounts(unitId: number, windows: RuleWindow[]): Promise<number[]> {
+    if (!windows.length) return [];
+    const sums = windowSums(windows);
+    const rows = await this.ctx.sql.all(
+      `SELECT r."unitId", ${sums.columns} FROM "Record" r
+       WHERE r."unitId" = ? AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ? GROUP BY r."unitId"`,
+      [...sums.params, unitId, windows.reduce((a, w) => (w.start < a ? w.start : a), windows[0].start), windows.reduce((a, w) => (w.end > a ? w.end : a), windows[0].end)]);
+    return sums.read(rows).get(unitId) ?? windows.map(() => 0);
+  }
+}

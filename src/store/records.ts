@@ -1,0 +1,78 @@
+// Records: creating one from a parsed command (once per source message), reading, soft-deleting,
+// listing and exporting them. Every change is written together with its audit row.
+import type { RecordDraft } from "../domain/parser.js";
+import type { Period } from "../domain/periods.js";
+import { LedgerError, toRecordRow, type StoreContext, type RecordRow } from "./shared.js";
+
+export class RecordStore {
+  constructor(private readonly ctx: StoreContext) {}
+
+  /**
+   * Creates a record with its audit row. The source (platform, chat, message id) is unique: a
+   * message processed twice returns the first record with duplicate = true, and nothing new.
+   */
+  async createRecord(
+    draft: RecordDraft,
+    where: { unitId: number; chatId: number; memberId: number; platform: string; sourceChat: string; messageId: string; actor: string },
+  ): Promise<{ record: RecordRow; duplicate: boolean }> {
+    const source = { sourcePlatform: where.platform, sourceChat: where.sourceChat, sourceMessageId: where.messageId };
+    // A redelivery usually finds its record here, before the insert would use up an id.
+    const [prior] = await this.ctx.sql.all(`SELECT * FROM "Record" WHERE "sourcePlatform" = ? AND "sourceChat" = ? AND "sourceMessageId" = ?`, [where.platform, where.sourceChat, where.messageId]);
+    if (prior) return { record: toRecordRow(prior), duplicate: true };
+    const now = this.ctx.clock();
+    // One statement batch on the raw driver: the record and its audit row, atomically; a second
+    // delivery of the same message hits the unique source key and inserts nothing.
+    const inserted = await this.ctx.sql.insertWithAudit(
+      "Record",
+      { ...draft, unitId: where.unitId, chatId: where.chatId, memberId: where.memberId, ...source, createdAt: now },
+      { at: now, actor: where.actor, action: "record.create", entity: "Record", detail: JSON.stringify(draft) },
+    );
+    if (inserted) return { record: toRecordRow(inserted), duplicate: false };
+    return { record: await this.ctx.db.record.findUniqueOrThrow({ where: { sourcePlatform_sourceChat_sourceMessageId: source } }), duplicate: true };
+  }
+
+  record(id: number): Promise<RecordRow | null> {
+    return this.ctx.db.record.findUnique({ where: { id } });
+  }
+
+  /** The member's most recent live record in the unit created since `since`. */
+  lastRecordBy(memberId: number, unitId: number, since: Date): Promise<RecordRow | null> {
+    return this.ctx.db.record.findFirst({
+      where: { memberId, unitId, deletedAt: null, createdAt: { gte: since } },
+      orderBy: { id: "desc" },
+    });
+  }
+
+  /** Soft-deletes a record (kept for the audit trail; excluded from every figure). */
+  async deleteRecord(id: number, actor: string, action: "record.undo" | "record.delete"): Promise<RecordRow> {
+    const { ctx } = this;
+    return ctx.db.$transaction(async (tx) => {
+      const { count } = await tx.record.updateMany({ where: { id, deletedAt: null }, data: { deletedAt: ctx.clock() } });
+      if (count === 0) throw new LedgerError(`记录 #${id} 已经删除过了。`);
+      await ctx.audit(tx, actor, action, "Record", id);
+      return tx.record.findUniqueOrThrow({ where: { id } });
+    });
+  }
+
+  listRecords(unitIds: number[], period: Period, limit = 50) {
+    return this.ctx.db.record.findMany({
+      where: { unitId: { in: unitIds }, deletedAt: null, day: { gte: period.start, lte: period.end } },
+      orderBy: [{ day: "asc" }, { id: "asc" }],
+      include: { unit: { select: { name: true } }, member: { select: { name: true } } },
+      take: limit,
+    });
+  }
+
+  /** Every live record of the period, for the ledger export (no limit). */
+  exportRecords(unitIds: number[], period: Period) {
+    return this.ctx.db.record.findMany({
+      where: { unitId: { in: unitIds }, deletedAt: null, day: { gte: period.start, lte: period.end } },
+      orderBy: [{ day: "asc" }, { id: "asc" }],
+      include: { unit: { select: { name: true } }, member: { select: { name: true } } },
+    });
+  }
+
+  countRecords(unitIds: number[], period: Period): Promise<number> {
+    return this.ctx.db.record.count({ where: { unitId: { in: unitIds }, deletedAt: null, day: { gte: period.start, lte: period.end } } });
+  }
+}

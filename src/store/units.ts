@@ -1,0 +1,134 @@
+// Units and chats: a chat's row and binding, the unit tree, and a unit's reminder switch.
+// Every change is written together with its audit row in one transaction, and clears the caches.
+import { LedgerError, lookupIdentity, isUniqueViolation, toChatRow, toUnitRow, type StoreContext, type ChatRow, type UnitRow } from "./shared.js";
+
+export class UnitStore {
+  constructor(private readonly ctx: StoreContext) {}
+
+  /** The chat row for a platform chat, created on first sight (unbound); its title kept current. */
+  async chat(platform: string, externalId: string, title?: string): Promise<ChatRow> {
+    const { ctx } = this;
+    return lookupIdentity(ctx, ctx.chats, "Chat", platform, externalId, "title", title ?? null, toChatRow,
+      () => ctx.db.chat.create({ data: { platform, externalId, title: title ?? null, createdAt: ctx.clock() } }),
+      (id) => ctx.db.chat.update({ where: { id }, data: { title } }));
+  }
+
+  /**
+   * A chat moved to a new id (a Telegram group upgraded to a supergroup): the binding and the
+   * chat's history follow it. Records keep their source ids (their de-duplication keys).
+   */
+  async migrateChat(platform: string, fromExternalId: string, toExternalId: string, actor: string): Promise<ChatRow | null> {
+    return this.ctx.db.$transaction(async (tx) => {
+      const from = await tx.chat.findUnique({ where: { platform_externalId: { platform, externalId: fromExternalId } } });
+      if (!from) return null;
+      const to = await tx.chat.findUnique({ where: { platform_externalId: { platform, externalId: toExternalId } } });
+      let moved: ChatRow;
+      if (to) {
+        // The new chat was seen first (a message raced the migration notice): keep it, bind it.
+        moved = await tx.chat.update({ where: { id: to.id }, data: { unitId: to.unitId ?? from.unitId, title: to.title ?? from.title } });
+        await tx.chat.update({ where: { id: from.id }, data: { unitId: null } });
+      } else {
+        moved = await tx.chat.update({ where: { id: from.id }, data: { externalId: toExternalId } });
+      }
+      await this.ctx.audit(tx, actor, "chat.migrate", "Chat", moved.id, { platform, from: fromExternalId, to: toExternalId });
+      this.ctx.invalidate();
+      return moved;
+    });
+  }
+
+  async unit(id: number): Promise<UnitRow | null> {
+    const cached = this.ctx.units.get(String(id));
+    if (cached !== undefined) return cached;
+    const [row] = await this.ctx.sql.all(`SELECT "id", "name", "parentId", "remindersMuted" FROM "Unit" WHERE "id" = ?`, [id]);
+    return this.ctx.units.set(String(id), row ? toUnitRow(row) : null);
+  }
+
+  unitByName(name: string): Promise<UnitRow | null> {
+    return this.ctx.db.unit.findUnique({ where: { name } });
+  }
+
+  /** The unit and all its descendants' ids (a town's villages and their branches). */
+  async subtreeIds(unitId: number): Promise<number[]> {
+    return (await this.subtree(unitId)).map((u) => u.id);
+  }
+
+  /** The unit and its descendants with their parents, for roll-ups. */
+  async subtree(unitId: number): Promise<{ id: number; name: string; parentId: number | null }[]> {
+    const rows = await this.ctx.sql.all<{ id: number | bigint; name: string; parentId: number | bigint | null }>(
+      // The CTE carries the columns itself: joining "Unit" back to it afterwards made SQLite scan
+      // every unit (130 µs for a leaf at 5,000 units; 5 µs this way).
+      `WITH RECURSIVE t("id", "name", "parentId") AS (
+         SELECT "id", "name", "parentId" FROM "Unit" WHERE "id" = ?
+         UNION ALL SELECT u."id", u."name", u."parentId" FROM "Unit" u JOIN t ON u."parentId" = t."id")
+       SELECT "id", "name", "parentId" FROM t ORDER BY "id"`, [unitId]);
+    return rows.map((r) => ({ id: Number(r.id), name: r.name, parentId: r.parentId === null ? null : Number(r.parentId) }));
+  }
+
+  children(unitId: number): Promise<UnitRow[]> {
+    return this.ctx.db.unit.findMany({ where: { parentId: unitId }, orderBy: { id: "asc" } });
+  }
+
+  /**
+   * Binds a chat to a unit by name, creating the unit (and the parent, if named and new).
+   * Returns what changed, for the reply; the caller has already confirmed a rebind.
+   */
+  async bind(chat: ChatRow, unitName: string, parentName: string | null, actor: string) {
+    // Several chats binding under the same new parent at once race to create it: the losers'
+    // transactions roll back on the unique name and are run again, finding the winner's row.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.bindOnce(chat, unitName, parentName, actor);
+      } catch (e) {
+        if (!isUniqueViolation(e) || attempt >= 3) throw e;
+      }
+    }
+  }
+
+  private async bindOnce(chat: ChatRow, unitName: string, parentName: string | null, actor: string) {
+    const { ctx } = this;
+    return ctx.db.$transaction(async (tx) => {
+      let parent: UnitRow | null = null;
+      let parentCreated = false;
+      if (parentName) {
+        parent = await tx.unit.findUnique({ where: { name: parentName } });
+        if (!parent) {
+          parent = await tx.unit.create({ data: { name: parentName, createdAt: ctx.clock() } });
+          parentCreated = true;
+          await ctx.audit(tx, actor, "unit.create", "Unit", parent.id, { name: parentName });
+        }
+      }
+      let unit = await tx.unit.findUnique({ where: { name: unitName } });
+      let unitCreated = false;
+      let parentChanged = false;
+      if (!unit) {
+        unit = await tx.unit.create({ data: { name: unitName, parentId: parent?.id ?? null, createdAt: ctx.clock() } });
+        unitCreated = true;
+        await ctx.audit(tx, actor, "unit.create", "Unit", unit.id, { name: unitName, parent: parentName });
+      } else if (parent && unit.parentId !== parent.id) {
+        // A unit cannot sit under itself or under one of its own descendants.
+        const below = await tx.$queryRaw<{ id: number | bigint }[]>`
+          WITH RECURSIVE t(id) AS (SELECT CAST(${unit.id} AS INTEGER) UNION ALL SELECT u.id FROM "Unit" u JOIN t ON u."parentId" = t.id)
+          SELECT id FROM t`;
+        if (below.some((r) => Number(r.id) === parent!.id)) {
+          throw new LedgerError(`「${parentName}」是「${unitName}」的下级单位，不能反过来作为它的上级。`);
+        }
+        await ctx.audit(tx, actor, "unit.reparent", "Unit", unit.id, { from: unit.parentId, to: parent.id });
+        unit = await tx.unit.update({ where: { id: unit.id }, data: { parentId: parent.id } });
+        parentChanged = true;
+      }
+      const previousUnitId = chat.unitId;
+      await tx.chat.update({ where: { id: chat.id }, data: { unitId: unit.id } });
+      await ctx.audit(tx, actor, previousUnitId ? "chat.rebind" : "chat.bind", "Chat", chat.id, { from: previousUnitId, to: unit.id, unit: unitName });
+      ctx.invalidate();
+      return { unit, unitCreated, parent, parentCreated, parentChanged, previousUnitId };
+    });
+  }
+
+  async setRemindersMuted(unitId: number, muted: boolean, actor: string): Promise<void> {
+    await this.ctx.db.$transaction(async (tx) => {
+      await tx.unit.update({ where: { id: unitId }, data: { remindersMuted: muted } });
+      await this.ctx.audit(tx, actor, muted ? "unit.reminders.off" : "unit.reminders.on", "Unit", unitId);
+      this.ctx.invalidate();
+    });
+  }
+}
