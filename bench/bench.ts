@@ -31,7 +31,11 @@ import { startLimitedFake, HttpSender } from "./fake-platform.js";
  * in allocation bursts (a roll-up, a pass, a stream of commands) — 30 MB of peak RSS at 10,000
  * units, for no measurable speed.
  */
-const START_FLAGS = (JSON.parse(fs.readFileSync("package.json", "utf8")).scripts.start.match(/node ((?:--\S+ )*)dist\/src\/main\.js/)?.[1] ?? "").split(" ").filter(Boolean);
+const START_FLAGS = (
+  JSON.parse(fs.readFileSync("package.json", "utf8")).scripts.start.match(/node ((?:--\S+ )*)dist\/src\/main\.js/)?.[1] ?? ""
+)
+  .split(" ")
+  .filter(Boolean);
 
 const { values: args } = parseArgs({
   options: {
@@ -49,16 +53,29 @@ const RECORDS = Number(args.records ?? (quick ? 100_000 : 2_000_000));
 const REPS = quick ? 3 : 5;
 const NOW = new Date("2026-12-20T10:00:00+08:00");
 
-interface Figure { name: string; value: number; unit: string; note?: string }
+interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+  note?: string;
+}
 const figures: Figure[] = [];
 let peakRss = 0;
-const sampleRss = () => { peakRss = Math.max(peakRss, process.memoryUsage().rss); };
+const sampleRss = () => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+};
 const rssTimer = setInterval(sampleRss, 50);
 
-function say(line: string) { process.stdout.write(`${line}\n`); }
+function say(line: string) {
+  process.stdout.write(`${line}\n`);
+}
 /** Peak RSS per phase, printed with each section so that a memory regression points at its cause. */
 const phasePeaks: string[] = [];
-function phase(name: string) { sampleRss(); phasePeaks.push(`${name} ${fmt(peakRss / 1048576)} MB`); peakRss = process.memoryUsage().rss; }
+function phase(name: string) {
+  sampleRss();
+  phasePeaks.push(`${name} ${fmt(peakRss / 1048576)} MB`);
+  peakRss = process.memoryUsage().rss;
+}
 function record(name: string, value: number, unit: string, note?: string) {
   figures.push({ name, value, unit, note });
   say(`  ${name}: ${fmt(value)} ${unit}${note ? ` (${note})` : ""}`);
@@ -69,9 +86,15 @@ function fmt(v: number): string {
   if (Math.abs(v) >= 10) return v.toFixed(1);
   return v.toFixed(2);
 }
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
 const min = (xs: number[]) => Math.min(...xs);
-const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((s.length * p) / 100))]; };
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((s.length * p) / 100))];
+};
 
 async function reps<T>(n: number, fn: (i: number) => Promise<T>): Promise<T[]> {
   const out: T[] = [];
@@ -103,38 +126,64 @@ interface Raw {
 }
 
 const INSERT_COLUMNS = `"unitId","kind","subtype","sessions","participants","participantsApprox","quantity","quantityApprox","item","day","topic","note","memberId","chatId","sourcePlatform","sourceChat","sourceMessageId","createdAt"`;
-const GROUP_BY_SQL = (unitList: string, a: string, b: string) => `SELECT "kind","subtype","item",COUNT(*),SUM("sessions"),SUM(COALESCE("participants",0)),SUM(COALESCE("quantity",0)) FROM "Record" WHERE "unitId" IN (${unitList}) AND "deletedAt" IS NULL AND "day" >= ${a} AND "day" <= ${b} GROUP BY "kind","subtype","item"`;
+const GROUP_BY_SQL = (unitList: string, a: string, b: string) =>
+  `SELECT "kind","subtype","item",COUNT(*),SUM("sessions"),SUM(COALESCE("participants",0)),SUM(COALESCE("quantity",0)) FROM "Record" WHERE "unitId" IN (${unitList}) AND "deletedAt" IS NULL AND "day" >= ${a} AND "day" <= ${b} GROUP BY "kind","subtype","item"`;
 
 async function openRaw(url: string): Promise<Raw> {
   if (store === "sqlite") {
     const db = new Database(url.replace(/^file:/, ""), { timeout: 10_000 });
     db.pragma("synchronous = NORMAL");
-    const marks = INSERT_COLUMNS.split(",").map(() => "?").join(",");
+    const marks = INSERT_COLUMNS.split(",")
+      .map(() => "?")
+      .join(",");
     const ins = db.prepare(`INSERT INTO "Record" (${INSERT_COLUMNS}) VALUES (${marks})`);
     const insRet = db.prepare(`INSERT INTO "Record" (${INSERT_COLUMNS}) VALUES (${marks}) RETURNING "id"`);
     const prepared = new Map<string, Database.Statement>();
-    const toSqlite = (row: unknown[]) => row.map((v) => (typeof v === "boolean" ? (v ? 1 : 0) : v instanceof Date ? v.toISOString().replace("Z", "+00:00") : v));
+    const toSqlite = (row: unknown[]) =>
+      row.map((v) => (typeof v === "boolean" ? (v ? 1 : 0) : v instanceof Date ? v.toISOString().replace("Z", "+00:00") : v));
     return {
-      async insert(row) { ins.run(...toSqlite(row)); },
-      async insertReturning(row) { return Number((insRet.get(...toSqlite(row)) as { id: number }).id); },
-      async groupBy(unitIds, p) { return db.prepare(GROUP_BY_SQL(unitIds.map(() => "?").join(","), "?", "?")).all(...unitIds, p.start, p.end); },
+      async insert(row) {
+        ins.run(...toSqlite(row));
+      },
+      async insertReturning(row) {
+        return Number((insRet.get(...toSqlite(row)) as { id: number }).id);
+      },
+      async groupBy(unitIds, p) {
+        return db.prepare(GROUP_BY_SQL(unitIds.map(() => "?").join(","), "?", "?")).all(...unitIds, p.start, p.end);
+      },
       async query(sql, params) {
         let stmt = prepared.get(sql);
         if (!stmt) prepared.set(sql, (stmt = db.prepare(sql)));
         return stmt.all(...params);
       },
-      async close() { db.close(); },
+      async close() {
+        db.close();
+      },
     };
   }
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const marks = INSERT_COLUMNS.split(",").map((_, i) => `$${i + 1}`).join(",");
+  const marks = INSERT_COLUMNS.split(",")
+    .map((_, i) => `$${i + 1}`)
+    .join(",");
   const names = new Map<string, string>();
   return {
-    async insert(row) { await client.query({ name: "ins", text: `INSERT INTO "Record" (${INSERT_COLUMNS}) VALUES (${marks})`, values: row }); },
-    async insertReturning(row) { return (await client.query({ name: "insr", text: `INSERT INTO "Record" (${INSERT_COLUMNS}) VALUES (${marks}) RETURNING "id"`, values: row })).rows[0].id; },
+    async insert(row) {
+      await client.query({ name: "ins", text: `INSERT INTO "Record" (${INSERT_COLUMNS}) VALUES (${marks})`, values: row });
+    },
+    async insertReturning(row) {
+      return (
+        await client.query({ name: "insr", text: `INSERT INTO "Record" (${INSERT_COLUMNS}) VALUES (${marks}) RETURNING "id"`, values: row })
+      ).rows[0].id;
+    },
     async groupBy(unitIds, p) {
-      return (await client.query(GROUP_BY_SQL(unitIds.map((_, i) => `$${i + 1}`).join(","), `$${unitIds.length + 1}`, `$${unitIds.length + 2}`), [...unitIds, p.start, p.end])).rows;
+      return (
+        await client.query(GROUP_BY_SQL(unitIds.map((_, i) => `$${i + 1}`).join(","), `$${unitIds.length + 1}`, `$${unitIds.length + 2}`), [
+          ...unitIds,
+          p.start,
+          p.end,
+        ])
+      ).rows;
     },
     async query(sql, params) {
       let n = 0;
@@ -143,23 +192,54 @@ async function openRaw(url: string): Promise<Raw> {
       if (!name) names.set(text, (name = `q${names.size}`));
       return (await client.query({ name, text, values: params })).rows;
     },
-    async close() { await client.end(); },
+    async close() {
+      await client.end();
+    },
   };
 }
 
 let seq = 0;
 function benchRow(unitId: number, memberId: number, chatId: number): unknown[] {
   seq += 1;
-  return [unitId, "study", null, 1, 12, false, null, false, null, chinaDay(NOW), null, null, memberId, chatId, "bench-raw", `c${chatId}`, `raw-${process.pid}-${seq}`, new Date()];
+  return [
+    unitId,
+    "study",
+    null,
+    1,
+    12,
+    false,
+    null,
+    false,
+    null,
+    chinaDay(NOW),
+    null,
+    null,
+    memberId,
+    chatId,
+    "bench-raw",
+    `c${chatId}`,
+    `raw-${process.pid}-${seq}`,
+    new Date(),
+  ];
 }
 
 async function writePath(app: App, raw: Raw, gen: Generated) {
   say("\n[1] write path: record commands through parse → permission → store → reply");
   const n = quick ? 400 : 2000;
   const leaf = gen.leafUnits;
-  const handle = (chatIdx: number, i: number) => app.router.handle({
-    platform: "bench", chatId: `c${leaf[chatIdx % leaf.length].id}`, userId: "bench-user", userName: "bench", text: "/记录 学习 中心组学习 12人 主题：理论学习", messageId: `w-${process.pid}-${chatIdx}-${i}-${seq++}`, sentAt: NOW,
-  }, []);
+  const handle = (chatIdx: number, i: number) =>
+    app.router.handle(
+      {
+        platform: "bench",
+        chatId: `c${leaf[chatIdx % leaf.length].id}`,
+        userId: "bench-user",
+        userName: "bench",
+        text: "/记录 学习 中心组学习 12人 主题：理论学习",
+        messageId: `w-${process.pid}-${chatIdx}-${i}-${seq++}`,
+        sentAt: NOW,
+      },
+      [],
+    );
   // Warm-up: first queries compile, caches fill.
   for (let i = 0; i < 50; i++) await handle(0, i);
 
@@ -177,14 +257,31 @@ async function writePath(app: App, raw: Raw, gen: Generated) {
   });
   const concRates = await reps(REPS, async () => {
     const t = performance.now();
-    await Promise.all(Array.from({ length: 16 }, async () => { for (let i = 0; i < n / 16; i++) await handle(next++, i); }));
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        for (let i = 0; i < n / 16; i++) await handle(next++, i);
+      }),
+    );
     return n / ((performance.now() - t) / 1000);
   });
   const u = leaf[0];
   const prismaRates = await reps(REPS, async () => {
     const t = performance.now();
     for (let i = 0; i < n; i++) {
-      await app.store.db.record.create({ data: { unitId: u.id, kind: "study", sessions: 1, participants: 12, day: chinaDay(NOW), memberId: u.memberId, chatId: u.chatId, sourcePlatform: "bench-prisma", sourceChat: `c${u.chatId}`, sourceMessageId: `p-${process.pid}-${seq++}` } });
+      await app.store.db.record.create({
+        data: {
+          unitId: u.id,
+          kind: "study",
+          sessions: 1,
+          participants: 12,
+          day: chinaDay(NOW),
+          memberId: u.memberId,
+          chatId: u.chatId,
+          sourcePlatform: "bench-prisma",
+          sourceChat: `c${u.chatId}`,
+          sourceMessageId: `p-${process.pid}-${seq++}`,
+        },
+      });
     }
     return n / ((performance.now() - t) / 1000);
   });
@@ -199,7 +296,9 @@ async function writePath(app: App, raw: Raw, gen: Generated) {
     return n / ((performance.now() - t) / 1000);
   });
   const line = (label: string, xs: number[]) => say(`  ${label}: min ${fmt(min(xs))}, median ${fmt(median(xs))} /s`);
-  say(`  (RSS ${fmt(process.memoryUsage().rss / 1048576)} MB, heap used ${fmt(process.memoryUsage().heapUsed / 1048576)} MB after the rate loops)`);
+  say(
+    `  (RSS ${fmt(process.memoryUsage().rss / 1048576)} MB, heap used ${fmt(process.memoryUsage().heapUsed / 1048576)} MB after the rate loops)`,
+  );
   line("pipeline, 1 chat", seqRates);
   line("pipeline, 16 concurrent chats", concRates);
   line("bare Prisma create", prismaRates);
@@ -215,17 +314,32 @@ async function writePath(app: App, raw: Raw, gen: Generated) {
   const total = rate * seconds;
   const lat: number[] = [];
   const start = performance.now() + 20;
-  await Promise.all(Array.from({ length: total }, (_, i) => new Promise<void>((resolve) => {
-    const due = start + (i * 1000) / rate;
-    setTimeout(async () => {
-      await handle(next++, 100_000 + i);
-      lat.push(performance.now() - due);
-      resolve();
-    }, Math.max(0, due - performance.now()));
-  })));
-  say(`  at ${rate} commands/s offered for ${seconds} s: p50 ${fmt(pct(lat, 50))} ms, p99 ${fmt(pct(lat, 99))} ms, max ${fmt(Math.max(...lat))} ms`);
+  await Promise.all(
+    Array.from(
+      { length: total },
+      (_, i) =>
+        new Promise<void>((resolve) => {
+          const due = start + (i * 1000) / rate;
+          setTimeout(
+            async () => {
+              await handle(next++, 100_000 + i);
+              lat.push(performance.now() - due);
+              resolve();
+            },
+            Math.max(0, due - performance.now()),
+          );
+        }),
+    ),
+  );
+  say(
+    `  at ${rate} commands/s offered for ${seconds} s: p50 ${fmt(pct(lat, 50))} ms, p99 ${fmt(pct(lat, 99))} ms, max ${fmt(Math.max(...lat))} ms`,
+  );
 
-  const m1 = median(seqRates), m16 = median(concRates), mp = median(prismaRates), mr = median(rawRates), mrr = median(rawRetRates);
+  const m1 = median(seqRates),
+    m16 = median(concRates),
+    mp = median(prismaRates),
+    mr = median(rawRates),
+    mrr = median(rawRetRates);
   record("write.pipeline.1chat", m1, "cmd/s", `${fmt(m1 / mp)}× bare Prisma create, ${fmt(m1 / mr)}× raw INSERT`);
   record("write.pipeline.16chats", m16, "cmd/s", `${fmt(m16 / mp)}× bare Prisma create, ${fmt(m16 / mr)}× raw INSERT`);
   record("write.prisma_create", mp, "rows/s", `${fmt(mp / mr)}× raw INSERT`);
@@ -240,7 +354,11 @@ async function draftPath(app: App, raw: Raw, gen: Generated) {
   say("  (a) the raw GROUP BY of this and the previous quarter's figures, prepared per call;");
   say("  (b) the very statements the draft issues (this quarter per child, the previous quarter, rule counts) replayed prepared");
   const period = parsePeriod("2026Q4", chinaDay(NOW))!;
-  const cases: [string, number][] = [["unit", gen.leafUnits[0].id], ["town", gen.towns[0].id], ["city", gen.root.id]];
+  const cases: [string, number][] = [
+    ["unit", gen.leafUnits[0].id],
+    ["town", gen.towns[0].id],
+    ["city", gen.root.id],
+  ];
   let cityRss = 0;
   for (const [label, unitId] of cases) {
     // A unit's draft takes about a millisecond: more repetitions, so the median is not the JIT's.
@@ -254,7 +372,10 @@ async function draftPath(app: App, raw: Raw, gen: Generated) {
     const issued: [string, unknown[]][] = [];
     const sql = app.store.sql;
     const all = sql.all;
-    sql.all = ((q: string, p?: unknown[]) => { issued.push([q, p ?? []]); return all.call(sql, q, p); }) as typeof all;
+    sql.all = ((q: string, p?: unknown[]) => {
+      issued.push([q, p ?? []]);
+      return all.call(sql, q, p);
+    }) as typeof all;
     await draft();
     sql.all = all;
     const draftTimes = await reps(n, async () => {
@@ -275,9 +396,18 @@ async function draftPath(app: App, raw: Raw, gen: Generated) {
     });
     sampleRss();
     if (label === "city") cityRss = process.memoryUsage().rss;
-    const d = median(draftTimes), r = median(rawTimes), same = median(sameTimes);
-    say(`  ${label} (${ids.length} units): draft min ${fmt(min(draftTimes))} ms, median ${fmt(d)} ms; (a) min ${fmt(min(rawTimes))} ms, median ${fmt(r)} ms; (b) ${issued.length} statements, min ${fmt(min(sameTimes))} ms, median ${fmt(same)} ms`);
-    record(`draft.${label}`, d, "ms", `${fmt(d / r)}× raw GROUP BY (a), ${fmt(d / same)}× the draft's own statements raw (b), ${ids.length} units`);
+    const d = median(draftTimes),
+      r = median(rawTimes),
+      same = median(sameTimes);
+    say(
+      `  ${label} (${ids.length} units): draft min ${fmt(min(draftTimes))} ms, median ${fmt(d)} ms; (a) min ${fmt(min(rawTimes))} ms, median ${fmt(r)} ms; (b) ${issued.length} statements, min ${fmt(min(sameTimes))} ms, median ${fmt(same)} ms`,
+    );
+    record(
+      `draft.${label}`,
+      d,
+      "ms",
+      `${fmt(d / r)}× raw GROUP BY (a), ${fmt(d / same)}× the draft's own statements raw (b), ${ids.length} units`,
+    );
   }
   return cityRss;
 }
@@ -298,7 +428,9 @@ async function reminderPass(app: App, gen: Generated) {
   const t2 = performance.now();
   const again = await runPass(app.store, app.config, calendar, at, { keep: false });
   const againMs = performance.now() - t2;
-  say(`  ${gen.units} units: dry run min ${fmt(min(dry.map((d) => d.ms)))} ms, median ${fmt(median(dry.map((d) => d.ms)))} ms (${dry[0].n} due); claiming pass ${fmt(realMs)} ms (${real.enqueuedCount} enqueued); repeated pass ${fmt(againMs)} ms (${again.enqueuedCount} enqueued)`);
+  say(
+    `  ${gen.units} units: dry run min ${fmt(min(dry.map((d) => d.ms)))} ms, median ${fmt(median(dry.map((d) => d.ms)))} ms (${dry[0].n} due); claiming pass ${fmt(realMs)} ms (${real.enqueuedCount} enqueued); repeated pass ${fmt(againMs)} ms (${again.enqueuedCount} enqueued)`,
+  );
   record("reminders.pass", realMs, "ms", `${gen.units} units, ${real.enqueuedCount} messages claimed; target ≤ 2 s for 10,000 units`);
   record("reminders.pass_repeat", againMs, "ms", `${again.enqueuedCount} claimed again`);
 }
@@ -311,7 +443,16 @@ async function delivery(app: App) {
   await db.outbox.updateMany({ where: { status: "pending" }, data: { status: "superseded" } });
   const at = new Date();
   // A reminder morning: one message to each of many groups, so the overall limit is the bound.
-  await db.outbox.createMany({ data: Array.from({ length: n }, (_, i) => ({ dedupeKey: `bench-${process.pid}-${i}`, kind: "reminder", platform: "benchtg", chatExternalId: `g${i}`, body: `提醒 ${i}`, nextAttemptAt: at })) });
+  await db.outbox.createMany({
+    data: Array.from({ length: n }, (_, i) => ({
+      dedupeKey: `bench-${process.pid}-${i}`,
+      kind: "reminder",
+      platform: "benchtg",
+      chatExternalId: `g${i}`,
+      body: `提醒 ${i}`,
+      nextAttemptAt: at,
+    })),
+  });
   const sender = new HttpSender("benchtg", fake.url, TELEGRAM_LIMITS);
   const outbox = new Outbox(db, [sender], { clock: systemClock, maxSleepMs: 5000 });
   const t = performance.now();
@@ -335,25 +476,41 @@ async function delivery(app: App) {
 /** The bot's own peak memory in a separate process on the finished ledger (see memory-probe.ts). */
 async function botMemory(url: string, units: number) {
   const out = await new Promise<string>((resolve, reject) => {
-    const p = spawn(process.execPath, [...START_FLAGS, path.resolve("dist/bench/memory-probe.js")], { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: "silent" }, stdio: ["ignore", "pipe", "inherit"] });
+    const p = spawn(process.execPath, [...START_FLAGS, path.resolve("dist/bench/memory-probe.js")], {
+      env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: "silent" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let text = "";
-    p.stdout.on("data", (d) => { text += d; });
+    p.stdout.on("data", (d) => {
+      text += d;
+    });
     p.on("exit", (code) => (code === 0 ? resolve(text.trim()) : reject(new Error(`memory probe exited ${code}`))));
   });
   const [peak, afterRollup] = out.split(" ").map(Number);
-  say(`  a bot process doing the city roll-up, a reminder pass for all ${units} units and 2,000 commands: peak RSS ${peak} MB (${afterRollup} MB after the roll-up; the compiled bot as npm start runs it: node + Prisma + SQLite)`);
+  say(
+    `  a bot process doing the city roll-up, a reminder pass for all ${units} units and 2,000 commands: peak RSS ${peak} MB (${afterRollup} MB after the roll-up; the compiled bot as npm start runs it: node + Prisma + SQLite)`,
+  );
   record("memory.bot_peak", peak, "MB", `${units} units; target ≤ 200 MB with 10,000 units`);
   record("memory.bot_after_city_rollup", afterRollup, "MB");
 }
 
 async function startup(url: string) {
   say("\n[6] start-up: process start to ready on an already-migrated database");
-  const times = await reps(REPS, () => new Promise<number>((resolve, reject) => {
-    const p = spawn(process.execPath, [...START_FLAGS, path.resolve("dist/bench/startup-probe.js")], { env: { ...process.env, DATABASE_URL: url }, stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    p.stdout.on("data", (d) => { out += d; });
-    p.on("exit", (code) => (code === 0 ? resolve(Number(out.trim())) : reject(new Error(`probe exited ${code}`))));
-  }));
+  const times = await reps(
+    REPS,
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const p = spawn(process.execPath, [...START_FLAGS, path.resolve("dist/bench/startup-probe.js")], {
+          env: { ...process.env, DATABASE_URL: url },
+          stdio: ["ignore", "pipe", "inherit"],
+        });
+        let out = "";
+        p.stdout.on("data", (d) => {
+          out += d;
+        });
+        p.on("exit", (code) => (code === 0 ? resolve(Number(out.trim())) : reject(new Error(`probe exited ${code}`))));
+      }),
+  );
   say(`  min ${fmt(min(times))} ms, median ${fmt(median(times))} ms (the compiled bot: node + Prisma client + migrations check + app)`);
   record("startup.ready", median(times), "ms");
 }
@@ -362,7 +519,9 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-bench-"));
   const url = await freshUrl(dir);
   sampleRss();
-  say(`ledger bot benchmark · ${new Date().toISOString()} · ${os.cpus().length} cores · node ${process.version} ${START_FLAGS.join(" ")} · store ${store}${quick ? " · quick" : ""}`);
+  say(
+    `ledger bot benchmark · ${new Date().toISOString()} · ${os.cpus().length} cores · node ${process.version} ${START_FLAGS.join(" ")} · store ${store}${quick ? " · quick" : ""}`,
+  );
   const config = loadDeployment();
   // No command budgets: the benchmark is one user sending thousands of commands on purpose.
   const app = await createApp({ databaseUrl: url, config, clock: () => NOW, admins: [], limits: false });
@@ -370,7 +529,9 @@ async function main() {
   try {
     const t = performance.now();
     const gen = await generateLedger({ units: UNITS, records: RECORDS, store, url, now: NOW });
-    say(`ledger: ${gen.units} units (${gen.towns.length} towns under one city), ${RECORDS} records over two years, generated in ${fmt((performance.now() - t) / 1000)} s; RSS now ${fmt(process.memoryUsage().rss / 1048576)} MB`);
+    say(
+      `ledger: ${gen.units} units (${gen.towns.length} towns under one city), ${RECORDS} records over two years, generated in ${fmt((performance.now() - t) / 1000)} s; RSS now ${fmt(process.memoryUsage().rss / 1048576)} MB`,
+    );
     // Generation's garbage is not the bot's memory: collect it when the flag allows, and start
     // the peak from here.
     (globalThis as { gc?: () => void }).gc?.();
@@ -403,4 +564,10 @@ async function main() {
   for (const f of figures) say(`${f.name}: ${fmt(f.value)} ${f.unit}${f.note ? ` (${f.note})` : ""}`);
 }
 
-main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

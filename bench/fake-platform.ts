@@ -12,7 +12,9 @@ export async function startLimitedFake(limits: RateLimits) {
   const perChat = new Map<string, number[]>();
   const server = http.createServer((req, res) => {
     let body = "";
-    req.on("data", (d) => { body += d; });
+    req.on("data", (d) => {
+      body += d;
+    });
     req.on("end", () => {
       const { chat } = JSON.parse(body) as { chat: string };
       const now = Date.now();
@@ -22,7 +24,9 @@ export async function startLimitedFake(limits: RateLimits) {
       if (recent.length >= limits.perSecond + 2 || mine.length >= limits.perChatPerMinute) {
         stats.rejected429++;
         res.writeHead(429, { "content-type": "application/json" });
-        res.end(JSON.stringify({ ok: false, error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } }));
+        res.end(
+          JSON.stringify({ ok: false, error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } }),
+        );
         return;
       }
       recent.push(now);
@@ -39,9 +43,17 @@ export async function startLimitedFake(limits: RateLimits) {
 }
 
 export class HttpSender implements Sender {
-  constructor(readonly platform: string, private readonly url: string, readonly limits: RateLimits) {}
+  constructor(
+    readonly platform: string,
+    private readonly url: string,
+    readonly limits: RateLimits,
+  ) {}
   async send(chat: string, reply: Reply): Promise<void> {
-    const res = await fetch(this.url, { method: "POST", body: JSON.stringify({ chat, text: reply.text }), headers: { "content-type": "application/json" } });
+    const res = await fetch(this.url, {
+      method: "POST",
+      body: JSON.stringify({ chat, text: reply.text }),
+      headers: { "content-type": "application/json" },
+    });
     const json = (await res.json()) as { ok: boolean; description?: string; parameters?: { retry_after?: number } };
     if (!json.ok) throw new SendError(json.description ?? `HTTP ${res.status}`, json.parameters?.retry_after);
   }

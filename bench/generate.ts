@@ -6,7 +6,11 @@ import pg from "pg";
 import { KINDS } from "../src/domain/catalog.js";
 import { addDays, chinaDay } from "../src/time.js";
 
-export interface GenUnit { id: number; chatId: number; memberId: number }
+export interface GenUnit {
+  id: number;
+  chatId: number;
+  memberId: number;
+}
 export interface Generated {
   units: number;
   root: GenUnit;
@@ -15,14 +19,32 @@ export interface Generated {
 }
 
 // Shares of records per kind, roughly as often as the seeds mention each.
-const KIND_WEIGHTS: Record<string, number> = { study: 35, meeting: 10, distribution: 18, lecture: 10, activity: 12, publication: 11, opinion: 2, report: 2 };
+const KIND_WEIGHTS: Record<string, number> = {
+  study: 35,
+  meeting: 10,
+  distribution: 18,
+  lecture: 10,
+  activity: 12,
+  publication: 11,
+  opinion: 2,
+  report: 2,
+};
 
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => { s = (s * 1664525 + 1013904223) >>> 0; return s / 2 ** 32; };
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
 }
 
-interface Opts { units: number; records: number; store: "sqlite" | "postgres"; url: string; now: Date }
+interface Opts {
+  units: number;
+  records: number;
+  store: "sqlite" | "postgres";
+  url: string;
+  now: Date;
+}
 
 export async function generateLedger(o: Opts): Promise<Generated> {
   const rand = rng(42);
@@ -34,7 +56,13 @@ export async function generateLedger(o: Opts): Promise<Generated> {
 
   const weights = Object.entries(KIND_WEIGHTS);
   const totalW = weights.reduce((a, [, w]) => a + w, 0);
-  const kindOf = () => { let x = rand() * totalW; for (const [k, w] of weights) { if ((x -= w) < 0) return k; } return "study"; };
+  const kindOf = () => {
+    let x = rand() * totalW;
+    for (const [k, w] of weights) {
+      if ((x -= w) < 0) return k;
+    }
+    return "study";
+  };
   const today = chinaDay(o.now);
   const firstDay = "2025-01-01";
   const span = Math.round((Date.parse(today) - Date.parse(firstDay)) / 86_400_000);
@@ -45,16 +73,51 @@ export async function generateLedger(o: Opts): Promise<Generated> {
     const code = kindOf();
     const kind = KINDS.find((k) => k.code === code)!;
     const sub = kind.subtypes.length && rand() < 0.7 ? pick(kind.subtypes).name : null;
-    let participants: number | null = null, quantity: number | null = null, item: string | null = null, sessions = 1;
-    let pApprox = false, qApprox = false;
+    let participants: number | null = null,
+      quantity: number | null = null,
+      item: string | null = null,
+      sessions = 1;
+    let pApprox = false,
+      qApprox = false;
     if (code === "study") participants = 8 + Math.floor(rand() * 40);
     if (code === "meeting") participants = rand() < 0.5 ? 5 + Math.floor(rand() * 20) : null;
-    if (code === "lecture") { sessions = 1 + Math.floor(rand() * 4); participants = 20 + Math.floor(rand() * 300); pApprox = rand() < 0.3; }
-    if (code === "activity") { sessions = 1 + Math.floor(rand() * 3); participants = 20 + Math.floor(rand() * 500); pApprox = rand() < 0.3; }
-    if (code === "distribution") { item = pick(kind.items).name; quantity = Math.round(Math.exp(3 + rand() * 6)); qApprox = rand() < 0.4; }
+    if (code === "lecture") {
+      sessions = 1 + Math.floor(rand() * 4);
+      participants = 20 + Math.floor(rand() * 300);
+      pApprox = rand() < 0.3;
+    }
+    if (code === "activity") {
+      sessions = 1 + Math.floor(rand() * 3);
+      participants = 20 + Math.floor(rand() * 500);
+      pApprox = rand() < 0.3;
+    }
+    if (code === "distribution") {
+      item = pick(kind.items).name;
+      quantity = Math.round(Math.exp(3 + rand() * 6));
+      qApprox = rand() < 0.4;
+    }
     if (code === "publication") sessions = 1 + Math.floor(rand() * 6);
     const day = addDays(firstDay, Math.floor(rand() * (span + 1)));
-    return [unitId, code, sub, sessions, participants, pApprox, quantity, qApprox, item, day, null, null, memberId, chatId, "bench-gen", `c${chatId}`, `g${i}`, now];
+    return [
+      unitId,
+      code,
+      sub,
+      sessions,
+      participants,
+      pApprox,
+      quantity,
+      qApprox,
+      item,
+      day,
+      null,
+      null,
+      memberId,
+      chatId,
+      "bench-gen",
+      `c${chatId}`,
+      `g${i}`,
+      now,
+    ];
   }
 
   const COLS = `"unitId","kind","subtype","sessions","participants","participantsApprox","quantity","quantityApprox","item","day","topic","note","memberId","chatId","sourcePlatform","sourceChat","sourceMessageId","createdAt"`;
@@ -69,8 +132,12 @@ export async function generateLedger(o: Opts): Promise<Generated> {
       for (const u of unitRows) ids.push(Number((ins.get(u.name, u.parent === null ? null : ids[u.parent], now) as { id: number }).id));
     })();
     all = db.transaction(() => {
-      const chat = db.prepare(`INSERT INTO "Chat" ("platform","externalId","title","unitId","createdAt") VALUES ('bench', ?, ?, ?, ?) RETURNING "id"`);
-      const member = db.prepare(`INSERT INTO "Member" ("platform","externalId","name","role","unitId","createdAt") VALUES ('bench', ?, ?, 'member', ?, ?) RETURNING "id"`);
+      const chat = db.prepare(
+        `INSERT INTO "Chat" ("platform","externalId","title","unitId","createdAt") VALUES ('bench', ?, ?, ?, ?) RETURNING "id"`,
+      );
+      const member = db.prepare(
+        `INSERT INTO "Member" ("platform","externalId","name","role","unitId","createdAt") VALUES ('bench', ?, ?, 'member', ?, ?) RETURNING "id"`,
+      );
       return ids.map((id, i) => {
         const c = Number((chat.get(`c${id}`, unitRows[i].name, id, now) as { id: number }).id);
         const m = Number((member.get(`u${id}`, `成员${id}`, id, now) as { id: number }).id);
@@ -78,7 +145,9 @@ export async function generateLedger(o: Opts): Promise<Generated> {
       });
     })();
     // The chats' external ids name the unit ids, as the benchmark's commands address them.
-    const marks = COLS.split(",").map(() => "?").join(",");
+    const marks = COLS.split(",")
+      .map(() => "?")
+      .join(",");
     const rec = db.prepare(`INSERT INTO "Record" (${COLS}) VALUES (${marks})`);
     const leaves = all.slice(1 + towns);
     const batch = 50_000;
@@ -97,11 +166,30 @@ export async function generateLedger(o: Opts): Promise<Generated> {
     const client = new pg.Client({ connectionString: o.url });
     await client.connect();
     const ids: number[] = [];
-    for (const u of unitRows) ids.push((await client.query(`INSERT INTO "Unit" ("name","parentId","remindersMuted","createdAt") VALUES ($1,$2,false,$3) RETURNING "id"`, [u.name, u.parent === null ? null : ids[u.parent], now])).rows[0].id);
+    for (const u of unitRows)
+      ids.push(
+        (
+          await client.query(`INSERT INTO "Unit" ("name","parentId","remindersMuted","createdAt") VALUES ($1,$2,false,$3) RETURNING "id"`, [
+            u.name,
+            u.parent === null ? null : ids[u.parent],
+            now,
+          ])
+        ).rows[0].id,
+      );
     all = [];
     for (let i = 0; i < ids.length; i++) {
-      const c = (await client.query(`INSERT INTO "Chat" ("platform","externalId","title","unitId","createdAt") VALUES ('bench',$1,$2,$3,$4) RETURNING "id"`, [`c${ids[i]}`, unitRows[i].name, ids[i], now])).rows[0].id;
-      const m = (await client.query(`INSERT INTO "Member" ("platform","externalId","name","role","unitId","createdAt") VALUES ('bench',$1,$2,'member',$3,$4) RETURNING "id"`, [`u${ids[i]}`, `成员${ids[i]}`, ids[i], now])).rows[0].id;
+      const c = (
+        await client.query(
+          `INSERT INTO "Chat" ("platform","externalId","title","unitId","createdAt") VALUES ('bench',$1,$2,$3,$4) RETURNING "id"`,
+          [`c${ids[i]}`, unitRows[i].name, ids[i], now],
+        )
+      ).rows[0].id;
+      const m = (
+        await client.query(
+          `INSERT INTO "Member" ("platform","externalId","name","role","unitId","createdAt") VALUES ('bench',$1,$2,'member',$3,$4) RETURNING "id"`,
+          [`u${ids[i]}`, `成员${ids[i]}`, ids[i], now],
+        )
+      ).rows[0].id;
       all.push({ id: ids[i], chatId: c, memberId: m });
     }
     const leaves = all.slice(1 + towns);

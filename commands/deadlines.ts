@@ -18,13 +18,18 @@ export default defineCommand({
   async run(ctx) {
     const unit = ctx.unit!;
     const hasChildren = (await ctx.ledger.children(unit.id)).length > 0;
-    const due = rulesOf(ctx.config).filter((rule) => ruleApplies(rule, unit, hasChildren)).map((rule) => {
-      let period = periodOf(rule.per, ctx.today);
-      // A deadline set after the period's end may still be open for the previous period.
-      if (deadlineOf(rule, period) < ctx.today) period = nextPeriod(period);
-      return { rule, period };
-    });
-    const counts = await ctx.ledger.unitWindowCounts(unit.id, due.map(({ rule, period }) => ({ kind: rule.kind, subtypes: rule.subtypes, start: period.start, end: period.end })));
+    const due = rulesOf(ctx.config)
+      .filter((rule) => ruleApplies(rule, unit, hasChildren))
+      .map((rule) => {
+        let period = periodOf(rule.per, ctx.today);
+        // A deadline set after the period's end may still be open for the previous period.
+        if (deadlineOf(rule, period) < ctx.today) period = nextPeriod(period);
+        return { rule, period };
+      });
+    const counts = await ctx.ledger.unitWindowCounts(
+      unit.id,
+      due.map(({ rule, period }) => ({ kind: rule.kind, subtypes: rule.subtypes, start: period.start, end: period.end })),
+    );
     const lines = due.map(({ rule, period }, i) => {
       const deadline = deadlineOf(rule, period);
       const n = counts[i];

@@ -13,7 +13,11 @@ export default defineCommand({
   summary: "删除一条记录（管理员、本单位宣传员或记录人本人）",
   summaryEn: "Delete a record by id",
   usage: ["/删除 128 — 删除 #128（编号见 /明细）"],
-  args: z.string().trim().regex(/^#?\d{1,9}$/, "请写要删除的记录编号，例如：/删除 128（编号见 /明细）").transform((s) => Number(s.replace("#", ""))),
+  args: z
+    .string()
+    .trim()
+    .regex(/^#?\d{1,9}$/, "请写要删除的记录编号，例如：/删除 128（编号见 /明细）")
+    .transform((s) => Number(s.replace("#", ""))),
   async run(ctx, id) {
     const record = await ctx.ledger.record(id);
     // Records of other units are reported as missing: a unit never learns another's ledger.

@@ -25,16 +25,30 @@ export default defineCommand({
     const data = await ledgerToXlsx({
       title,
       rows: records.map((r) => ({
-        id: r.id, unit: r.unit.name, day: r.day, kind: r.kind, subtype: r.subtype, sessions: r.sessions,
-        participants: r.participants, participantsApprox: r.participantsApprox, quantity: r.quantity, quantityApprox: r.quantityApprox,
-        item: r.item, topic: r.topic, note: r.note, recordedBy: r.member?.name ?? null, createdAt: r.createdAt,
+        id: r.id,
+        unit: r.unit.name,
+        day: r.day,
+        kind: r.kind,
+        subtype: r.subtype,
+        sessions: r.sessions,
+        participants: r.participants,
+        participantsApprox: r.participantsApprox,
+        quantity: r.quantity,
+        quantityApprox: r.quantityApprox,
+        item: r.item,
+        topic: r.topic,
+        note: r.note,
+        recordedBy: r.member?.name ?? null,
+        createdAt: r.createdAt,
       })),
     });
-    return [{
-      kind: "info",
-      title,
-      text: `${title}：共 ${records.length} 条记录，已导出为 Excel。`,
-      file: { name: `${target.name}-${periodWord(args.period)}-台账.xlsx`, data, mime: XLSX_MIME },
-    }];
+    return [
+      {
+        kind: "info",
+        title,
+        text: `${title}：共 ${records.length} 条记录，已导出为 Excel。`,
+        file: { name: `${target.name}-${periodWord(args.period)}-台账.xlsx`, data, mime: XLSX_MIME },
+      },
+    ];
   },
 });

@@ -8,7 +8,16 @@ const PERMISSION_NOTE: Record<string, string> = { anyone: "", member: "", office
 export function helpText(commands: readonly AnyCommand[]): string {
   const lines = ["意识形态工作台账机器人 · 可用命令（中英文命令名都可以，例如 /记录 = /record）："];
   for (const c of commands) lines.push(`/${c.zhName}（/${c.name}）— ${c.summary}${PERMISSION_NOTE[c.permission]}`);
-  lines.push("", "例子：", "/记录 学习 中心组学习 12人 主题：二十大精神", "/记录 会议 意识形态工作专题会议 昨天", "/记录 发放 宣传册 3000份 11月20日", "/统计 本季度", "", "发送 /帮助 命令名 查看某个命令的详细用法，例如：/帮助 记录");
+  lines.push(
+    "",
+    "例子：",
+    "/记录 学习 中心组学习 12人 主题：二十大精神",
+    "/记录 会议 意识形态工作专题会议 昨天",
+    "/记录 发放 宣传册 3000份 11月20日",
+    "/统计 本季度",
+    "",
+    "发送 /帮助 命令名 查看某个命令的详细用法，例如：/帮助 记录",
+  );
   return lines.join("\n");
 }
 
@@ -26,6 +35,10 @@ export default defineCommand({
     const c = ctx.commands.find((x) => [x.name, x.zhName, ...(x.aliases ?? [])].some((n) => n.toLowerCase() === topic));
     if (!c) return [text(`没有「${topic}」这个命令。\n\n${helpText(ctx.commands)}`)];
     const names = [c.zhName, c.name, ...(c.aliases ?? [])].map((n) => `/${n}`).join("、");
-    return [text(`/${c.zhName}（/${c.name}）：${c.summary}${PERMISSION_NOTE[c.permission]}\n命令名：${names}\n用法：\n${c.usage.map((u) => `  ${u}`).join("\n")}`)];
+    return [
+      text(
+        `/${c.zhName}（/${c.name}）：${c.summary}${PERMISSION_NOTE[c.permission]}\n命令名：${names}\n用法：\n${c.usage.map((u) => `  ${u}`).join("\n")}`,
+      ),
+    ];
   },
 });

@@ -15,4 +15,19 @@ import forget from "./forget.js";
 import bind from "./bind.js";
 import help from "./help.js";
 
-export const COMMANDS: readonly AnyCommand[] = [record, undo, list, del, stats, report, exportLedger, deadlines, bind, remind, role, outbox, forget, help];
+export const COMMANDS: readonly AnyCommand[] = [
+  record,
+  undo,
+  list,
+  del,
+  stats,
+  report,
+  exportLedger,
+  deadlines,
+  bind,
+  remind,
+  role,
+  outbox,
+  forget,
+  help,
+];

@@ -22,7 +22,9 @@ export default defineCommand({
     const head = `${unit.name} ${periodLabel(period)}记录`;
     if (total === 0) return [text(`${head}：暂无。用 /记录 登记，例如：/记录 学习 12人`)];
     const rows = await ctx.ledger.listRecords(ids, period, MAX_LINES);
-    const lines = rows.map((r) => recordLine(r, `${r.unit.name !== unit.name ? ` [${r.unit.name}]` : ""}${r.member ? `（${r.member.name}）` : ""}`));
+    const lines = rows.map((r) =>
+      recordLine(r, `${r.unit.name !== unit.name ? ` [${r.unit.name}]` : ""}${r.member ? `（${r.member.name}）` : ""}`),
+    );
     const more = total > rows.length ? `\n……共 ${total} 条，这里只列出前 ${rows.length} 条；完整台账请用 /导出台账。` : "";
     return [text(`${head}（共 ${total} 条）：\n${lines.join("\n")}${more}`)];
   },

@@ -21,20 +21,30 @@ export default defineCommand({
   summary: "查看待发送和发送失败的提醒与回复，并可重发",
   summaryEn: "Pending and failed reminders and replies (admins)",
   usage: ["/发送记录 — 接下来要发送的和发送失败的消息", "/发送记录 重发 12 — 重新发送第 12 条"],
-  args: z.string().trim().transform((s, issue) => {
-    if (!s) return { retry: null as number | null };
-    const m = /^(重发|retry)\s+#?(\d{1,9})$/i.exec(s);
-    if (!m) { issue.addIssue({ code: "custom", message: "用法：/发送记录 或 /发送记录 重发 编号" }); return z.NEVER; }
-    return { retry: Number(m[2]) };
-  }),
+  args: z
+    .string()
+    .trim()
+    .transform((s, issue) => {
+      if (!s) return { retry: null as number | null };
+      const m = /^(重发|retry)\s+#?(\d{1,9})$/i.exec(s);
+      if (!m) {
+        issue.addIssue({ code: "custom", message: "用法：/发送记录 或 /发送记录 重发 编号" });
+        return z.NEVER;
+      }
+      return { retry: Number(m[2]) };
+    }),
   async run(ctx, args) {
     if (args.retry !== null) {
       if (!(await ctx.ledger.outbox.requeue(args.retry, ctx.actor))) return [errorReply(`没有发送失败的第 ${args.retry} 条。`)];
       return [text(`第 ${args.retry} 条已重新排队发送。`)];
     }
     const { failed, pending, pendingCount } = await ctx.ledger.outbox.listing(10);
-    const parts = [`待发送 ${pendingCount} 条${pending.length ? `，接下来：\n${pending.map((r) => `#${r.id} ${kindLabel(r.kind)} → ${r.platform}:${r.chatExternalId}，${when(r.nextAttemptAt)} 发送：${gist(r.body)}`).join("\n")}` : "。"}`];
-    parts.push(`发送失败 ${failed.length} 条${failed.length ? "：\n" + failed.map((r) => `#${r.id} ${kindLabel(r.kind)} → ${r.platform}:${r.chatExternalId}，尝试 ${r.attempts} 次，${when(r.createdAt)}；错误：${r.lastError ?? "未知"}`).join("\n") + "\n发送 /发送记录 重发 编号 可重发。" : "。"}`);
+    const parts = [
+      `待发送 ${pendingCount} 条${pending.length ? `，接下来：\n${pending.map((r) => `#${r.id} ${kindLabel(r.kind)} → ${r.platform}:${r.chatExternalId}，${when(r.nextAttemptAt)} 发送：${gist(r.body)}`).join("\n")}` : "。"}`,
+    ];
+    parts.push(
+      `发送失败 ${failed.length} 条${failed.length ? "：\n" + failed.map((r) => `#${r.id} ${kindLabel(r.kind)} → ${r.platform}:${r.chatExternalId}，尝试 ${r.attempts} 次，${when(r.createdAt)}；错误：${r.lastError ?? "未知"}`).join("\n") + "\n发送 /发送记录 重发 编号 可重发。" : "。"}`,
+    );
     return [text(parts.join("\n"))];
   },
 });

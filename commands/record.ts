@@ -25,25 +25,32 @@ export default defineCommand({
     "日期可写：今天、昨天、前天、11月20日、11.20、2026-11-20、上周五；数字可写：12、十二、两百、1.2万、3000余",
   ],
   // The parser needs the message's China day (relative dates, no future dates).
-  args: (ctx) => z.string().transform((s, issue) => {
-    try {
-      return parseRecord(s, ctx.today);
-    } catch (e) {
-      if (!(e instanceof ParseError)) throw e;
-      issue.addIssue({ code: "custom", message: e.message });
-      return z.NEVER;
-    }
-  }),
+  args: (ctx) =>
+    z.string().transform((s, issue) => {
+      try {
+        return parseRecord(s, ctx.today);
+      } catch (e) {
+        if (!(e instanceof ParseError)) throw e;
+        issue.addIssue({ code: "custom", message: e.message });
+        return z.NEVER;
+      }
+    }),
   async run(ctx, draft) {
     const unit = ctx.unit!;
     const { record, duplicate } = await ctx.ledger.createRecord(draft, {
-      unitId: unit.id, chatId: ctx.chat.id, memberId: ctx.member.id, platform: ctx.msg.platform,
-      sourceChat: ctx.msg.chatId, messageId: ctx.msg.messageId, actor: ctx.actor,
+      unitId: unit.id,
+      chatId: ctx.chat.id,
+      memberId: ctx.member.id,
+      platform: ctx.msg.platform,
+      sourceChat: ctx.msg.chatId,
+      messageId: ctx.msg.messageId,
+      actor: ctx.actor,
     });
     // The record is committed: from here on a failure must not turn into "not saved" (the user
     // would type it again under a new message id). Without its running total the reply still confirms.
-    const total = await runningTotal(ctx.ledger, record.unitId, record.kind, record.day, ctx.today)
-      .catch(() => "本季度累计暂时无法统计，可稍后发送 /统计 查看");
+    const total = await runningTotal(ctx.ledger, record.unitId, record.kind, record.day, ctx.today).catch(
+      () => "本季度累计暂时无法统计，可稍后发送 /统计 查看",
+    );
     const when = dayLabel(record.day, record.day.slice(0, 4) !== ctx.today.slice(0, 4));
     const notes: string[] = [];
     const quarter = periodOf("quarter", record.day);

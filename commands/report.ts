@@ -29,16 +29,32 @@ export default defineCommand({
     const draft = composeDraft(input);
     if (!draft) {
       const noun = args.period.start <= ctx.today && ctx.today <= args.period.end ? periodNoun(args.period.type) : periodLabel(args.period);
-      return [errorReply(`「${target.name}」${periodLabel(args.period)}的台账里还没有任何记录，无法生成报告草稿。请先用 /记录 登记${noun}开展的会议、学习、宣传等工作，例如：/记录 学习 12人`)];
+      return [
+        errorReply(
+          `「${target.name}」${periodLabel(args.period)}的台账里还没有任何记录，无法生成报告草稿。请先用 /记录 登记${noun}开展的会议、学习、宣传等工作，例如：/记录 学习 12人`,
+        ),
+      ];
     }
     const again = `/report ${periodWord(args.period)}${args.unitName ? ` ${target.name}` : ""}${args.exact ? " 精确" : ""}`;
     if (args.docx) {
       // docx is loaded on first use: most processes never write a Word file.
       const { draftToDocx } = await import("../src/report/docx.js");
       const data = await draftToDocx(draft);
-      return [{ kind: "draft", title: draft.title, text: `《${draft.title}》Word 草稿已生成。`, file: { name: `${draft.fileStem}.docx`, data, mime: DOCX_MIME } }];
+      return [
+        {
+          kind: "draft",
+          title: draft.title,
+          text: `《${draft.title}》Word 草稿已生成。`,
+          file: { name: `${draft.fileStem}.docx`, data, mime: DOCX_MIME },
+        },
+      ];
     }
-    const reply: Reply = { kind: "draft", title: draft.title, text: draftToText(draft), actions: [{ label: "下载 Word", command: `${again} docx` }] };
+    const reply: Reply = {
+      kind: "draft",
+      title: draft.title,
+      text: draftToText(draft),
+      actions: [{ label: "下载 Word", command: `${again} docx` }],
+    };
     return [reply];
   },
 });

@@ -8,11 +8,21 @@ import { dayLabel } from "../src/time.js";
 import type { CommandContext } from "../src/core/command.js";
 
 /** The requirement lines for one unit in a period: "✅ 专题研究意识形态工作（每季度不少于 1 次）：1 次". */
-export async function requirementLines(ctx: CommandContext, unitId: number, unitName: string, hasChildren: boolean, view: Period): Promise<string[]> {
-  const judged = rulesOf(ctx.config).filter((rule) => ruleApplies(rule, { name: unitName }, hasChildren))
+export async function requirementLines(
+  ctx: CommandContext,
+  unitId: number,
+  unitName: string,
+  hasChildren: boolean,
+  view: Period,
+): Promise<string[]> {
+  const judged = rulesOf(ctx.config)
+    .filter((rule) => ruleApplies(rule, { name: unitName }, hasChildren))
     .map((rule) => ({ rule, periods: rulePeriodsWithin(rule, view) }));
   // Every rule period's count in one query, in the order the lines are written.
-  const counts = await ctx.ledger.unitWindowCounts(unitId, judged.flatMap(({ rule, periods }) => periods.map((p) => ({ kind: rule.kind, subtypes: rule.subtypes, start: p.start, end: p.end }))));
+  const counts = await ctx.ledger.unitWindowCounts(
+    unitId,
+    judged.flatMap(({ rule, periods }) => periods.map((p) => ({ kind: rule.kind, subtypes: rule.subtypes, start: p.start, end: p.end }))),
+  );
   let i = 0;
   return judged.map(({ rule, periods }) => {
     const parts = periods.map((p) => {
@@ -20,9 +30,12 @@ export async function requirementLines(ctx: CommandContext, unitId: number, unit
       const mark = PROGRESS_MARK[progressOf(n, rule, p, ctx.today)];
       const short = periodLabel(p).replace(/^\d{4}年/, "");
       const label = p.type === view.type || !short ? "" : `${short} `;
-      return rule.type === "report" ? `${mark} ${label}${n >= 1 ? "已报送" : `未报送（截止 ${dayLabel(deadlineOf(rule, p))}）`}` : `${mark} ${label}${n}/${rule.min}`;
+      return rule.type === "report"
+        ? `${mark} ${label}${n >= 1 ? "已报送" : `未报送（截止 ${dayLabel(deadlineOf(rule, p))}）`}`
+        : `${mark} ${label}${n}/${rule.min}`;
     });
-    const what = rule.type === "report" ? `${rule.name}（${perLabel(rule.per)}）` : `${rule.name}（${perLabel(rule.per)}不少于 ${rule.min} 次）`;
+    const what =
+      rule.type === "report" ? `${rule.name}（${perLabel(rule.per)}）` : `${rule.name}（${perLabel(rule.per)}不少于 ${rule.min} 次）`;
     return `${what}：${parts.join("，")}`;
   });
 }
@@ -44,7 +57,10 @@ export default defineCommand({
     const lines = [`${unit.name}${scope} ${periodLabel(period)}（${dayLabel(period.start)}—${dayLabel(period.end)}）统计：`];
     if (totals.length === 0) lines.push("暂无记录。用 /记录 登记，例如：/记录 学习 12人");
     for (const t of totals) {
-      const subs = t.bySubtype.length && !t.kind.hasQuantity ? `（其中${t.bySubtype.map((s) => `${s.subtype} ${s.sessions} ${t.kind.countUnit}`).join("、")}）` : "";
+      const subs =
+        t.bySubtype.length && !t.kind.hasQuantity
+          ? `（其中${t.bySubtype.map((s) => `${s.subtype} ${s.sessions} ${t.kind.countUnit}`).join("、")}）`
+          : "";
       lines.push(`· ${kindClause(t)}${subs}`);
     }
     const req = await requirementLines(ctx, unit.id, unit.name, ids.length > 1, period);

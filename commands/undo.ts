@@ -16,7 +16,11 @@ export default defineCommand({
   summary: `撤销自己最近一条记录（${UNDO_WINDOW_HOURS} 小时内）`,
   summaryEn: "Undo your last record",
   usage: ["/撤销 — 撤销自己最近一条记录", "/撤销 128 — 撤销自己的 #128 记录"],
-  args: z.string().trim().regex(/^(#?\d{1,9})?$/, "用法：/撤销 或 /撤销 记录编号，例如 /撤销 128").transform((s) => (s ? Number(s.replace("#", "")) : null)),
+  args: z
+    .string()
+    .trim()
+    .regex(/^(#?\d{1,9})?$/, "用法：/撤销 或 /撤销 记录编号，例如 /撤销 128")
+    .transform((s) => (s ? Number(s.replace("#", "")) : null)),
   async run(ctx, id) {
     const since = new Date(ctx.now.getTime() - UNDO_WINDOW_HOURS * 3600_000);
     let record;

@@ -43,12 +43,18 @@ const PLATFORM_MAY_IMPORT = ["src/core/", "src/http/", "src/log.ts", "src/time.t
 const ENTRY_FILES = ["src/console/cli.ts"];
 const ENTRY_MAY_IMPORT = ["src/start.ts"];
 const ROUTER_INTERNALS = ["src/core/router.ts", "src/core/command.ts"];
-const IO_PACKAGES = [/^(node:)?(fs|http|https|http2|net|tls|dgram|child_process)(\/.*)?$/, /^(@prisma\/|prisma$)/, /^(grammy|@grammyjs\/)/, /^@larksuiteoapi\//];
+const IO_PACKAGES = [
+  /^(node:)?(fs|http|https|http2|net|tls|dgram|child_process)(\/.*)?$/,
+  /^(@prisma\/|prisma$)/,
+  /^(grammy|@grammyjs\/)/,
+  /^@larksuiteoapi\//,
+];
 const IO_FILES = ["src/store/", "src/config/", "src/generated/"];
 
 // Upper-case keywords in a statement's shape (SELECT and PRAGMA followed by what they read), so
 // that prose — Chinese replies, "Select a unit" — never reads as SQL.
-const SQL_TEXT = /\b(?:SELECT\s+\S|INSERT\s+INTO\b|DELETE\s+FROM\b|(?:CREATE|ALTER|DROP)\s+(?:UNIQUE\s+)?(?:TABLE|INDEX)\b|WITH\s+RECURSIVE\b|PRAGMA\s+\w)|\bUPDATE\s+(?:"|[A-Za-z_]\w*\s+SET\b)/;
+const SQL_TEXT =
+  /\b(?:SELECT\s+\S|INSERT\s+INTO\b|DELETE\s+FROM\b|(?:CREATE|ALTER|DROP)\s+(?:UNIQUE\s+)?(?:TABLE|INDEX)\b|WITH\s+RECURSIVE\b|PRAGMA\s+\w)|\bUPDATE\s+(?:"|[A-Za-z_]\w*\s+SET\b)/;
 const SQL_CALLS = [
   [/\$(?:queryRaw|executeRaw)(?:Unsafe)?\b/g, (m) => `Prisma raw SQL (${m})`],
   [/(?<![\w$])sql\s*\.\s*(?:all|insertWithAudit|insertManyClaimed)\s*\(/g, (m) => `the store's Sql driver (${m.replace(/\s+/g, "")}…)`],
@@ -72,7 +78,22 @@ function listFiles(dir) {
   return out;
 }
 
-const REGEX_AFTER_WORD = new Set(["return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void", "throw", "yield", "await", "instanceof"]);
+const REGEX_AFTER_WORD = new Set([
+  "return",
+  "typeof",
+  "case",
+  "do",
+  "else",
+  "in",
+  "of",
+  "new",
+  "delete",
+  "void",
+  "throw",
+  "yield",
+  "await",
+  "instanceof",
+]);
 
 /**
  * Splits a source text into a code view (comments and the contents of strings, templates and
@@ -83,7 +104,9 @@ const REGEX_AFTER_WORD = new Set(["return", "typeof", "case", "do", "else", "in"
 function scan(src) {
   const code = src.split("");
   const literals = [];
-  const blank = (from, to) => { for (let k = from; k < to; k++) if (code[k] !== "\n") code[k] = " "; };
+  const blank = (from, to) => {
+    for (let k = from; k < to; k++) if (code[k] !== "\n") code[k] = " ";
+  };
   const templates = []; // open templates whose ${…} we are inside: { lit, depth }
   let depth = 0; // brace depth in code
   let i = 0;
@@ -103,8 +126,16 @@ function scan(src) {
     const start = i;
     while (i < n) {
       const c = src[i];
-      if (c === "\\") { i += 2; continue; }
-      if (c === "`") { lit.text += src.slice(start, i); blank(start, i); i++; return; }
+      if (c === "\\") {
+        i += 2;
+        continue;
+      }
+      if (c === "`") {
+        lit.text += src.slice(start, i);
+        blank(start, i);
+        i++;
+        return;
+      }
       if (c === "$" && src[i + 1] === "{") {
         lit.text += src.slice(start, i) + "${…}";
         blank(start, i);
@@ -158,11 +189,17 @@ function scan(src) {
     } else if (c === "/") {
       const { ch, word } = prevSignificant(i);
       const isRegex = ch === "" || "(,=:[!&|?{};+-*%<>~^".includes(ch) || (word && REGEX_AFTER_WORD.has(word));
-      if (!isRegex) { i++; continue; }
+      if (!isRegex) {
+        i++;
+        continue;
+      }
       const start = i++;
       let inClass = false;
       while (i < n && src[i] !== "\n") {
-        if (src[i] === "\\") { i += 2; continue; }
+        if (src[i] === "\\") {
+          i += 2;
+          continue;
+        }
         if (src[i] === "[") inClass = true;
         else if (src[i] === "]") inClass = false;
         else if (src[i] === "/" && !inClass) break;
@@ -278,15 +315,30 @@ for (const file of files) {
 
     // a. no platform below the port.
     if (t.file && platformOf(t.file) && under(file, NO_PLATFORM_IMPORTS)) {
-      report(file, imp.line, "a", `imports the platform module ${where} ("${imp.spec}"); only the platforms' own folders and the registry may`);
+      report(
+        file,
+        imp.line,
+        "a",
+        `imports the platform module ${where} ("${imp.spec}"); only the platforms' own folders and the registry may`,
+      );
     }
 
     // b. a platform sees only the core's port.
     if (platform && t.file && !t.file.startsWith(platform)) {
       if (under(t.file, ROUTER_INTERNALS)) {
-        report(file, imp.line, "b", `imports the router's internals ${where} ("${imp.spec}"); a platform talks to src/core/ only through its port`);
+        report(
+          file,
+          imp.line,
+          "b",
+          `imports the router's internals ${where} ("${imp.spec}"); a platform talks to src/core/ only through its port`,
+        );
       } else if (!under(t.file, PLATFORM_MAY_IMPORT) && !(ENTRY_FILES.includes(file) && under(t.file, ENTRY_MAY_IMPORT))) {
-        report(file, imp.line, "b", `imports ${where} ("${imp.spec}"); a platform may import only src/core/ (not router.ts, command.ts), src/http/, log, time, env, paths, its own folder and packages`);
+        report(
+          file,
+          imp.line,
+          "b",
+          `imports ${where} ("${imp.spec}"); a platform may import only src/core/ (not router.ts, command.ts), src/http/, log, time, env, paths, its own folder and packages`,
+        );
       }
     }
 
@@ -307,7 +359,10 @@ for (const file of files) {
     for (const lit of literals) {
       const m = SQL_TEXT.exec(lit.text);
       if (!m) continue;
-      const excerpt = lit.text.slice(m.index, m.index + 60).replace(/\s+/g, " ").trim();
+      const excerpt = lit.text
+        .slice(m.index, m.index + 60)
+        .replace(/\s+/g, " ")
+        .trim();
       report(file, lineAt(lit.at), "d", `SQL outside src/store/: \`${excerpt}${lit.text.length > m.index + 60 ? "…" : ""}\``);
     }
     for (const [re, what] of SQL_CALLS) {
@@ -328,7 +383,9 @@ const shown = violations
   .sort((x, y) => x.file.localeCompare(y.file) || x.line - y.line || x.rule.localeCompare(y.rule));
 for (const v of shown) console.log(`${v.file}:${v.line}: [${v.rule}: ${RULES[v.rule]}] ${v.message}`);
 if (shown.length) {
-  console.error(`check-imports: ${shown.length} violation${shown.length === 1 ? "" : "s"} in ${new Set(shown.map((v) => v.file)).size} file(s) (of ${files.length} read)`);
+  console.error(
+    `check-imports: ${shown.length} violation${shown.length === 1 ? "" : "s"} in ${new Set(shown.map((v) => v.file)).size} file(s) (of ${files.length} read)`,
+  );
   process.exit(1);
 }
 console.log(`check-imports: no violations (${files.length} files read)`);

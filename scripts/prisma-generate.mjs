@@ -24,5 +24,9 @@ fs.writeFileSync(path.join(derivedDir, "schema.prisma"), postgresSchema(source))
 // The CLI cannot download its engines here: the dummy paths keep it from trying.
 const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: "/bin/false", PRISMA_QUERY_ENGINE_LIBRARY: "/bin/false" };
 for (const schema of ["prisma/schema.prisma", "prisma/.postgresql/schema.prisma"]) {
-  execFileSync(path.join(root, "node_modules/.bin/prisma"), ["generate", "--schema", schema], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
+  execFileSync(path.join(root, "node_modules/.bin/prisma"), ["generate", "--schema", schema], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
 }

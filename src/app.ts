@@ -30,7 +30,10 @@ export interface AppOptions {
 
 /** ADMINS=telegram:123,lark:ou_x → ["telegram:123", "lark:ou_x"]. */
 export function parseAdmins(value: string | undefined): string[] {
-  return (value ?? "").split(/[,\s]+/).map((s) => s.trim()).filter(Boolean);
+  return (value ?? "")
+    .split(/[,\s]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export async function createApp(opts: AppOptions = {}): Promise<App> {
@@ -39,7 +42,10 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
   const store = await openStore(opts.databaseUrl, { clock });
   const ledger = new Ledger(store.db, store.sql, clock);
   const router = new Router({
-    ledger, config, commands: COMMANDS, clock,
+    ledger,
+    config,
+    commands: COMMANDS,
+    clock,
     admins: opts.admins ?? parseAdmins(process.env.ADMINS),
     trustedPlatforms: opts.trustedPlatforms,
     limits: opts.limits,

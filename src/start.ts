@@ -49,10 +49,20 @@ export async function startBot(opts: StartOptions = {}): Promise<RunningBot> {
   const core = new BotCore(app, { log, stopTimeoutMs });
   const adapters: PlatformAdapter[] = [];
   for (const platform of configuredPlatforms(env)) adapters.push(await platform.create(env, core, log));
-  const scheduler = new Scheduler({ db: app.store.db, sql: app.store.sql, config: app.config, outbound: core.outbound, clock: app.clock, log });
+  const scheduler = new Scheduler({
+    db: app.store.db,
+    sql: app.store.sql,
+    config: app.config,
+    outbound: core.outbound,
+    clock: app.clock,
+    log,
+  });
   const server = createHttpServer({
     routes: Object.assign({}, ...adapters.map((a) => a.routes ?? {}), opts.routes ?? {}),
-    health: async () => { await app.store.ping(); return true; },
+    health: async () => {
+      await app.store.ping();
+      return true;
+    },
     log,
   });
   const port = await listen(server, opts.port ?? Number(env.PORT || 8080), opts.host);
@@ -61,18 +71,19 @@ export async function startBot(opts: StartOptions = {}): Promise<RunningBot> {
   log("started", { platforms: adapters.map((a) => a.platform), port });
 
   let stopped: Promise<void> | null = null;
-  const stop = () => (stopped ??= (async () => {
-    // Stop taking new work (webhooks answer 503 from now on, so platforms redeliver elsewhere),
-    // finish what is in flight, close idle connections, and only then close the store.
-    const closed = new Promise((resolve) => server.close(resolve));
-    server.closeIdleConnections();
-    for (const a of adapters) await a.stop().catch((e) => log("adapter.stop.failed", { platform: a.platform, error: String(e) }));
-    await core.drain(stopTimeoutMs);
-    await scheduler.stop();
-    await within(closed, stopTimeoutMs);
-    server.closeAllConnections();
-    await within(app.close(), stopTimeoutMs);
-  })());
+  const stop = () =>
+    (stopped ??= (async () => {
+      // Stop taking new work (webhooks answer 503 from now on, so platforms redeliver elsewhere),
+      // finish what is in flight, close idle connections, and only then close the store.
+      const closed = new Promise((resolve) => server.close(resolve));
+      server.closeIdleConnections();
+      for (const a of adapters) await a.stop().catch((e) => log("adapter.stop.failed", { platform: a.platform, error: String(e) }));
+      await core.drain(stopTimeoutMs);
+      await scheduler.stop();
+      await within(closed, stopTimeoutMs);
+      server.closeAllConnections();
+      await within(app.close(), stopTimeoutMs);
+    })());
   return { app, core, adapters, scheduler, server, port, stop };
 }
 
@@ -81,7 +92,13 @@ export async function startBot(opts: StartOptions = {}): Promise<RunningBot> {
  * and core, the console as the only platform, and with `withScheduler` the scheduler printing the
  * reminders addressed to console chats. Returns at the end of standard input.
  */
-export async function runConsoleBot(opts: Omit<ConsoleOptions, "input" | "output"> & { withScheduler?: boolean; input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream }): Promise<void> {
+export async function runConsoleBot(
+  opts: Omit<ConsoleOptions, "input" | "output"> & {
+    withScheduler?: boolean;
+    input?: NodeJS.ReadableStream;
+    output?: NodeJS.WritableStream;
+  },
+): Promise<void> {
   const output = opts.output ?? process.stdout;
   // The console user is the administrator unless --member (or :member) tries the bot as an
   // ordinary member. A scripted console session may pipe hundreds of lines: no command budgets.

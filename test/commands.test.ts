@@ -4,8 +4,12 @@ import { makeHarness, type Harness } from "./harness.js";
 import { TEST_STORE } from "./db.js";
 
 let h: Harness;
-beforeEach(async () => { h = await makeHarness(); });
-afterEach(async () => { await h.close(); });
+beforeEach(async () => {
+  h = await makeHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
 
 const UNBOUND = "本群还没有绑定单位。请管理员发送：/bind 单位名 [上级单位名]\n例如：/bind 金桥社区 金桥镇";
 
@@ -23,11 +27,18 @@ describe("/bind", () => {
       "已将本群绑定到「金桥社区」（上级：金桥镇）。已新建上级单位「金桥镇」。已新建单位「金桥社区」。\n现在可以登记工作了，例如：/记录 学习 12人；发送 /帮助 查看全部命令。",
     );
     const units = await h.app.store.db.unit.findMany({ orderBy: { id: "asc" } });
-    expect(units.map((u) => [u.name, u.parentId])).toEqual([["金桥镇", null], ["金桥社区", units[0].id]]);
+    expect(units.map((u) => [u.name, u.parentId])).toEqual([
+      ["金桥镇", null],
+      ["金桥社区", units[0].id],
+    ]);
     const chat = await h.app.store.db.chat.findFirstOrThrow({ where: { externalId: "测试群" } });
     expect(chat.unitId).toBe(units[1].id);
     const audit = await h.app.store.db.auditLog.findMany({ orderBy: { id: "asc" } });
-    expect(audit.map((a) => [a.actor, a.action])).toEqual([["test:admin", "unit.create"], ["test:admin", "unit.create"], ["test:admin", "chat.bind"]]);
+    expect(audit.map((a) => [a.actor, a.action])).toEqual([
+      ["test:admin", "unit.create"],
+      ["test:admin", "unit.create"],
+      ["test:admin", "chat.bind"],
+    ]);
   });
 
   it("says so when the chat is already bound to that unit", async () => {
@@ -37,10 +48,14 @@ describe("/bind", () => {
 
   it("asks for confirmation before rebinding, then rebinds and audits", async () => {
     await h.ask("/bind 金桥社区");
-    expect(await h.ask("/bind 浦东社区")).toBe("本群现在绑定的是「金桥社区」，改绑后新记录将记入「浦东社区」（已有记录不变）。\n确认请发送：/bind 浦东社区 确认");
+    expect(await h.ask("/bind 浦东社区")).toBe(
+      "本群现在绑定的是「金桥社区」，改绑后新记录将记入「浦东社区」（已有记录不变）。\n确认请发送：/bind 浦东社区 确认",
+    );
     const chat = await h.app.store.db.chat.findFirstOrThrow({ include: { unit: true } });
     expect(chat.unit?.name).toBe("金桥社区");
-    expect(await h.ask("/bind 浦东社区 确认")).toBe("已将本群改绑到「浦东社区」。已新建单位「浦东社区」。\n现在可以登记工作了，例如：/记录 学习 12人；发送 /帮助 查看全部命令。");
+    expect(await h.ask("/bind 浦东社区 确认")).toBe(
+      "已将本群改绑到「浦东社区」。已新建单位「浦东社区」。\n现在可以登记工作了，例如：/记录 学习 12人；发送 /帮助 查看全部命令。",
+    );
     const after = await h.app.store.db.chat.findFirstOrThrow({ include: { unit: true } });
     expect(after.unit?.name).toBe("浦东社区");
     expect(await h.app.store.db.auditLog.count({ where: { action: "chat.rebind" } })).toBe(1);
@@ -48,7 +63,9 @@ describe("/bind", () => {
 
   it("refuses a unit under its own descendant", async () => {
     await h.ask("/bind 金桥社区 金桥镇");
-    expect(await h.ask("/bind 金桥镇 金桥社区 确认", { chat: "镇群" })).toBe("「金桥社区」是「金桥镇」的下级单位，不能反过来作为它的上级。");
+    expect(await h.ask("/bind 金桥镇 金桥社区 确认", { chat: "镇群" })).toBe(
+      "「金桥社区」是「金桥镇」的下级单位，不能反过来作为它的上级。",
+    );
     expect((await h.app.store.db.unit.findUniqueOrThrow({ where: { name: "金桥镇" } })).parentId).toBeNull();
   });
 
@@ -73,28 +90,47 @@ describe("/bind", () => {
 });
 
 describe("/record", () => {
-  beforeEach(async () => { await h.ask("/bind 金桥社区 金桥镇"); });
+  beforeEach(async () => {
+    await h.ask("/bind 金桥社区 金桥镇");
+  });
 
   it("confirms with the id and the quarter's running total, and stores every field", async () => {
     const replies = await h.say("/record study 12 people", { user: "alice" });
-    expect(replies).toEqual([{
-      kind: "record", title: "已记录",
-      text: "已记录 #1：理论学习 1 次，12 人参加（11月22日）。本季度累计理论学习 1 次、参学 12 人次。发送 /undo 撤销。",
-      actions: [{ label: "撤销", command: "/undo 1" }],
-    }]);
+    expect(replies).toEqual([
+      {
+        kind: "record",
+        title: "已记录",
+        text: "已记录 #1：理论学习 1 次，12 人参加（11月22日）。本季度累计理论学习 1 次、参学 12 人次。发送 /undo 撤销。",
+        actions: [{ label: "撤销", command: "/undo 1" }],
+      },
+    ]);
     expect(await h.ask("/记录 学习 中心组学习 8人 主题：二十大精神", { user: "alice" })).toBe(
       "已记录 #2：党委理论学习中心组学习 1 次，8 人参加，主题「二十大精神」（11月22日）。本季度累计理论学习 2 次、参学 20 人次。发送 /undo 撤销。",
     );
     const [r] = await liveRecords();
     const member = await h.app.store.db.member.findFirstOrThrow({ where: { externalId: "alice" } });
-    expect(r).toMatchObject({ kind: "study", sessions: 1, participants: 12, day: "2026-11-22", memberId: member.id, sourcePlatform: "test", sourceChat: "测试群" });
+    expect(r).toMatchObject({
+      kind: "study",
+      sessions: 1,
+      participants: 12,
+      day: "2026-11-22",
+      memberId: member.id,
+      sourcePlatform: "test",
+      sourceChat: "测试群",
+    });
     expect(await h.app.store.db.auditLog.count({ where: { action: "record.create" } })).toBe(2);
   });
 
   it("words distributions, lectures and approximate figures", async () => {
-    expect(await h.ask("/记录 发放 宣传册 3000余份 11月20日")).toBe("已记录 #1：发放宣传册 约 3000 份（11月20日）。本季度累计宣传发放 1 次：发放宣传册 3000 份。发送 /undo 撤销。");
-    expect(await h.ask("/记录 宣讲 3场 约200人次")).toBe("已记录 #2：宣讲 3 场，约 200 人参加（11月22日）。本季度累计宣讲 3 场、受众 200 人次。发送 /undo 撤销。");
-    expect(await h.ask("/record distribution banners 12")).toBe("已记录 #3：悬挂横幅 12 条（11月22日）。本季度累计宣传发放 2 次：发放宣传册 3000 份，悬挂横幅 12 条。发送 /undo 撤销。");
+    expect(await h.ask("/记录 发放 宣传册 3000余份 11月20日")).toBe(
+      "已记录 #1：发放宣传册 约 3000 份（11月20日）。本季度累计宣传发放 1 次：发放宣传册 3000 份。发送 /undo 撤销。",
+    );
+    expect(await h.ask("/记录 宣讲 3场 约200人次")).toBe(
+      "已记录 #2：宣讲 3 场，约 200 人参加（11月22日）。本季度累计宣讲 3 场、受众 200 人次。发送 /undo 撤销。",
+    );
+    expect(await h.ask("/record distribution banners 12")).toBe(
+      "已记录 #3：悬挂横幅 12 条（11月22日）。本季度累计宣传发放 2 次：发放宣传册 3000 份，悬挂横幅 12 条。发送 /undo 撤销。",
+    );
   });
 
   it("flags a date in a closed quarter, with the year when it is last year's", async () => {
@@ -123,7 +159,9 @@ describe("/record", () => {
     // process) reaches the record command, whose unique source key keeps the ledger at one row.
     const second = await h.ask("/record study 12 people", { messageId: "same-1", eventKey: "update:2" });
     expect(first).toContain("已记录 #1");
-    expect(second).toBe("这条消息已经记录过了（#1），没有重复登记。已记录 #1：理论学习 1 次，12 人参加（11月22日）。本季度累计理论学习 1 次、参学 12 人次。发送 /undo 撤销。");
+    expect(second).toBe(
+      "这条消息已经记录过了（#1），没有重复登记。已记录 #1：理论学习 1 次，12 人参加（11月22日）。本季度累计理论学习 1 次、参学 12 人次。发送 /undo 撤销。",
+    );
     expect(await h.app.store.db.record.count()).toBe(1);
     // The same id in another chat is another message.
     await h.ask("/bind 浦东社区", { chat: "另一群" });
@@ -132,14 +170,20 @@ describe("/record", () => {
 
   it("refuses bad input with an exact reply and writes nothing", async () => {
     const cases: [string, string][] = [
-      ["/record 飞机 12人", "没看懂「飞机」。请先写类别（会议、学习、宣传发放、宣讲、活动、信息发布、舆情、报送）。如需写明主题，请用「主题：…」。\n正确示例：/记录 学习 中心组学习 12人 主题：二十大精神"],
+      [
+        "/record 飞机 12人",
+        "没看懂「飞机」。请先写类别（会议、学习、宣传发放、宣讲、活动、信息发布、舆情、报送）。如需写明主题，请用「主题：…」。\n正确示例：/记录 学习 中心组学习 12人 主题：二十大精神",
+      ],
       ["/record 学习", "已记录"],
       ["/record 学习 12", "「12」是人数还是次数？请写成 12人 或 12次。\n正确示例：/记录 学习 中心组学习 12人 主题：二十大精神"],
       ["/record 发放 宣传册", "请写明宣传发放的数量，例如 3000份、12条。\n正确示例：/记录 发放 宣传册 3000份 11月20日"],
       ["/record 学习 -3人", "「-3人」是负数，人数和数量都必须大于 0。\n正确示例：/记录 学习 中心组学习 12人 主题：二十大精神"],
       ["/record 发放 宣传单 20000001份", "「20000001份」超过 1000 万，数字不合理，请检查。\n正确示例：/记录 发放 宣传册 3000份 11月20日"],
       ["/record 学习 12人 明天", "没看懂「明天」。如需写明主题，请用「主题：…」。\n正确示例：/记录 学习 中心组学习 12人 主题：二十大精神"],
-      ["/record 学习 12人 2026-11-23", "日期「2026-11-23」（2026年11月23日）还没到，不能记录尚未发生的事。\n正确示例：/记录 学习 中心组学习 12人 主题：二十大精神"],
+      [
+        "/record 学习 12人 2026-11-23",
+        "日期「2026-11-23」（2026年11月23日）还没到，不能记录尚未发生的事。\n正确示例：/记录 学习 中心组学习 12人 主题：二十大精神",
+      ],
       [`/record 学习 ${"一".repeat(5000)}`, "消息太长（5011 字）。一条命令请不超过 1000 字，主题和备注可以写简短些。"],
       ["/record 学习 12人\u0000", "消息里有无法显示的控制字符，可能是复制粘贴带进来的。请重新输入这条命令。"],
       ["/record 学习 12人\u001b[31m", "消息里有无法显示的控制字符，可能是复制粘贴带进来的。请重新输入这条命令。"],
@@ -147,7 +191,11 @@ describe("/record", () => {
     let expectedRecords = 0;
     for (const [line, reply] of cases) {
       const got = await h.ask(line);
-      if (reply === "已记录") { expect(got).toContain(reply); expectedRecords++; continue; }
+      if (reply === "已记录") {
+        expect(got).toContain(reply);
+        expectedRecords++;
+        continue;
+      }
       expect(got, line).toBe(reply);
       expect(await h.app.store.db.record.count()).toBe(expectedRecords);
     }
@@ -175,7 +223,9 @@ describe("/undo and /delete", () => {
 
   it("/undo takes back the sender's own last record and keeps the row", async () => {
     expect(await h.ask("/undo", { user: "alice" })).toBe("已撤销 #2：意识形态工作部署会 1 次（11月22日）。本季度会议暂无记录。");
-    expect(await h.ask("/撤销", { user: "alice" })).toBe("已撤销 #1：理论学习 1 次，12 人参加（11月22日）。本季度累计理论学习 1 次、参学 5 人次。");
+    expect(await h.ask("/撤销", { user: "alice" })).toBe(
+      "已撤销 #1：理论学习 1 次，12 人参加（11月22日）。本季度累计理论学习 1 次、参学 5 人次。",
+    );
     expect(await h.ask("/undo", { user: "alice" })).toBe("你在 24 小时内没有可撤销的记录。更早的记录请用 /删除 编号。");
     const rows = await h.app.store.db.record.findMany({ orderBy: { id: "asc" } });
     expect(rows.map((r) => r.deletedAt !== null)).toEqual([true, true, false]);
@@ -193,7 +243,9 @@ describe("/undo and /delete", () => {
 
   it("/delete: the author or an administrator, never another unit's record", async () => {
     expect(await h.ask("/delete 1", { user: "bob" })).toBe("只有管理员、本单位宣传员或记录人本人可以删除 #1。");
-    expect(await h.ask("/delete 3", { user: "bob" })).toBe("已删除 #3：理论学习 1 次，5 人参加（11月22日）。本季度累计理论学习 1 次、参学 12 人次。");
+    expect(await h.ask("/delete 3", { user: "bob" })).toBe(
+      "已删除 #3：理论学习 1 次，5 人参加（11月22日）。本季度累计理论学习 1 次、参学 12 人次。",
+    );
     expect(await h.ask("/删除 #1")).toBe("已删除 #1：理论学习 1 次，12 人参加（11月22日）。本季度理论学习暂无记录。");
     expect(await h.ask("/delete 1")).toBe("记录 #1 已经删除过了。");
     expect(await h.ask("/delete")).toBe("请写要删除的记录编号，例如：/删除 128（编号见 /明细）");
@@ -215,36 +267,42 @@ describe("/list and /stats", () => {
   });
 
   it("/list shows the period's records with ids, a parent's with the child's name", async () => {
-    expect(await h.ask("/list")).toBe([
-      "金桥社区 2026年第四季度记录（共 3 条）：",
-      "#3 10月15日 发放宣传单 6123 份（alice）",
-      "#2 11月3日 意识形态工作专题会议 1 次（alice）",
-      "#1 11月22日 理论学习 1 次，12 人参加（alice）",
-    ].join("\n"));
-    expect(await h.ask("/明细", { chat: "镇群" })).toBe([
-      "金桥镇 2026年第四季度记录（共 4 条）：",
-      "#3 10月15日 发放宣传单 6123 份 [金桥社区]（alice）",
-      "#2 11月3日 意识形态工作专题会议 1 次 [金桥社区]（alice）",
-      "#1 11月22日 理论学习 1 次，12 人参加 [金桥社区]（alice）",
-      "#4 11月22日 理论学习 1 次，4 人参加（carol）",
-    ].join("\n"));
+    expect(await h.ask("/list")).toBe(
+      [
+        "金桥社区 2026年第四季度记录（共 3 条）：",
+        "#3 10月15日 发放宣传单 6123 份（alice）",
+        "#2 11月3日 意识形态工作专题会议 1 次（alice）",
+        "#1 11月22日 理论学习 1 次，12 人参加（alice）",
+      ].join("\n"),
+    );
+    expect(await h.ask("/明细", { chat: "镇群" })).toBe(
+      [
+        "金桥镇 2026年第四季度记录（共 4 条）：",
+        "#3 10月15日 发放宣传单 6123 份 [金桥社区]（alice）",
+        "#2 11月3日 意识形态工作专题会议 1 次 [金桥社区]（alice）",
+        "#1 11月22日 理论学习 1 次，12 人参加 [金桥社区]（alice）",
+        "#4 11月22日 理论学习 1 次，4 人参加（carol）",
+      ].join("\n"),
+    );
     expect(await h.ask("/list 上季度")).toBe("金桥社区 2026年第三季度记录：暂无。用 /记录 登记，例如：/记录 学习 12人");
   });
 
   it("/stats shows the figures (12 participants) and the requirements' progress", async () => {
-    expect(await h.ask("/stats")).toBe([
-      "金桥社区 2026年第四季度（10月1日—12月31日）统计：",
-      "· 会议 1 次（其中意识形态工作专题会议 1 次）",
-      "· 理论学习 1 次、参学 12 人次",
-      "· 宣传发放 1 次：发放宣传单 6123 份",
-      "",
-      "要求完成情况（✅ 已完成 ⏳ 进行中 ❌ 未完成）：",
-      "专题研究意识形态工作（每季度不少于 1 次）：✅ 1/1",
-      "理论学习（每月不少于 1 次）：❌ 10月 0/1，✅ 11月 1/1，· 12月 0/1",
-      "季度意识形态工作分析研判报告（每季度）：⏳ 未报送（截止 12月31日）",
-      "向上级报告意识形态工作（每半年）：⏳ 下半年 未报送（截止 12月31日）",
-      "年度意识形态工作责任制落实情况报告（每年）：⏳ 未报送（截止 12月31日）",
-    ].join("\n"));
+    expect(await h.ask("/stats")).toBe(
+      [
+        "金桥社区 2026年第四季度（10月1日—12月31日）统计：",
+        "· 会议 1 次（其中意识形态工作专题会议 1 次）",
+        "· 理论学习 1 次、参学 12 人次",
+        "· 宣传发放 1 次：发放宣传单 6123 份",
+        "",
+        "要求完成情况（✅ 已完成 ⏳ 进行中 ❌ 未完成）：",
+        "专题研究意识形态工作（每季度不少于 1 次）：✅ 1/1",
+        "理论学习（每月不少于 1 次）：❌ 10月 0/1，✅ 11月 1/1，· 12月 0/1",
+        "季度意识形态工作分析研判报告（每季度）：⏳ 未报送（截止 12月31日）",
+        "向上级报告意识形态工作（每半年）：⏳ 下半年 未报送（截止 12月31日）",
+        "年度意识形态工作责任制落实情况报告（每年）：⏳ 未报送（截止 12月31日）",
+      ].join("\n"),
+    );
   });
 
   it("/stats in the parent's chat sums the children", async () => {
@@ -263,7 +321,9 @@ describe("/list and /stats", () => {
     }
     expect((await h.ask("/stats 2026年11月")).split("\n")[0]).toBe("金桥社区 2026年11月（11月1日—11月30日）统计：");
     expect((await h.ask("/stats 上半年")).split("\n")[0]).toBe("金桥社区 2026年上半年（1月1日—6月30日）统计：");
-    expect(await h.ask("/stats 明年")).toBe("没看懂时间段「明年」。可以写：本季度、上季度、2026Q3、2026年第三季度、本月、2026年11月、上半年、2026H2、今年、2025年。");
+    expect(await h.ask("/stats 明年")).toBe(
+      "没看懂时间段「明年」。可以写：本季度、上季度、2026Q3、2026年第三季度、本月、2026年11月、上半年、2026H2、今年、2025年。",
+    );
   });
 });
 

@@ -11,7 +11,10 @@ import { freshDatabaseUrl, dropDatabase } from "./db.js";
 describe("deployment config", () => {
   it("the shipped default is valid and has the seeds' rules", () => {
     const c = loadDeployment();
-    expect(c.requirements.map((r) => [r.id, r.per, r.min])).toEqual([["special-meeting", "quarter", 1], ["monthly-study", "month", 1]]);
+    expect(c.requirements.map((r) => [r.id, r.per, r.min])).toEqual([
+      ["special-meeting", "quarter", 1],
+      ["monthly-study", "month", 1],
+    ]);
     expect(c.reports.map((r) => r.per)).toEqual(["quarter", "half", "year"]);
     expect(c.reminders).toEqual({ offsets_days: [14, 7, 1], send_at: "09:00", quarter_start_checklist: true });
   });
@@ -27,14 +30,22 @@ describe("deployment config", () => {
     ["colour: red", "(top level)"],
   ])("a broken file names the bad field (%#)", (text, field) => {
     expect(() => parseDeployment(text, "bot.config.yaml")).toThrow(ConfigError);
-    try { parseDeployment(text, "bot.config.yaml"); } catch (e) { expect((e as Error).message).toContain(`  ${field}:`); }
+    try {
+      parseDeployment(text, "bot.config.yaml");
+    } catch (e) {
+      expect((e as Error).message).toContain(`  ${field}:`);
+    }
   });
 
   it("a broken BOT_CONFIG stops start-up with the field named", () => {
     const dir = tempDir();
     const file = path.join(dir, "bad.yaml");
     fs.writeFileSync(file, "reminders: { offsets_days: [-3] }\n");
-    const r = spawnSync("npm", ["run", "-s", "chat"], { input: "/help\n", encoding: "utf8", env: { ...process.env, BOT_CONFIG: file, DATABASE_URL: `file:${dir}/bot.db` } });
+    const r = spawnSync("npm", ["run", "-s", "chat"], {
+      input: "/help\n",
+      encoding: "utf8",
+      env: { ...process.env, BOT_CONFIG: file, DATABASE_URL: `file:${dir}/bot.db` },
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("invalid deployment config");
     expect(r.stderr).toContain("reminders.offsets_days.0");
@@ -64,7 +75,15 @@ describe("working days", () => {
   });
 
   it("does not depend on the process time zone", () => {
-    const r = spawnSync("npx", ["tsx", "-e", `import("./src/scheduler/calendar.ts").then(({WorkCalendar}) => { const c = new WorkCalendar(); console.log([c.isWorkday("2026-02-14"), c.isWorkday("2026-02-16"), c.isWorkday("2026-10-01")].join(",")); })`], { encoding: "utf8", env: { ...process.env, TZ: "America/Los_Angeles" } });
+    const r = spawnSync(
+      "npx",
+      [
+        "tsx",
+        "-e",
+        `import("./src/scheduler/calendar.ts").then(({WorkCalendar}) => { const c = new WorkCalendar(); console.log([c.isWorkday("2026-02-14"), c.isWorkday("2026-02-16"), c.isWorkday("2026-10-01")].join(",")); })`,
+      ],
+      { encoding: "utf8", env: { ...process.env, TZ: "America/Los_Angeles" } },
+    );
     expect(r.stdout.trim()).toBe("true,false,false");
   });
 });
@@ -74,14 +93,19 @@ describe("npm run remind", () => {
     const url = await freshDatabaseUrl(tempDir());
     const env = { ...process.env, DATABASE_URL: url, LOG_LEVEL: "silent" };
     spawnSync("npm", ["run", "-s", "chat", "--", "--chat", "社区群"], { input: "/bind 测试社区\n", encoding: "utf8", env });
-    const run = (...args: string[]) => spawnSync("npm", ["run", "-s", "remind", "--", "--at", "2026-12-17T09:30:00+08:00", ...args], { encoding: "utf8", env }).stdout;
+    const run = (...args: string[]) =>
+      spawnSync("npm", ["run", "-s", "remind", "--", "--at", "2026-12-17T09:30:00+08:00", ...args], { encoding: "utf8", env }).stdout;
     const dry = run("--dry-run");
     expect(dry).toContain("scheduler pass at 2026-12-17 09:30 (China time): 5 due, 5 would enqueue, 0 already claimed");
     expect(dry).toContain("would enqueue reminder → console:社区群 [remind:1:special-meeting:2026-Q4:14:console:社区群]");
-    expect(dry).toContain("【提醒】测试社区：2026年第四季度「专题研究意识形态工作」要求每季度不少于 1 次意识形态工作专题会议，截止 12月31日（还有 14 天），目前已记录 0 次。完成后请发送：/记录 会议 专题会议");
+    expect(dry).toContain(
+      "【提醒】测试社区：2026年第四季度「专题研究意识形态工作」要求每季度不少于 1 次意识形态工作专题会议，截止 12月31日（还有 14 天），目前已记录 0 次。完成后请发送：/记录 会议 专题会议",
+    );
     expect(run()).toContain("5 due, 5 enqueued, 0 already claimed");
     expect(run()).toContain("5 due, 0 enqueued, 5 already claimed");
-    expect(spawnSync("npm", ["run", "-s", "remind", "--", "--at", "yesterday"], { encoding: "utf8", env }).stderr).toContain("--at: not a time: yesterday");
+    expect(spawnSync("npm", ["run", "-s", "remind", "--", "--at", "yesterday"], { encoding: "utf8", env }).stderr).toContain(
+      "--at: not a time: yesterday",
+    );
     await dropDatabase(url);
   }, 180_000);
 });

@@ -29,7 +29,9 @@ describe("npm run chat", () => {
     expect(r.stdout).toContain("已记录 #1：理论学习 1 次，12 人参加");
     expect(r.stdout).toContain("· 理论学习 1 次、参学 12 人次");
     const store = await openStore(url);
-    expect(await store.db.record.findMany({ select: { kind: true, participants: true, sourcePlatform: true } })).toEqual([{ kind: "study", participants: 12, sourcePlatform: "console" }]);
+    expect(await store.db.record.findMany({ select: { kind: true, participants: true, sourcePlatform: true } })).toEqual([
+      { kind: "study", participants: 12, sourcePlatform: "console" },
+    ]);
     await store.close();
     await dropDatabase(url);
   });
@@ -37,7 +39,11 @@ describe("npm run chat", () => {
   it("keeps chats and people apart with --chat/--user and :chat/:user, on one database", async () => {
     const dir = await freshDatabaseUrl(tempDir());
     chat(dir, "/bind 金桥镇\n", ["--chat", "镇宣传办", "--user", "王"]);
-    const r = chat(dir, "/bind 金桥社区 金桥镇\n/record 学习 10人\n:chat 浦东群\n/bind 浦东社区 金桥镇\n/record 学习 5人\n:user 李\n/undo\n", ["--chat", "社区群", "--user", "张"]);
+    const r = chat(
+      dir,
+      "/bind 金桥社区 金桥镇\n/record 学习 10人\n:chat 浦东群\n/bind 浦东社区 金桥镇\n/record 学习 5人\n:user 李\n/undo\n",
+      ["--chat", "社区群", "--user", "张"],
+    );
     expect(r.stdout).toContain("（现在是「张」在「浦东群」群里，身份：管理员）");
     expect(r.stdout).toContain("你在 24 小时内没有可撤销的记录。");
     const town = chat(dir, "/stats\n", ["--chat", "镇宣传办", "--user", "王"]);
@@ -47,7 +53,11 @@ describe("npm run chat", () => {
   }, 120_000);
 
   it(":member and :admin switch the console user's role, and the banner says which it is", () => {
-    const r = chat(`file:${path.join(tempDir(), "bot.db")}`, "/bind 测试社区\n:member\n/bind 别的社区\n/记录 学习 5人\n:admin\n/bind 别的社区\n", ["--user", "张"]);
+    const r = chat(
+      `file:${path.join(tempDir(), "bot.db")}`,
+      "/bind 测试社区\n:member\n/bind 别的社区\n/记录 学习 5人\n:admin\n/bind 别的社区\n",
+      ["--user", "张"],
+    );
     expect(r.stdout).toContain("（现在是「张」在「控制台」群里，身份：成员）");
     expect(r.stdout).toContain("只有管理员可以使用 /bind（绑定）。你的身份是成员。");
     expect(r.stdout).toContain("已记录 #1：理论学习 1 次，5 人参加");
@@ -62,7 +72,19 @@ describe("npm run chat", () => {
 
   it("never crashes on hostile input and exits 0 at end of input", async () => {
     const url = await freshDatabaseUrl(tempDir());
-    const r = chat(url, ["/bind 测试社区", "/record " + "学".repeat(5000), "/record \u0001\u0002", "/record 学习 99999999999999999999人", "/record ]]}}{{\"", "/stats 𝕏𝕏", "/", "／记录 学习 3人"].join("\n") + "\n");
+    const r = chat(
+      url,
+      [
+        "/bind 测试社区",
+        "/record " + "学".repeat(5000),
+        "/record \u0001\u0002",
+        "/record 学习 99999999999999999999人",
+        '/record ]]}}{{"',
+        "/stats 𝕏𝕏",
+        "/",
+        "／记录 学习 3人",
+      ].join("\n") + "\n",
+    );
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("消息太长（5008 字）");
     expect(r.stdout).toContain("控制字符");
@@ -79,7 +101,10 @@ describe("files and npm start", () => {
     const files = path.join(dir, "files");
     const r = chat(url, "/bind 测试社区\n/记录 学习 12人\n/记录 发放 宣传册 3000份\n/报告 文档\n/导出台账\n", ["--files", files]);
     const saved = [...r.stdout.matchAll(/\[文件已保存\] (\S+)/g)].map((m) => m[1]);
-    expect(saved.map((f) => path.basename(f))).toEqual([expect.stringMatching(/^测试社区-\d{4}Q\d-分析研判报告\.docx$/), expect.stringMatching(/^测试社区-\d{4}Q\d-台账\.xlsx$/)]);
+    expect(saved.map((f) => path.basename(f))).toEqual([
+      expect.stringMatching(/^测试社区-\d{4}Q\d-分析研判报告\.docx$/),
+      expect.stringMatching(/^测试社区-\d{4}Q\d-台账\.xlsx$/),
+    ]);
     for (const f of saved) expect(fs.readFileSync(f).subarray(0, 2).toString()).toBe("PK");
     await dropDatabase(url);
   });
@@ -87,7 +112,9 @@ describe("files and npm start", () => {
   it("npm start with no credentials is the console chat (with the scheduler running)", async () => {
     const url = await freshDatabaseUrl(tempDir());
     const r = spawnSync("npm", ["start", "-s"], {
-      input: "/bind 测试社区\n/record study 12 people\n/stats\n", encoding: "utf8", timeout: 60_000,
+      input: "/bind 测试社区\n/record study 12 people\n/stats\n",
+      encoding: "utf8",
+      timeout: 60_000,
       env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: "silent", TELEGRAM_BOT_TOKEN: "", LARK_APP_ID: "" },
     });
     expect(r.status).toBe(0);
@@ -104,7 +131,12 @@ describe("npm run remind", () => {
     fs.symlinkSync(process.cwd(), link);
     const env = { ...process.env, DATABASE_URL: url, LOG_LEVEL: "silent" };
     const args = ["--at", "2026-12-17T09:00:00+08:00", "--dry-run"];
-    const direct = spawnSync(process.execPath, ["--import", "tsx", path.join(link, "src/scheduler/remind.ts"), ...args], { cwd: link, env, encoding: "utf8", timeout: 60_000 });
+    const direct = spawnSync(process.execPath, ["--import", "tsx", path.join(link, "src/scheduler/remind.ts"), ...args], {
+      cwd: link,
+      env,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     expect(direct.stdout).toContain("scheduler pass at 2026-12-17 09:00 (China time)");
     const viaNpm = spawnSync("npm", ["run", "-s", "remind", "--", ...args], { cwd: link, env, encoding: "utf8", timeout: 60_000 });
     expect(viaNpm.status).toBe(0);
@@ -118,16 +150,22 @@ describe("migrations", () => {
     if (TEST_STORE !== "postgres") return;
     const url = await freshDatabaseUrl(tempDir());
     const { spawn } = await import("node:child_process");
-    const run = () => new Promise<number>((resolve) => {
-      const p = spawn("npx", ["tsx", "test/fixtures/open-store.ts"], { env: { ...process.env, DATABASE_URL: url }, stdio: "ignore" });
-      p.on("exit", (code) => resolve(code ?? -1));
-    });
+    const run = () =>
+      new Promise<number>((resolve) => {
+        const p = spawn("npx", ["tsx", "test/fixtures/open-store.ts"], { env: { ...process.env, DATABASE_URL: url }, stdio: "ignore" });
+        p.on("exit", (code) => resolve(code ?? -1));
+      });
     expect(await Promise.all([run(), run(), run()])).toEqual([0, 0, 0]);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     const { rows } = await client.query(`SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name`);
     await client.end();
-    expect(rows.map((r) => r.migration_name)).toEqual(fs.readdirSync("prisma/migrations/postgresql").filter((d) => /^\d/.test(d)).sort());
+    expect(rows.map((r) => r.migration_name)).toEqual(
+      fs
+        .readdirSync("prisma/migrations/postgresql")
+        .filter((d) => /^\d/.test(d))
+        .sort(),
+    );
     await dropDatabase(url);
   });
 
@@ -135,14 +173,20 @@ describe("migrations", () => {
     const dir = tempDir();
     const url = `file:${path.join(dir, "bot.db")}`;
     const { spawn } = await import("node:child_process");
-    const run = () => new Promise<number>((resolve) => {
-      const p = spawn("npx", ["tsx", "test/fixtures/open-store.ts"], { env: { ...process.env, DATABASE_URL: url }, stdio: "ignore" });
-      p.on("exit", (code) => resolve(code ?? -1));
-    });
+    const run = () =>
+      new Promise<number>((resolve) => {
+        const p = spawn("npx", ["tsx", "test/fixtures/open-store.ts"], { env: { ...process.env, DATABASE_URL: url }, stdio: "ignore" });
+        p.on("exit", (code) => resolve(code ?? -1));
+      });
     expect(await Promise.all([run(), run(), run()])).toEqual([0, 0, 0]);
     const db = new Database(path.join(dir, "bot.db"), { readonly: true });
     const rows = db.prepare(`SELECT migration_name, checksum FROM "_prisma_migrations"`).all() as { migration_name: string }[];
-    expect(rows.map((r) => r.migration_name)).toEqual(fs.readdirSync("prisma/migrations/sqlite").filter((d) => /^\d/.test(d)).sort());
+    expect(rows.map((r) => r.migration_name)).toEqual(
+      fs
+        .readdirSync("prisma/migrations/sqlite")
+        .filter((d) => /^\d/.test(d))
+        .sort(),
+    );
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     db.close();
   });

@@ -31,7 +31,9 @@ beforeAll(async () => {
   await make("另一市", null);
   units = (await db.unit.findMany({ orderBy: { id: "asc" } })).map((u) => ({ id: u.id, name: u.name, parentId: u.parentId }));
 });
-afterAll(async () => { await h.close(); });
+afterAll(async () => {
+  await h.close();
+});
 
 const PERIOD = parsePeriod("2026Q3", "2026-11-22")!;
 const PREVIOUS = previousPeriod(PERIOD);
@@ -61,7 +63,22 @@ const recordArb = fc.record({
   deleted: fc.nat(5).map((n) => n === 0),
 });
 
-function plainFold(from: number, records: { unitId: number; kind: string; subtype: string | null; item: string | null; sessions: number; participants: number | null; participantsApprox: boolean; quantity: number | null; quantityApprox: boolean; day: string; deleted: boolean }[]) {
+function plainFold(
+  from: number,
+  records: {
+    unitId: number;
+    kind: string;
+    subtype: string | null;
+    item: string | null;
+    sessions: number;
+    participants: number | null;
+    participantsApprox: boolean;
+    quantity: number | null;
+    quantityApprox: boolean;
+    day: string;
+    deleted: boolean;
+  }[],
+) {
   // Each unit's ancestor among the viewpoint's children (or the viewpoint itself); none outside.
   const topOf = (id: number): number | null => {
     for (let u = units.find((x) => x.id === id)!; ; u = units.find((x) => x.id === u.parentId)!) {
@@ -71,14 +88,31 @@ function plainFold(from: number, records: { unitId: number; kind: string; subtyp
   };
   const inSubtree = new Set(units.filter((u) => topOf(u.id) !== null).map((u) => u.id));
   const live = records.filter((r) => !r.deleted && inSubtree.has(r.unitId));
-  const row = (r: (typeof records)[number]): FigureRow => ({ kind: r.kind, subtype: r.subtype, item: r.item, records: 1, sessions: r.sessions, participants: r.participants ?? 0, participantsApprox: r.participantsApprox, quantity: r.quantity ?? 0, quantityApprox: r.quantityApprox });
+  const row = (r: (typeof records)[number]): FigureRow => ({
+    kind: r.kind,
+    subtype: r.subtype,
+    item: r.item,
+    records: 1,
+    sessions: r.sessions,
+    participants: r.participants ?? 0,
+    participantsApprox: r.participantsApprox,
+    quantity: r.quantity ?? 0,
+    quantityApprox: r.quantityApprox,
+  });
   const inPeriod = live.filter((r) => r.day >= PERIOD.start && r.day <= PERIOD.end);
   const tops = [...new Set(inPeriod.map((r) => topOf(r.unitId)!))];
   const counts = new Map<number, number[]>();
   for (const r of live) {
     WINDOWS.forEach((w, i) => {
       if (r.kind !== w.kind || r.day < w.start || r.day > w.end || (w.subtypes && !w.subtypes.includes(r.subtype!))) return;
-      const c = counts.get(r.unitId) ?? counts.set(r.unitId, WINDOWS.map(() => 0)).get(r.unitId)!;
+      const c =
+        counts.get(r.unitId) ??
+        counts
+          .set(
+            r.unitId,
+            WINDOWS.map(() => 0),
+          )
+          .get(r.unitId)!;
       c[i] += r.sessions;
     });
   }
@@ -99,34 +133,65 @@ describe("a draft's figures, aggregated in SQL", () => {
     const db = h.app.store.db;
     const viewpoints = ["市", "甲镇", "甲一村支部"].map((n) => units.find((u) => u.name === n)!.id);
     let seq = 0;
-    await fc.assert(fc.asyncProperty(fc.array(recordArb, { maxLength: 60 }), async (arbs) => {
-      const records = arbs.map((a) => {
-        const kind = kindByCode(a.kind)!;
-        const subtype = kind.subtypes.length && a.subtypePick < kind.subtypes.length ? kind.subtypes[a.subtypePick].name : null;
-        const item = kind.items.length ? kind.items[a.itemPick % kind.items.length].name : null;
-        return { unitId: units[a.unit].id, kind: a.kind, subtype, item, sessions: a.sessions, participants: a.participants, participantsApprox: a.participantsApprox, quantity: item ? a.quantity : null, quantityApprox: a.quantityApprox, day: addDays(PREVIOUS.start, a.dayOffset), deleted: a.deleted };
-      });
-      await db.record.deleteMany({});
-      await db.record.createMany({ data: records.map(({ deleted, ...r }) => ({ ...r, deletedAt: deleted ? new Date() : null, sourcePlatform: "test", sourceChat: "seed", sourceMessageId: `r${++seq}` })) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(recordArb, { maxLength: 60 }), async (arbs) => {
+        const records = arbs.map((a) => {
+          const kind = kindByCode(a.kind)!;
+          const subtype = kind.subtypes.length && a.subtypePick < kind.subtypes.length ? kind.subtypes[a.subtypePick].name : null;
+          const item = kind.items.length ? kind.items[a.itemPick % kind.items.length].name : null;
+          return {
+            unitId: units[a.unit].id,
+            kind: a.kind,
+            subtype,
+            item,
+            sessions: a.sessions,
+            participants: a.participants,
+            participantsApprox: a.participantsApprox,
+            quantity: item ? a.quantity : null,
+            quantityApprox: a.quantityApprox,
+            day: addDays(PREVIOUS.start, a.dayOffset),
+            deleted: a.deleted,
+          };
+        });
+        await db.record.deleteMany({});
+        await db.record.createMany({
+          data: records.map(({ deleted, ...r }) => ({
+            ...r,
+            deletedAt: deleted ? new Date() : null,
+            sourcePlatform: "test",
+            sourceChat: "seed",
+            sourceMessageId: `r${++seq}`,
+          })),
+        });
 
-      for (const from of viewpoints) {
-        const got = await h.app.ledger.draftFigures(from, PERIOD, PREVIOUS, WINDOWS);
-        const expected = plainFold(from, records);
-        expect(sorted(got.current)).toEqual(sorted(expected.current));
-        expect(sorted(got.previous)).toEqual(sorted(expected.previous));
-        expect(nonZero(got.counts)).toEqual(expected.counts);
-      }
-      // The draft input built on them: the leaf's rows are its own records of the quarter, the
-      // city's children are its three towns.
-      const leaf = viewpoints[2];
-      const own = await loadDraftInput(h.app.ledger, h.app.config, leaf, PERIOD, "2026-11-22", {});
-      const ownRecords = records.filter((r) => r.unitId === leaf && !r.deleted && r.day >= PERIOD.start && r.day <= PERIOD.end);
-      expect(own.rows.reduce((n, r) => n + r.records, 0)).toBe(ownRecords.length);
-      const city = await loadDraftInput(h.app.ledger, h.app.config, root, PERIOD, "2026-11-22", {});
-      expect(city.children.map((c) => c.name)).toEqual(["甲镇", "乙镇", "丙镇"]);
-      const cityRecords = records.filter((r) => units[units.findIndex((u) => u.id === r.unitId)].name !== "另一市" && !r.deleted && r.day >= PERIOD.start && r.day <= PERIOD.end);
-      expect(city.rows.reduce((n, r) => n + r.records, 0)).toBe(cityRecords.length);
-      expect(city.children.reduce((n, c) => n + c.rows.reduce((m, r) => m + r.records, 0), 0)).toBe(cityRecords.filter((r) => r.unitId !== root).length);
-    }), { numRuns: 25, seed: Number(process.env.FUZZ_SEED ?? 20261122) });
+        for (const from of viewpoints) {
+          const got = await h.app.ledger.draftFigures(from, PERIOD, PREVIOUS, WINDOWS);
+          const expected = plainFold(from, records);
+          expect(sorted(got.current)).toEqual(sorted(expected.current));
+          expect(sorted(got.previous)).toEqual(sorted(expected.previous));
+          expect(nonZero(got.counts)).toEqual(expected.counts);
+        }
+        // The draft input built on them: the leaf's rows are its own records of the quarter, the
+        // city's children are its three towns.
+        const leaf = viewpoints[2];
+        const own = await loadDraftInput(h.app.ledger, h.app.config, leaf, PERIOD, "2026-11-22", {});
+        const ownRecords = records.filter((r) => r.unitId === leaf && !r.deleted && r.day >= PERIOD.start && r.day <= PERIOD.end);
+        expect(own.rows.reduce((n, r) => n + r.records, 0)).toBe(ownRecords.length);
+        const city = await loadDraftInput(h.app.ledger, h.app.config, root, PERIOD, "2026-11-22", {});
+        expect(city.children.map((c) => c.name)).toEqual(["甲镇", "乙镇", "丙镇"]);
+        const cityRecords = records.filter(
+          (r) =>
+            units[units.findIndex((u) => u.id === r.unitId)].name !== "另一市" &&
+            !r.deleted &&
+            r.day >= PERIOD.start &&
+            r.day <= PERIOD.end,
+        );
+        expect(city.rows.reduce((n, r) => n + r.records, 0)).toBe(cityRecords.length);
+        expect(city.children.reduce((n, c) => n + c.rows.reduce((m, r) => m + r.records, 0), 0)).toBe(
+          cityRecords.filter((r) => r.unitId !== root).length,
+        );
+      }),
+      { numRuns: 25, seed: Number(process.env.FUZZ_SEED ?? 20261122) },
+    );
   });
 });

@@ -7,42 +7,71 @@
 import { describe, it, expect } from "vitest";
 import { TEST_STORE } from "./db.js";
 import {
-  sqliteLockScenario, pgTerminateScenario, pgDropAfterCommitScenario, pgIdleTerminateScenario,
-  crashBeforeReplyScenario, platformFaultsScenario, clockJumpScenario, authzScenario, type ScenarioResult,
+  sqliteLockScenario,
+  pgTerminateScenario,
+  pgDropAfterCommitScenario,
+  pgIdleTerminateScenario,
+  crashBeforeReplyScenario,
+  platformFaultsScenario,
+  clockJumpScenario,
+  authzScenario,
+  type ScenarioResult,
 } from "./fixtures/reliability-faults.js";
 
 const PG = TEST_STORE === "postgres";
 
 function expectClean(r: ScenarioResult) {
-  expect({ violations: r.violations, lost: r.lost, duplicates: r.duplicates, internalErrors: r.internalErrors, falseNotSaved: r.falseNotSaved, accepted: r.accepted })
-    .toEqual({ violations: [], lost: 0, duplicates: 0, internalErrors: 0, falseNotSaved: 0, accepted: 0 });
+  expect({
+    violations: r.violations,
+    lost: r.lost,
+    duplicates: r.duplicates,
+    internalErrors: r.internalErrors,
+    falseNotSaved: r.falseNotSaved,
+    accepted: r.accepted,
+  }).toEqual({ violations: [], lost: 0, duplicates: 0, internalErrors: 0, falseNotSaved: 0, accepted: 0 });
 }
 
 describe("the database fails in the middle of a command", () => {
-  it.skipIf(PG)("SQLite locked by another connection: a retry reply, nothing half-written, then recorded once", async () => {
-    const r = await sqliteLockScenario();
-    expect(r.faults["sqlite-lock"]).toBe(2);
-    expectClean(r);
-    // The reply comes after SQLite's busy timeout (10 s), not before.
-    for (const note of r.notes) expect(Number(/after (\d+) ms/.exec(note)?.[1])).toBeGreaterThanOrEqual(9_000);
-  }, 60_000);
+  it.skipIf(PG)(
+    "SQLite locked by another connection: a retry reply, nothing half-written, then recorded once",
+    async () => {
+      const r = await sqliteLockScenario();
+      expect(r.faults["sqlite-lock"]).toBe(2);
+      expectClean(r);
+      // The reply comes after SQLite's busy timeout (10 s), not before.
+      for (const note of r.notes) expect(Number(/after (\d+) ms/.exec(note)?.[1])).toBeGreaterThanOrEqual(9_000);
+    },
+    60_000,
+  );
 
-  it.runIf(PG)("PostgreSQL backends terminated while commands are in flight: each command recorded once or told to retry", async () => {
-    const r = await pgTerminateScenario();
-    expect(r.faults["pg-terminate-backends"]).toBeGreaterThan(0);
-    expectClean(r);
-  }, 120_000);
+  it.runIf(PG)(
+    "PostgreSQL backends terminated while commands are in flight: each command recorded once or told to retry",
+    async () => {
+      const r = await pgTerminateScenario();
+      expect(r.faults["pg-terminate-backends"]).toBeGreaterThan(0);
+      expectClean(r);
+    },
+    120_000,
+  );
 
-  it.runIf(PG)("PostgreSQL connection dropped after the commit: the user is not told 'not saved', and resending does not duplicate", async () => {
-    const r = await pgDropAfterCommitScenario();
-    expect(r.faults["pg-terminate-after-commit"]).toBe(1);
-    expectClean(r);
-  }, 60_000);
+  it.runIf(PG)(
+    "PostgreSQL connection dropped after the commit: the user is not told 'not saved', and resending does not duplicate",
+    async () => {
+      const r = await pgDropAfterCommitScenario();
+      expect(r.faults["pg-terminate-after-commit"]).toBe(1);
+      expectClean(r);
+    },
+    60_000,
+  );
 
-  it.runIf(PG)("PostgreSQL idle connections terminated: the process survives", async () => {
-    const r = await pgIdleTerminateScenario();
-    expectClean(r);
-  }, 90_000);
+  it.runIf(PG)(
+    "PostgreSQL idle connections terminated: the process survives",
+    async () => {
+      const r = await pgIdleTerminateScenario();
+      expectClean(r);
+    },
+    90_000,
+  );
 });
 
 describe("the process is killed between writing a record and replying", () => {

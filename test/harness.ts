@@ -42,9 +42,18 @@ export function tempDir(prefix = "ledger-test-"): string {
 
 let seq = 0;
 
-export async function makeHarness(opts: { now?: string; config?: Deployment | string; admins?: string[]; platform?: string; limits?: AbuseLimits | false; core?: BotCoreOptions } = {}): Promise<Harness> {
+export async function makeHarness(
+  opts: {
+    now?: string;
+    config?: Deployment | string;
+    admins?: string[];
+    platform?: string;
+    limits?: AbuseLimits | false;
+    core?: BotCoreOptions;
+  } = {},
+): Promise<Harness> {
   const dir = tempDir();
-  const config = typeof opts.config === "string" ? parseDeployment(opts.config) : opts.config ?? loadDeployment();
+  const config = typeof opts.config === "string" ? parseDeployment(opts.config) : (opts.config ?? loadDeployment());
   const url = await freshDatabaseUrl(dir);
   const platform = opts.platform ?? "test";
   let names = ["LedgerBot"];

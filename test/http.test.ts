@@ -5,7 +5,10 @@ import { createHttpServer, listen } from "../src/http/server.js";
 import { makeHarness } from "./harness.js";
 
 let server: http.Server | null = null;
-afterEach(async () => { await new Promise((r) => server?.close(r) ?? r(null)); server = null; });
+afterEach(async () => {
+  await new Promise((r) => server?.close(r) ?? r(null));
+  server = null;
+});
 
 async function start(opts: Parameters<typeof createHttpServer>[0]): Promise<string> {
   server = createHttpServer(opts);
@@ -19,7 +22,11 @@ describe("HTTP server", () => {
     let down = false;
     const base = await start({
       routes: {},
-      health: async () => { if (down) throw new Error("connection refused"); await h.app.store.db.unit.count(); return true; },
+      health: async () => {
+        if (down) throw new Error("connection refused");
+        await h.app.store.db.unit.count();
+        return true;
+      },
     });
     let r = await fetch(`${base}/healthz`);
     expect([r.status, await r.json()]).toEqual([200, { ok: true }]);
@@ -33,8 +40,13 @@ describe("HTTP server", () => {
     const seen: string[] = [];
     const base = await start({
       routes: {
-        "/telegram/webhook": (req, res) => { seen.push(req.url!); res.end("ok"); },
-        "/boom": () => { throw new Error("boom"); },
+        "/telegram/webhook": (req, res) => {
+          seen.push(req.url!);
+          res.end("ok");
+        },
+        "/boom": () => {
+          throw new Error("boom");
+        },
       },
       health: async () => true,
     });

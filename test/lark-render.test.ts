@@ -24,17 +24,31 @@ describe("Lark events → core messages", () => {
     expect(resolveMentions("谢谢 @_user_2 和 @_user_10", mentions, bot)).toEqual({ text: "谢谢 @张三 和 @十号", addressed: false });
     expect(resolveMentions("@_all 注意", [], bot).text).toBe("@所有人 注意");
     // While the bot's identity is unknown, a mention Lark marks as a bot stands for it.
-    expect(resolveMentions("@_user_1 记录 学习", [{ key: "@_user_1", id: { open_id: "ou_x" }, name: "Bot", mentioned_type: "bot" }], null).addressed).toBe(true);
+    expect(
+      resolveMentions("@_user_1 记录 学习", [{ key: "@_user_1", id: { open_id: "ou_x" }, name: "Bot", mentioned_type: "bot" }], null)
+        .addressed,
+    ).toBe(true);
   });
 
   it("builds the InboundMessage with both event keys", () => {
-    const ev = messageEvent({ chatId: "oc_1", openId: "ou_u", text: "@_user_1 /record study 12 people", mentions: [{ key: "@_user_1", openId: "ou_bot", name: "台账机器人" }] });
+    const ev = messageEvent({
+      chatId: "oc_1",
+      openId: "ou_u",
+      text: "@_user_1 /record study 12 people",
+      mentions: [{ key: "@_user_1", openId: "ou_bot", name: "台账机器人" }],
+    });
     const parsed = parseMessageEvent({ ...ev.header, ...ev.event }, bot, { userName: "李四" });
     expect(parsed.kind).toBe("message");
     if (parsed.kind !== "message") return;
     expect(parsed.msg).toMatchObject({
-      platform: "lark", chatId: "oc_1", messageId: ev.event.message.message_id, userId: "ou_u", userName: "李四",
-      text: "/record study 12 people", addressedToBot: true, direct: false,
+      platform: "lark",
+      chatId: "oc_1",
+      messageId: ev.event.message.message_id,
+      userId: "ou_u",
+      userName: "李四",
+      text: "/record study 12 people",
+      addressedToBot: true,
+      direct: false,
     });
     expect(parsed.msg.sentAt).toBeInstanceOf(Date);
     expect(parsed.keys).toEqual([`event:${ev.header.event_id}`, `msg:${ev.event.message.message_id}`]);
@@ -49,14 +63,32 @@ describe("Lark events → core messages", () => {
     expect(flat({ chatId: "oc", openId: "ou_u", text: "大家好" }).kind).toBe("ignore");
     expect(flat({ chatId: "oc", openId: "ou_u", text: "／帮助" }).kind).toBe("message");
     expect(flat({ chatId: "oc", openId: "ou_u", text: "帮助", chatType: "p2p" }).kind).toBe("message");
-    expect(flat({ chatId: "oc", openId: "ou_u", messageType: "image", content: "{\"image_key\":\"x\"}" })).toMatchObject({ kind: "unsupported", direct: false });
-    expect(parseMessageEvent({ message: { message_id: "om", chat_id: "oc", content: "{}", message_type: "text" } }, bot).kind).toBe("ignore");
+    expect(flat({ chatId: "oc", openId: "ou_u", messageType: "image", content: '{"image_key":"x"}' })).toMatchObject({
+      kind: "unsupported",
+      direct: false,
+    });
+    expect(parseMessageEvent({ message: { message_id: "om", chat_id: "oc", content: "{}", message_type: "text" } }, bot).kind).toBe(
+      "ignore",
+    );
   });
 
   it("reads text and post content", () => {
     expect(contentText("text", JSON.stringify({ text: "a\nb" }))).toBe("a\nb");
     expect(contentText("text", "not json")).toBeNull();
-    const post = { title: "标题", content: [[{ tag: "at", user_id: "@_user_1", user_name: "Bot" }, { tag: "text", text: " /记录 " }, { tag: "a", text: "学习", href: "https://x" }], [{ tag: "img", image_key: "k" }, { tag: "text", text: "第二行" }]] };
+    const post = {
+      title: "标题",
+      content: [
+        [
+          { tag: "at", user_id: "@_user_1", user_name: "Bot" },
+          { tag: "text", text: " /记录 " },
+          { tag: "a", text: "学习", href: "https://x" },
+        ],
+        [
+          { tag: "img", image_key: "k" },
+          { tag: "text", text: "第二行" },
+        ],
+      ],
+    };
     expect(contentText("post", JSON.stringify(post))).toBe("@_user_1 /记录 学习\n第二行");
     expect(contentText("post", JSON.stringify({ zh_cn: post }))).toBe("@_user_1 /记录 学习\n第二行");
     expect(contentText("image", "{}")).toBeNull();
@@ -84,7 +116,12 @@ describe("replies → Lark messages", () => {
   });
 
   it("shows a record as a card 2.0 with plain text and a callback button", () => {
-    const card = buildCard({ text: "已记录 #7：**学习** <at>", kind: "record", title: "已记录", actions: [{ label: "撤销", command: "/undo 7" }] });
+    const card = buildCard({
+      text: "已记录 #7：**学习** <at>",
+      kind: "record",
+      title: "已记录",
+      actions: [{ label: "撤销", command: "/undo 7" }],
+    });
     expect(card).toEqual({
       schema: "2.0",
       config: { update_multi: true },
@@ -92,14 +129,24 @@ describe("replies → Lark messages", () => {
       body: {
         elements: [
           { tag: "div", text: { tag: "plain_text", content: "已记录 #7：**学习** <at>" } },
-          { tag: "button", text: { tag: "plain_text", content: "撤销" }, type: "default", behaviors: [{ type: "callback", value: { command: "/undo 7" } }] },
+          {
+            tag: "button",
+            text: { tag: "plain_text", content: "撤销" },
+            type: "default",
+            behaviors: [{ type: "callback", value: { command: "/undo 7" } }],
+          },
         ],
       },
     });
   });
 
   it("drops a draft's first line when it repeats the title", () => {
-    const card = buildCard({ text: "某报告\n\n一、情况", kind: "draft", title: "某报告", actions: [{ label: "下载 Word", command: "/report docx" }] });
+    const card = buildCard({
+      text: "某报告\n\n一、情况",
+      kind: "draft",
+      title: "某报告",
+      actions: [{ label: "下载 Word", command: "/report docx" }],
+    });
     const elements = (card.body as { elements: { text: { content: string }; type?: string }[] }).elements;
     expect(elements[0].text.content).toBe("一、情况");
     expect(elements[1].type).toBe("primary");
@@ -130,24 +177,43 @@ describe("replies → Lark messages", () => {
   });
 
   it("sends a file reply as its text, then the file", () => {
-    const parts = renderReply({ text: "Word 草稿已生成。", kind: "draft", file: { name: "报告.docx", data: Buffer.from("PK"), mime: "x" } });
+    const parts = renderReply({
+      text: "Word 草稿已生成。",
+      kind: "draft",
+      file: { name: "报告.docx", data: Buffer.from("PK"), mime: "x" },
+    });
     expect(parts.map((p) => p.type)).toEqual(["text", "file"]);
     expect(parts[1]).toMatchObject({ name: "报告.docx", fileType: "doc" });
-    expect([fileTypeOf("a.xlsx"), fileTypeOf("a.pdf"), fileTypeOf("a.txt"), fileTypeOf("noext")]).toEqual(["xls", "pdf", "stream", "stream"]);
+    expect([fileTypeOf("a.xlsx"), fileTypeOf("a.pdf"), fileTypeOf("a.txt"), fileTypeOf("noext")]).toEqual([
+      "xls",
+      "pdf",
+      "stream",
+      "stream",
+    ]);
   });
 });
 
 describe("Lark's errors → SendError", () => {
-  const axiosLike = (status: number, data: unknown, headers: Record<string, string> = {}) => Object.assign(new Error(`Request failed with status code ${status}`), { response: { status, data, headers } });
+  const axiosLike = (status: number, data: unknown, headers: Record<string, string> = {}) =>
+    Object.assign(new Error(`Request failed with status code ${status}`), { response: { status, data, headers } });
 
   it("gives throttling a retry-after, server and network errors a plain retry, the rest permanent", () => {
-    expect(toSendError(axiosLike(400, { code: 230020, msg: "triggers the frequency limit" }))).toMatchObject({ retryAfterSec: 1, permanent: false });
-    expect(toSendError(axiosLike(429, { code: 99991400, msg: "limit" }, { "x-ogw-ratelimit-reset": "7" }))).toMatchObject({ retryAfterSec: 7, permanent: false });
+    expect(toSendError(axiosLike(400, { code: 230020, msg: "triggers the frequency limit" }))).toMatchObject({
+      retryAfterSec: 1,
+      permanent: false,
+    });
+    expect(toSendError(axiosLike(429, { code: 99991400, msg: "limit" }, { "x-ogw-ratelimit-reset": "7" }))).toMatchObject({
+      retryAfterSec: 7,
+      permanent: false,
+    });
     expect(toSendError(axiosLike(400, { code: 99991400, msg: "limit" }))).toMatchObject({ retryAfterSec: 1 });
     expect(toSendError(axiosLike(502, "<html>bad gateway</html>"))).toMatchObject({ retryAfterSec: undefined, permanent: false });
     expect(toSendError(axiosLike(401, { code: 99991663, msg: "Invalid access token" }))).toMatchObject({ permanent: false });
     expect(toSendError(axiosLike(400, { code: 230002, msg: "Bot/User can NOT be out of the chat." }))).toMatchObject({ permanent: true });
-    expect(toSendError(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }))).toMatchObject({ permanent: false, retryAfterSec: undefined });
+    expect(toSendError(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }))).toMatchObject({
+      permanent: false,
+      retryAfterSec: undefined,
+    });
     expect(classify(undefined, 230020, "limit")).toMatchObject({ retryAfterSec: 1 });
     expect(classify(undefined, 230001, "bad")).toMatchObject({ permanent: true });
   });

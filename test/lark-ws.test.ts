@@ -26,8 +26,12 @@ beforeAll(async () => {
   databaseUrl = await freshDatabaseUrl(dir);
   app = await createApp({ databaseUrl, admins: ["lark:ou_admin"], limits: false });
   adapter = createLarkAdapter({
-    core: new BotCore(app), log: () => {},
-    appId: fake.appId, appSecret: fake.appSecret, domain: fake.url, mode: "ws",
+    core: new BotCore(app),
+    log: () => {},
+    appId: fake.appId,
+    appSecret: fake.appSecret,
+    domain: fake.url,
+    mode: "ws",
   });
   await adapter.start();
   await fake.wsReady();
@@ -81,7 +85,9 @@ describe("Lark long connection (WSClient) through the real SDK", () => {
     expect(fake.repliesTo(messageId)).toHaveLength(1);
 
     const button = card.content.body.elements.find((e: { tag: string }) => e.tag === "button");
-    const press = await push(cardActionEvent({ chatId: GROUP, openId: "ou_admin", command: button.behaviors[0].value.command, cardMessageId: card.id }));
+    const press = await push(
+      cardActionEvent({ chatId: GROUP, openId: "ou_admin", command: button.behaviors[0].value.command, cardMessageId: card.id }),
+    );
     expect(press.code).toBe(200);
     expect(press.data.toast.type).toBe("success");
     await adapter.idle();

@@ -20,8 +20,17 @@ import { WorkCalendar } from "../src/scheduler/calendar.js";
 import { chinaInstant } from "../src/time.js";
 import { LarkFake, type FakeMessage } from "./fixtures/lark-fake.js";
 import {
-  ENCRYPT_KEY, VERIFICATION_TOKEN, postEvent, messageEvent, cardActionEvent, botAddedEvent, botDeletedEvent, challengeEvent, waitFor,
-  type MessageOptions, type Mention,
+  ENCRYPT_KEY,
+  VERIFICATION_TOKEN,
+  postEvent,
+  messageEvent,
+  cardActionEvent,
+  botAddedEvent,
+  botDeletedEvent,
+  challengeEvent,
+  waitFor,
+  type MessageOptions,
+  type Mention,
 } from "./fixtures/lark-events.js";
 
 const BOT: Mention = { key: "@_user_1", openId: "ou_bot", name: "台账机器人" };
@@ -49,11 +58,24 @@ beforeAll(async () => {
   app = await createApp({ databaseUrl, admins: ["lark:ou_admin"], limits: false, clock: () => new Date(nowMs) });
   const log = (event: string, detail: Record<string, unknown>) => void logs.push({ event, detail });
   // The core's outbound path waits through this: a retry-after is recorded, not slept.
-  core = new BotCore(app, { log, outbound: { sleep: async (ms) => { sleeps.push(ms); nowMs += ms; } } });
+  core = new BotCore(app, {
+    log,
+    outbound: {
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        nowMs += ms;
+      },
+    },
+  });
   adapter = createLarkAdapter({
-    core, log,
-    appId: fake.appId, appSecret: fake.appSecret, domain: `${fake.url}/`, mode: "webhook",
-    encryptKey: ENCRYPT_KEY, verificationToken: VERIFICATION_TOKEN,
+    core,
+    log,
+    appId: fake.appId,
+    appSecret: fake.appSecret,
+    domain: `${fake.url}/`,
+    mode: "webhook",
+    encryptKey: ENCRYPT_KEY,
+    verificationToken: VERIFICATION_TOKEN,
   });
   server = createHttpServer({ routes: adapter.routes ?? {}, health: async () => true });
   const port = await listen(server, 0, "127.0.0.1");
@@ -102,8 +124,13 @@ describe("Lark webhook (/lark/events) through the real SDK", () => {
   it("starts even when Lark refuses the credentials, and never logs the secret", async () => {
     const seen: unknown[] = [];
     const wrong = createLarkAdapter({
-      core: new BotCore(app), log: (event, detail) => seen.push({ event, detail }),
-      appId: fake.appId, appSecret: "wrong-secret-4711", domain: fake.url, mode: "webhook", encryptKey: ENCRYPT_KEY,
+      core: new BotCore(app),
+      log: (event, detail) => seen.push({ event, detail }),
+      appId: fake.appId,
+      appSecret: "wrong-secret-4711",
+      domain: fake.url,
+      mode: "webhook",
+      encryptKey: ENCRYPT_KEY,
     });
     await wrong.start();
     expect(await wrong.botIdentity()).toBeNull();
@@ -119,7 +146,10 @@ describe("Lark webhook (/lark/events) through the real SDK", () => {
     const info = fake.callsTo("GET", "/open-apis/bot/v3/info");
     expect(info.length).toBe(1);
     expect(info[0].auth).toBe("Bearer t-fake-1");
-    expect(fake.callsTo("POST", "/open-apis/auth/v3/tenant_access_token/internal")[0].body).toEqual({ app_id: fake.appId, app_secret: fake.appSecret });
+    expect(fake.callsTo("POST", "/open-apis/auth/v3/tenant_access_token/internal")[0].body).toEqual({
+      app_id: fake.appId,
+      app_secret: fake.appSecret,
+    });
   });
 
   it("greets a chat it joins, once, and logs being removed", async () => {
@@ -153,7 +183,10 @@ describe("Lark webhook (/lark/events) through the real SDK", () => {
   it("binds the chat for an administrator named in ADMINS", async () => {
     const { replies } = await say("/bind 测试社区", { openId: "ou_admin" });
     expect(textOf(replies[0])).toContain("已将本群绑定到「测试社区」");
-    const chat = await app.store.db.chat.findUnique({ where: { platform_externalId: { platform: "lark", externalId: GROUP } }, include: { unit: true } });
+    const chat = await app.store.db.chat.findUnique({
+      where: { platform_externalId: { platform: "lark", externalId: GROUP } },
+      include: { unit: true },
+    });
     expect(chat?.unit?.name).toBe("测试社区");
   });
 
@@ -180,7 +213,11 @@ describe("Lark webhook (/lark/events) through the real SDK", () => {
     expect(div.text.tag).toBe("plain_text");
     expect(div.text.content).toContain(`已记录 #${rows[0].id}：`);
     expect(div.text.content).toContain("12 人");
-    expect(button).toMatchObject({ tag: "button", text: { tag: "plain_text", content: "撤销" }, behaviors: [{ type: "callback", value: { command: `/undo ${rows[0].id}` } }] });
+    expect(button).toMatchObject({
+      tag: "button",
+      text: { tag: "plain_text", content: "撤销" },
+      behaviors: [{ type: "callback", value: { command: `/undo ${rows[0].id}` } }],
+    });
     expect(card.uuid).toMatch(/^[0-9a-f]{32}$/);
     // The member's name came from the contact API.
     const member = await app.store.db.member.findUnique({ where: { platform_externalId: { platform: "lark", externalId: "ou_admin" } } });
@@ -193,7 +230,8 @@ describe("Lark webhook (/lark/events) through the real SDK", () => {
 
   it("takes '@Bot 记录 …' without a slash and keeps other mentions as names", async () => {
     const { replies, messageId } = await say("@_user_1 记录 学习 8人 主题：@_user_2 领学", {
-      openId: "ou_user", mentions: [BOT, { key: "@_user_2", openId: "ou_lead", name: "张主任" }],
+      openId: "ou_user",
+      mentions: [BOT, { key: "@_user_2", openId: "ou_lead", name: "张主任" }],
     });
     const rows = await recordsOf(messageId);
     expect(rows.length).toBe(1);
@@ -247,7 +285,10 @@ describe("Lark webhook (/lark/events) through the real SDK", () => {
     expect(fake.repliesTo(cardMessageId).length).toBe(1);
 
     // A second press of the button: the record is already gone.
-    const second = await postEvent(endpoint, cardActionEvent({ chatId: GROUP, openId: "ou_admin", command: `/undo ${undoId}`, cardMessageId }));
+    const second = await postEvent(
+      endpoint,
+      cardActionEvent({ chatId: GROUP, openId: "ou_admin", command: `/undo ${undoId}`, cardMessageId }),
+    );
     expect(second.json.toast.type).toBe("error");
     expect(second.json.toast.content).toContain("已经撤销过了");
     await adapter.idle();
@@ -295,7 +336,15 @@ describe("Lark webhook (/lark/events) through the real SDK", () => {
 
   it("delivers an outbox reminder through the sender", async () => {
     const db = app.store.db;
-    const row = await db.outbox.create({ data: { dedupeKey: "lark-reminder-1", kind: "reminder", platform: "lark", chatExternalId: GROUP, body: "提醒：本季度还没有召开意识形态工作专题会议。" } });
+    const row = await db.outbox.create({
+      data: {
+        dedupeKey: "lark-reminder-1",
+        kind: "reminder",
+        platform: "lark",
+        chatExternalId: GROUP,
+        body: "提醒：本季度还没有召开意识形态工作专题会议。",
+      },
+    });
     const result = await new Outbox(db, [adapter.sender], { clock: app.clock }).deliverDue();
     expect(result.sent).toBe(1);
     const sent = fake.messages.filter((m) => m.content.text === row.body);
@@ -322,7 +371,10 @@ describe("Lark webhook (/lark/events) through the real SDK", () => {
     expect(button.text.content).toBe("生成草稿");
     expect(button.behaviors[0].value.command).toBe("/报告 2026Q4");
 
-    const res = await postEvent(endpoint, cardActionEvent({ chatId: GROUP, openId: "ou_user", command: "/报告 2026Q4", cardMessageId: reminder!.id }));
+    const res = await postEvent(
+      endpoint,
+      cardActionEvent({ chatId: GROUP, openId: "ou_user", command: "/报告 2026Q4", cardMessageId: reminder!.id }),
+    );
     expect(res.json.toast.type).toBe("success");
     await adapter.idle();
     const draft = fake.repliesTo(reminder!.id).find((m) => m.msgType === "interactive");
@@ -334,7 +386,16 @@ describe("Lark webhook (/lark/events) through the real SDK", () => {
     const db = app.store.db;
     let now = Date.now();
     const outbox = new Outbox(db, [adapter.sender], { clock: () => new Date(now) });
-    const row = await db.outbox.create({ data: { dedupeKey: "lark-reminder-2", kind: "reminder", platform: "lark", chatExternalId: GROUP, body: "提醒：12月31日前报送季度分析研判报告。", nextAttemptAt: new Date(now) } });
+    const row = await db.outbox.create({
+      data: {
+        dedupeKey: "lark-reminder-2",
+        kind: "reminder",
+        platform: "lark",
+        chatExternalId: GROUP,
+        body: "提醒：12月31日前报送季度分析研判报告。",
+        nextAttemptAt: new Date(now),
+      },
+    });
     fake.failNextSends(1, "throttle");
     const first = await outbox.deliverDue();
     expect(first).toMatchObject({ sent: 0, retried: 1 });
@@ -351,7 +412,11 @@ describe("Lark webhook (/lark/events) through the real SDK", () => {
   });
 
   it("surfaces Lark's throttling, server errors and a chat it left as SendError", async () => {
-    const send = (chat = GROUP) => adapter.sender.send(chat, { text: `探测 ${Math.random()}`, kind: "info" }).then(() => null, (e: unknown) => e);
+    const send = (chat = GROUP) =>
+      adapter.sender.send(chat, { text: `探测 ${Math.random()}`, kind: "info" }).then(
+        () => null,
+        (e: unknown) => e,
+      );
     fake.failNextSends(1, "gateway");
     const gateway = await send();
     expect(gateway).toBeInstanceOf(SendError);
@@ -386,7 +451,9 @@ describe("Lark webhook (/lark/events) through the real SDK", () => {
     const unsigned = await say("/记录 学习 31人", { post: { sign: "none" } });
     expect(unsigned.status).toBe(401);
     expect(await recordsOf(unsigned.messageId)).toEqual([]);
-    const forgedPress = await postEvent(endpoint, cardActionEvent({ chatId: GROUP, openId: "ou_admin", command: "/undo 1" }), { sign: "bad" });
+    const forgedPress = await postEvent(endpoint, cardActionEvent({ chatId: GROUP, openId: "ou_admin", command: "/undo 1" }), {
+      sign: "bad",
+    });
     expect(forgedPress.status).toBe(401);
     await adapter.idle();
     expect(fake.messages.length).toBe(before);
@@ -405,14 +472,28 @@ describe("Lark webhook (/lark/events) through the real SDK", () => {
   it("in a private chat takes commands without a slash and hints at text for other message types", async () => {
     const help = await say("帮助", { chatId: "oc_p2p_1", chatType: "p2p", openId: "ou_user" });
     expect(textOf(help.replies[0])).toContain("/记录");
-    const image = await say("", { chatId: "oc_p2p_1", chatType: "p2p", openId: "ou_user", messageType: "image", content: JSON.stringify({ image_key: "img_v2_x" }) });
+    const image = await say("", {
+      chatId: "oc_p2p_1",
+      chatType: "p2p",
+      openId: "ou_user",
+      messageType: "image",
+      content: JSON.stringify({ image_key: "img_v2_x" }),
+    });
     expect(textOf(image.replies[0])).toContain("目前只能识别文字命令");
     const groupImage = await say("", { openId: "ou_user", messageType: "image", content: JSON.stringify({ image_key: "img_v2_y" }) });
     expect(groupImage.replies).toEqual([]);
   });
 
   it("reads rich-text (post) messages with the bot mentioned", async () => {
-    const content = JSON.stringify({ title: "", content: [[{ tag: "at", user_id: "@_user_1", user_name: "台账机器人" }, { tag: "text", text: " /记录 宣讲 3场 约200人次" }]] });
+    const content = JSON.stringify({
+      title: "",
+      content: [
+        [
+          { tag: "at", user_id: "@_user_1", user_name: "台账机器人" },
+          { tag: "text", text: " /记录 宣讲 3场 约200人次" },
+        ],
+      ],
+    });
     const { replies, messageId } = await say("", { openId: "ou_user", messageType: "post", content, mentions: [BOT] });
     const rows = await recordsOf(messageId);
     expect(rows.length).toBe(1);
@@ -435,8 +516,13 @@ describe("Lark webhook without an encrypt key (verification token only)", () => 
 
   beforeAll(async () => {
     plainAdapter = createLarkAdapter({
-      core: new BotCore(app), log: () => {},
-      appId: fake.appId, appSecret: fake.appSecret, domain: fake.url, mode: "webhook", verificationToken: VERIFICATION_TOKEN,
+      core: new BotCore(app),
+      log: () => {},
+      appId: fake.appId,
+      appSecret: fake.appSecret,
+      domain: fake.url,
+      mode: "webhook",
+      verificationToken: VERIFICATION_TOKEN,
     });
     plainServer = createHttpServer({ routes: plainAdapter.routes ?? {}, health: async () => true });
     url = `http://127.0.0.1:${await listen(plainServer, 0, "127.0.0.1")}/lark/events`;

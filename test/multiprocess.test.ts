@@ -49,7 +49,13 @@ const MET_LINES: Record<Exclude<Rule, "S">, string> = {
   A: "报送 年度报告 2026-11-12",
 };
 
-interface UnitSpec { name: string; chat: Chat.GroupChat; parent: string | null; met: Exclude<Rule, "S">[]; records: number }
+interface UnitSpec {
+  name: string;
+  chat: Chat.GroupChat;
+  parent: string | null;
+  met: Exclude<Rule, "S">[];
+  records: number;
+}
 const TOWN = "金桥镇";
 const UNITS: UnitSpec[] = [
   { name: TOWN, chat: group(-5000, "金桥镇宣传办"), parent: null, met: ["M", "Q", "H", "A"], records: 6 },
@@ -66,16 +72,33 @@ const admin = user(ADMIN_ID, "王", { last_name: "书记" });
 
 // ── the processes ──
 
-interface Proc { child: ChildProcess; port: number; stderr: string[]; exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }> }
+interface Proc {
+  child: ChildProcess;
+  port: number;
+  stderr: string[];
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
 
 function startProcess(env: NodeJS.ProcessEnv): Promise<Proc> {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/fixtures/bot-process.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "test/fixtures/bot-process.ts"], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const stderr: string[] = [];
-  child.stderr!.setEncoding("utf8").on("data", (s: string) => { stderr.push(s); if (stderr.length > 2000) stderr.shift(); });
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  child.stderr!.setEncoding("utf8").on("data", (s: string) => {
+    stderr.push(s);
+    if (stderr.length > 2000) stderr.shift();
+  });
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
   return new Promise((resolve, reject) => {
     let out = "";
-    const timer = setTimeout(() => reject(new Error(`bot process did not print READY within 45 s\n${stderr.join("").slice(-3000)}`)), 45_000);
+    const timer = setTimeout(
+      () => reject(new Error(`bot process did not print READY within 45 s\n${stderr.join("").slice(-3000)}`)),
+      45_000,
+    );
     child.stdout!.setEncoding("utf8").on("data", (s: string) => {
       out += s;
       const m = /READY (\d+)/.exec(out);
@@ -91,7 +114,11 @@ function startProcess(env: NodeJS.ProcessEnv): Promise<Proc> {
   });
 }
 
-async function waitFor<T>(check: () => T | Promise<T>, ms: number, what: string | (() => string | Promise<string>)): Promise<NonNullable<T>> {
+async function waitFor<T>(
+  check: () => T | Promise<T>,
+  ms: number,
+  what: string | (() => string | Promise<string>),
+): Promise<NonNullable<T>> {
   const until = Date.now() + ms;
   for (;;) {
     const v = await check();
@@ -126,17 +153,24 @@ function postToAll(updates: Update[]): Promise<number[]> {
 }
 
 async function tickAll(): Promise<void> {
-  const answers = await Promise.all(procs.map(async (p, i) => {
-    const res = await fetch(`http://127.0.0.1:${p.port}/test/tick`, { method: "POST" });
-    expect(res.status).toBe(200);
-    return { i, body: (await res.json()) as { events: { event: string; detail: Record<string, unknown> }[] } };
-  }));
+  const answers = await Promise.all(
+    procs.map(async (p, i) => {
+      const res = await fetch(`http://127.0.0.1:${p.port}/test/tick`, { method: "POST" });
+      expect(res.status).toBe(200);
+      return { i, body: (await res.json()) as { events: { event: string; detail: Record<string, unknown> }[] } };
+    }),
+  );
   for (const a of answers) for (const e of a.body.events) tickEvents.push({ proc: a.i, ...e });
 }
 
-interface Stats { pid: number; claims: { won: number; lost: number }; outboxSent: number }
+interface Stats {
+  pid: number;
+  claims: { won: number; lost: number };
+  outboxSent: number;
+}
 /** Each process's counters (event claims won and lost, outbox messages sent). */
-const stats = (): Promise<Stats[]> => Promise.all(procs.map(async (p) => (await (await fetch(`http://127.0.0.1:${p.port}/test/logs`)).json()) as Stats));
+const stats = (): Promise<Stats[]> =>
+  Promise.all(procs.map(async (p) => (await (await fetch(`http://127.0.0.1:${p.port}/test/logs`)).json()) as Stats));
 
 const q = async <T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> => (await db.query<T>(text, values)).rows;
 
@@ -175,7 +209,11 @@ async function exitsWithin(ps: Proc[], ms: number): Promise<{ code: number | nul
     timer = setTimeout(() => {
       const hung = ps.map((p, i) => (p.child.exitCode === null && p.child.signalCode === null ? i : -1)).filter((i) => i >= 0);
       for (const i of hung) ps[i].child.kill("SIGKILL");
-      reject(new Error(`bot process(es) ${hung.join(", ")} did not exit within ${ms} ms of SIGTERM (killed)\n${hung.map((i) => ps[i].stderr.join("").split("\n").slice(-15).join("\n")).join("\n")}`));
+      reject(
+        new Error(
+          `bot process(es) ${hung.join(", ")} did not exit within ${ms} ms of SIGTERM (killed)\n${hung.map((i) => ps[i].stderr.join("").split("\n").slice(-15).join("\n")).join("\n")}`,
+        ),
+      );
     }, ms);
   });
   try {
@@ -201,7 +239,8 @@ describe.skipIf(TEST_STORE !== "postgres")("several bot processes on one Postgre
 
   afterAll(async () => {
     if (!allGood) {
-      for (const [i, p] of procs.entries()) console.error(`── bot process ${i} (port ${p.port}) stderr, last lines ──\n${p.stderr.join("").split("\n").slice(-40).join("\n")}`);
+      for (const [i, p] of procs.entries())
+        console.error(`── bot process ${i} (port ${p.port}) stderr, last lines ──\n${p.stderr.join("").split("\n").slice(-40).join("\n")}`);
     }
     for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
     await db?.end().catch(() => undefined);
@@ -210,19 +249,25 @@ describe.skipIf(TEST_STORE !== "postgres")("several bot processes on one Postgre
   }, 60_000);
 
   const step = (name: string, fn: () => Promise<void>, timeout = 60_000) =>
-    it(name, async () => {
-      try {
-        await fn();
-      } catch (e) {
-        allGood = false;
-        throw e;
-      }
-    }, timeout);
+    it(
+      name,
+      async () => {
+        try {
+          await fn();
+        } catch (e) {
+          allGood = false;
+          throw e;
+        }
+      },
+      timeout,
+    );
 
   step("three processes starting together on an empty database migrate it once and all serve /healthz", async () => {
     expect(procs).toHaveLength(PROCESSES);
     expect(new Set(procs.map((p) => p.port)).size).toBe(PROCESSES);
-    const applied = await q<{ migration_name: string }>(`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL ORDER BY migration_name`);
+    const applied = await q<{ migration_name: string }>(
+      `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL ORDER BY migration_name`,
+    );
     expect(applied.map((r) => r.migration_name)).toEqual(readMigrations("postgresql").map((m) => m.name));
     for (const p of procs) {
       const res = await fetch(`http://127.0.0.1:${p.port}/healthz`);
@@ -235,17 +280,25 @@ describe.skipIf(TEST_STORE !== "postgres")("several bot processes on one Postgre
   });
 
   step("binds the town's group, then the six villages' groups at once (every update to every process)", async () => {
-    const bindUpdate = (u: UnitSpec) => messageUpdate(fake, textMessage(fake, u.chat, admin, `/bind@${BOT} ${u.name}${u.parent ? ` ${u.parent}` : ""}`));
+    const bindUpdate = (u: UnitSpec) =>
+      messageUpdate(fake, textMessage(fake, u.chat, admin, `/bind@${BOT} ${u.name}${u.parent ? ` ${u.parent}` : ""}`));
     const bound = (u: UnitSpec) => fake.texts(u.chat.id).some((t) => t.includes(`已将本群绑定到「${u.name}」`));
     const [town, ...villages] = UNITS;
     expect(new Set(await postToAll([bindUpdate(town)]))).toEqual(new Set([200]));
     await waitFor(() => bound(town), 15_000, "the town's bind reply");
     expect(new Set(await postToAll(villages.map(bindUpdate)))).toEqual(new Set([200]));
-    await waitFor(() => villages.every(bound), 20_000, () => `the villages' bind replies (got ${villages.filter(bound).length}/6)`);
+    await waitFor(
+      () => villages.every(bound),
+      20_000,
+      () => `the villages' bind replies (got ${villages.filter(bound).length}/6)`,
+    );
 
     const rows = await q<{ externalId: string; unit: string; parent: string | null }>(
-      `SELECT c."externalId", u."name" AS unit, p."name" AS parent FROM "Chat" c JOIN "Unit" u ON u."id" = c."unitId" LEFT JOIN "Unit" p ON p."id" = u."parentId" ORDER BY c."externalId"`);
-    expect(rows.map((r) => [r.externalId, r.unit, r.parent]).sort()).toEqual(UNITS.map((u) => [String(u.chat.id), u.name, u.parent]).sort());
+      `SELECT c."externalId", u."name" AS unit, p."name" AS parent FROM "Chat" c JOIN "Unit" u ON u."id" = c."unitId" LEFT JOIN "Unit" p ON p."id" = u."parentId" ORDER BY c."externalId"`,
+    );
+    expect(rows.map((r) => [r.externalId, r.unit, r.parent]).sort()).toEqual(
+      UNITS.map((u) => [String(u.chat.id), u.name, u.parent]).sort(),
+    );
     expect(Number((await q<{ n: string }>(`SELECT count(*) AS n FROM "Unit"`))[0].n)).toBe(UNITS.length);
   });
 
@@ -253,123 +306,169 @@ describe.skipIf(TEST_STORE !== "postgres")("several bot processes on one Postgre
   // update id per village), each update POSTed to all three processes concurrently.
   const messages: { unit: UnitSpec; chatId: number; messageId: number; text: string }[] = [];
 
-  step(`${RECORDS} record commands, each update delivered to all ${PROCESSES} processes at once: each recorded and confirmed once`, async () => {
-    const updates: Update[] = [];
-    const originals = new Set<number>();
-    for (const [g, u] of UNITS.entries()) {
-      // Three members per group, so that no one runs into the per-user command budget.
-      const members: User[] = [0, 1, 2].map((k) => user(3000 + g * 10 + k, `委员${g}${k}`, { last_name: "同志" }));
-      const lines = u.met.map((r) => MET_LINES[r]);
-      for (let i = lines.length; i < u.records; i++) lines.push(`study ${10 + i + g} people 2026-${i % 2 ? "10" : "11"}-${String(1 + i + g).padStart(2, "0")}`);
-      for (const [i, line] of lines.entries()) {
-        const text = `/record@${BOT} ${line}`;
-        const message = textMessage(fake, u.chat, members[i % 3], text);
-        messages.push({ unit: u, chatId: u.chat.id, messageId: message.message_id, text });
-        const update = messageUpdate(fake, message);
-        updates.push(update);
-        originals.add(update.update_id);
-        // The village's second message is delivered once more under a new update id.
-        if (u.parent && i === 1) updates.push({ ...update, update_id: fake.updateId() });
+  step(
+    `${RECORDS} record commands, each update delivered to all ${PROCESSES} processes at once: each recorded and confirmed once`,
+    async () => {
+      const updates: Update[] = [];
+      const originals = new Set<number>();
+      for (const [g, u] of UNITS.entries()) {
+        // Three members per group, so that no one runs into the per-user command budget.
+        const members: User[] = [0, 1, 2].map((k) => user(3000 + g * 10 + k, `委员${g}${k}`, { last_name: "同志" }));
+        const lines = u.met.map((r) => MET_LINES[r]);
+        for (let i = lines.length; i < u.records; i++)
+          lines.push(`study ${10 + i + g} people 2026-${i % 2 ? "10" : "11"}-${String(1 + i + g).padStart(2, "0")}`);
+        for (const [i, line] of lines.entries()) {
+          const text = `/record@${BOT} ${line}`;
+          const message = textMessage(fake, u.chat, members[i % 3], text);
+          messages.push({ unit: u, chatId: u.chat.id, messageId: message.message_id, text });
+          const update = messageUpdate(fake, message);
+          updates.push(update);
+          originals.add(update.update_id);
+          // The village's second message is delivered once more under a new update id.
+          if (u.parent && i === 1) updates.push({ ...update, update_id: fake.updateId() });
+        }
       }
-    }
-    expect(messages).toHaveLength(RECORDS);
-    // Interleave the groups, as a real burst would.
-    updates.sort((a, b) => (a.message!.message_id * 7919) % 97 - (b.message!.message_id * 7919) % 97 || a.update_id - b.update_id);
+      expect(messages).toHaveLength(RECORDS);
+      // Interleave the groups, as a real burst would.
+      updates.sort((a, b) => ((a.message!.message_id * 7919) % 97) - ((b.message!.message_id * 7919) % 97) || a.update_id - b.update_id);
 
-    const burstAt = Date.now();
-    const statuses = await postToAll(updates);
-    expect(statuses).toHaveLength(updates.length * PROCESSES);
-    expect(new Set(statuses)).toEqual(new Set([200]));
+      const burstAt = Date.now();
+      const statuses = await postToAll(updates);
+      expect(statuses).toHaveLength(updates.length * PROCESSES);
+      expect(new Set(statuses)).toEqual(new Set([200]));
 
-    const count = async () => Number((await q<{ n: string }>(`SELECT count(*) AS n FROM "Record"`))[0].n);
-    await waitFor(async () => (await count()) >= RECORDS && sentTexts().filter(isConfirmation).length >= RECORDS, 45_000,
-      async () => `${RECORDS} records and confirmations (records ${await count()}, confirmations ${sentTexts().filter(isConfirmation).length})`);
-    // Every message's claim is settled (no event left half-handled).
-    await waitFor(async () => {
-      const open = await q<{ eventKey: string }>(`SELECT "eventKey" FROM "InboundEvent" WHERE "eventKey" LIKE 'msg:%' AND "status" <> 'done'`);
-      return open.length === 0;
-    }, 20_000, "every msg: claim marked done");
+      const count = async () => Number((await q<{ n: string }>(`SELECT count(*) AS n FROM "Record"`))[0].n);
+      await waitFor(
+        async () => (await count()) >= RECORDS && sentTexts().filter(isConfirmation).length >= RECORDS,
+        45_000,
+        async () =>
+          `${RECORDS} records and confirmations (records ${await count()}, confirmations ${sentTexts().filter(isConfirmation).length})`,
+      );
+      // Every message's claim is settled (no event left half-handled).
+      await waitFor(
+        async () => {
+          const open = await q<{ eventKey: string }>(
+            `SELECT "eventKey" FROM "InboundEvent" WHERE "eventKey" LIKE 'msg:%' AND "status" <> 'done'`,
+          );
+          return open.length === 0;
+        },
+        20_000,
+        "every msg: claim marked done",
+      );
 
-    const records = await q<{ id: number; sourceChat: string; sourceMessageId: string; unit: string; deletedAt: Date | null }>(
-      `SELECT r."id", r."sourceChat", r."sourceMessageId", u."name" AS unit, r."deletedAt" FROM "Record" r JOIN "Unit" u ON u."id" = r."unitId"`);
-    expect(records).toHaveLength(RECORDS);
-    expect(new Set(records.map((r) => `${r.sourceChat}:${r.sourceMessageId}`)).size).toBe(RECORDS);
-    expect(records.every((r) => r.deletedAt === null)).toBe(true);
-    const bySource = new Map(records.map((r) => [`${r.sourceChat}:${r.sourceMessageId}`, r]));
-    for (const m of messages) {
-      const r = bySource.get(`${m.chatId}:${m.messageId}`);
-      expect(r, `record for ${m.unit.name} "${m.text}"`).toBeDefined();
-      // Filed under the chat's unit (the binding was read fresh by whichever process took it).
-      expect(r!.unit).toBe(m.unit.name);
-    }
-    const keys = await q<{ eventKey: string; status: string }>(`SELECT "eventKey", "status" FROM "InboundEvent"`);
-    expect(keys.filter((k) => k.eventKey.startsWith("msg:") && k.status === "done")).toHaveLength(RECORDS + UNITS.length); // the records + the binds
-    // The only claims not marked done are the update ids of the re-sent copies: their message was
-    // already claimed under its first update id, so handling stopped there (harmless: nothing is
-    // redone for them, and the message itself is done).
-    const resent = new Set(updates.filter((u) => !originals.has(u.update_id)).map((u) => `update:${u.update_id}`));
-    expect(keys.filter((k) => k.status !== "done" && !resent.has(k.eventKey))).toEqual([]);
-    // Every claim was won by exactly one process (the winners' count is the number of keys); the
-    // copies sent to the other processes were refused.
-    const s = await stats();
-    expect(s.reduce((n, x) => n + x.claims.won, 0)).toBe(keys.length);
-    expect(s.reduce((n, x) => n + x.claims.lost, 0)).toBeGreaterThanOrEqual((updates.length + UNITS.length) * (PROCESSES - 1));
-    console.info(`[multiprocess] burst of ${updates.length} updates × ${PROCESSES} processes handled in ${Date.now() - burstAt} ms; claims won per process: ${s.map((x) => x.claims.won).join("/")}`);
-  });
+      const records = await q<{ id: number; sourceChat: string; sourceMessageId: string; unit: string; deletedAt: Date | null }>(
+        `SELECT r."id", r."sourceChat", r."sourceMessageId", u."name" AS unit, r."deletedAt" FROM "Record" r JOIN "Unit" u ON u."id" = r."unitId"`,
+      );
+      expect(records).toHaveLength(RECORDS);
+      expect(new Set(records.map((r) => `${r.sourceChat}:${r.sourceMessageId}`)).size).toBe(RECORDS);
+      expect(records.every((r) => r.deletedAt === null)).toBe(true);
+      const bySource = new Map(records.map((r) => [`${r.sourceChat}:${r.sourceMessageId}`, r]));
+      for (const m of messages) {
+        const r = bySource.get(`${m.chatId}:${m.messageId}`);
+        expect(r, `record for ${m.unit.name} "${m.text}"`).toBeDefined();
+        // Filed under the chat's unit (the binding was read fresh by whichever process took it).
+        expect(r!.unit).toBe(m.unit.name);
+      }
+      const keys = await q<{ eventKey: string; status: string }>(`SELECT "eventKey", "status" FROM "InboundEvent"`);
+      expect(keys.filter((k) => k.eventKey.startsWith("msg:") && k.status === "done")).toHaveLength(RECORDS + UNITS.length); // the records + the binds
+      // The only claims not marked done are the update ids of the re-sent copies: their message was
+      // already claimed under its first update id, so handling stopped there (harmless: nothing is
+      // redone for them, and the message itself is done).
+      const resent = new Set(updates.filter((u) => !originals.has(u.update_id)).map((u) => `update:${u.update_id}`));
+      expect(keys.filter((k) => k.status !== "done" && !resent.has(k.eventKey))).toEqual([]);
+      // Every claim was won by exactly one process (the winners' count is the number of keys); the
+      // copies sent to the other processes were refused.
+      const s = await stats();
+      expect(s.reduce((n, x) => n + x.claims.won, 0)).toBe(keys.length);
+      expect(s.reduce((n, x) => n + x.claims.lost, 0)).toBeGreaterThanOrEqual((updates.length + UNITS.length) * (PROCESSES - 1));
+      console.info(
+        `[multiprocess] burst of ${updates.length} updates × ${PROCESSES} processes handled in ${Date.now() - burstAt} ms; claims won per process: ${s.map((x) => x.claims.won).join("/")}`,
+      );
+    },
+  );
 
-  step("runs the three schedulers at the same moment until the outbox is drained: each reminder and digest once", async () => {
-    const pending = async () => q<{ id: number; status: string; chatExternalId: string; nextAttemptAt: Date }>(
-      `SELECT "id", "status", "chatExternalId", "nextAttemptAt" FROM "Outbox" WHERE "status" = 'pending'`);
-    const total = async () => Number((await q<{ n: string }>(`SELECT count(*) AS n FROM "Outbox"`))[0].n);
-    let rounds = 0;
-    const tickAt = Date.now();
-    // A round = one tick in each process, fired together. The outbox spaces messages to one chat
-    // (Telegram: 20/min per group, so 3 s apart), so the town's six messages take about 15 s.
-    await waitFor(async () => {
+  step(
+    "runs the three schedulers at the same moment until the outbox is drained: each reminder and digest once",
+    async () => {
+      const pending = async () =>
+        q<{ id: number; status: string; chatExternalId: string; nextAttemptAt: Date }>(
+          `SELECT "id", "status", "chatExternalId", "nextAttemptAt" FROM "Outbox" WHERE "status" = 'pending'`,
+        );
+      const total = async () => Number((await q<{ n: string }>(`SELECT count(*) AS n FROM "Outbox"`))[0].n);
+      let rounds = 0;
+      const tickAt = Date.now();
+      // A round = one tick in each process, fired together. The outbox spaces messages to one chat
+      // (Telegram: 20/min per group, so 3 s apart), so the town's six messages take about 15 s.
+      await waitFor(
+        async () => {
+          await tickAll();
+          rounds++;
+          if (rounds >= 2 && (await total()) > 0 && (await pending()).length === 0) return true;
+          await new Promise((r) => setTimeout(r, 400));
+          return false;
+        },
+        50_000,
+        async () => `the outbox to drain after ${rounds} rounds (${(await pending()).length} of ${await total()} rows pending)`,
+      );
+
+      const rows = await q<{
+        dedupeKey: string;
+        kind: string;
+        chatExternalId: string;
+        body: string;
+        status: string;
+        attempts: number;
+        unitId: number;
+      }>(`SELECT "dedupeKey", "kind", "chatExternalId", "body", "status", "attempts", "unitId" FROM "Outbox" ORDER BY "id"`);
+      expect(
+        rows.filter((r) => r.status !== "sent"),
+        "rows not sent",
+      ).toEqual([]);
+      expect(new Set(rows.map((r) => r.dedupeKey)).size).toBe(rows.length);
+      expect(rows.every((r) => r.attempts === 1)).toBe(true);
+
+      // What should have been planned: a reminder per unit and unmet rule, a digest per rule with a
+      // village behind (in the town's chat), nothing for met rules.
+      const expected: [string, string][] = [];
+      for (const u of UNITS)
+        for (const r of ALL_RULES) if (r === "S" || !u.met.includes(r)) expected.push([String(u.chat.id), `reminder:${RULE_NAMES[r]}`]);
+      const town = UNITS[0];
+      for (const r of ALL_RULES)
+        if (UNITS.some((u) => u.parent && (r === "S" || !u.met.includes(r))))
+          expected.push([String(town.chat.id), `digest:${RULE_NAMES[r]}`]);
+      const ruleOf = (body: string) => ALL_RULES.map((r) => RULE_NAMES[r]).find((n) => body.includes(`「${n}」`)) ?? "?";
+      const actual = rows.map((r): [string, string] => [r.chatExternalId, `${r.kind}:${ruleOf(r.body)}`]);
+      expect(multiset(actual)).toEqual(multiset(expected));
+
+      // Every row went out exactly once, to its chat, with its body — and nothing else scheduled went out.
+      const sent = sentTexts()
+        .filter(isScheduled)
+        .map((c): [string, string] => [String(c.payload.chat_id), String(c.payload.text)]);
+      expect(multiset(sent)).toEqual(multiset(rows.map((r) => [r.chatExternalId, r.body])));
+
+      // The pass's claims: the rows were enqueued once in all (whichever process won each), and no
+      // tick failed in any process.
+      const enqueued = tickEvents.filter((e) => e.event === "scheduler.enqueued").reduce((n, e) => n + Number(e.detail.count), 0);
+      expect(enqueued).toBe(rows.length);
+      expect(tickEvents.filter((e) => e.event === "scheduler.failed" || e.event === "outbox.failed" || e.event === "outbox.retry")).toEqual(
+        [],
+      );
+
+      const s = await stats();
+      expect(s.reduce((n, x) => n + x.outboxSent, 0)).toBe(rows.length);
+      console.info(
+        `[multiprocess] outbox: ${rows.length} rows sent in ${rounds} tick rounds (${Date.now() - tickAt} ms); sent per process: ${s.map((x) => x.outboxSent).join("/")}`,
+      );
+
+      // More ticks at the same moment change nothing: nothing enqueued again, nothing sent again.
+      const sentBefore = sentTexts().length;
       await tickAll();
-      rounds++;
-      if (rounds >= 2 && (await total()) > 0 && (await pending()).length === 0) return true;
-      await new Promise((r) => setTimeout(r, 400));
-      return false;
-    }, 50_000, async () => `the outbox to drain after ${rounds} rounds (${(await pending()).length} of ${await total()} rows pending)`);
-
-    const rows = await q<{ dedupeKey: string; kind: string; chatExternalId: string; body: string; status: string; attempts: number; unitId: number }>(
-      `SELECT "dedupeKey", "kind", "chatExternalId", "body", "status", "attempts", "unitId" FROM "Outbox" ORDER BY "id"`);
-    expect(rows.filter((r) => r.status !== "sent"), "rows not sent").toEqual([]);
-    expect(new Set(rows.map((r) => r.dedupeKey)).size).toBe(rows.length);
-    expect(rows.every((r) => r.attempts === 1)).toBe(true);
-
-    // What should have been planned: a reminder per unit and unmet rule, a digest per rule with a
-    // village behind (in the town's chat), nothing for met rules.
-    const expected: [string, string][] = [];
-    for (const u of UNITS) for (const r of ALL_RULES) if (r === "S" || !u.met.includes(r)) expected.push([String(u.chat.id), `reminder:${RULE_NAMES[r]}`]);
-    const town = UNITS[0];
-    for (const r of ALL_RULES) if (UNITS.some((u) => u.parent && (r === "S" || !u.met.includes(r)))) expected.push([String(town.chat.id), `digest:${RULE_NAMES[r]}`]);
-    const ruleOf = (body: string) => ALL_RULES.map((r) => RULE_NAMES[r]).find((n) => body.includes(`「${n}」`)) ?? "?";
-    const actual = rows.map((r): [string, string] => [r.chatExternalId, `${r.kind}:${ruleOf(r.body)}`]);
-    expect(multiset(actual)).toEqual(multiset(expected));
-
-    // Every row went out exactly once, to its chat, with its body — and nothing else scheduled went out.
-    const sent = sentTexts().filter(isScheduled).map((c): [string, string] => [String(c.payload.chat_id), String(c.payload.text)]);
-    expect(multiset(sent)).toEqual(multiset(rows.map((r) => [r.chatExternalId, r.body])));
-
-    // The pass's claims: the rows were enqueued once in all (whichever process won each), and no
-    // tick failed in any process.
-    const enqueued = tickEvents.filter((e) => e.event === "scheduler.enqueued").reduce((n, e) => n + Number(e.detail.count), 0);
-    expect(enqueued).toBe(rows.length);
-    expect(tickEvents.filter((e) => e.event === "scheduler.failed" || e.event === "outbox.failed" || e.event === "outbox.retry")).toEqual([]);
-
-    const s = await stats();
-    expect(s.reduce((n, x) => n + x.outboxSent, 0)).toBe(rows.length);
-    console.info(`[multiprocess] outbox: ${rows.length} rows sent in ${rounds} tick rounds (${Date.now() - tickAt} ms); sent per process: ${s.map((x) => x.outboxSent).join("/")}`);
-
-    // More ticks at the same moment change nothing: nothing enqueued again, nothing sent again.
-    const sentBefore = sentTexts().length;
-    await tickAll();
-    await tickAll();
-    expect(await total()).toBe(rows.length);
-    expect(sentTexts().length).toBe(sentBefore);
-  }, 60_000);
+      await tickAll();
+      expect(await total()).toBe(rows.length);
+      expect(sentTexts().length).toBe(sentBefore);
+    },
+    60_000,
+  );
 
   step("SIGTERM stops every process gracefully (exit 0); afterwards no message was lost or doubled", async () => {
     for (const p of procs) p.child.kill("SIGTERM");
@@ -383,13 +482,18 @@ describe.skipIf(TEST_STORE !== "postgres")("several bot processes on one Postgre
       const key = `${c.payload.chat_id}:${c.payload.reply_parameters?.message_id}`;
       byMessage.set(key, [...(byMessage.get(key) ?? []), c]);
     }
-    const records = await q<{ id: number; sourceChat: string; sourceMessageId: string }>(`SELECT "id", "sourceChat", "sourceMessageId" FROM "Record"`);
+    const records = await q<{ id: number; sourceChat: string; sourceMessageId: string }>(
+      `SELECT "id", "sourceChat", "sourceMessageId" FROM "Record"`,
+    );
     expect(records).toHaveLength(RECORDS);
     const idOf = new Map(records.map((r) => [`${r.sourceChat}:${r.sourceMessageId}`, r.id]));
     for (const m of messages) {
       const key = `${m.chatId}:${m.messageId}`;
       const replies = byMessage.get(key) ?? [];
-      expect(replies.map((c) => c.payload.text), `confirmations of ${m.unit.name} "${m.text}"`).toHaveLength(1);
+      expect(
+        replies.map((c) => c.payload.text),
+        `confirmations of ${m.unit.name} "${m.text}"`,
+      ).toHaveLength(1);
       expect(String(replies[0].payload.text)).toContain(`已记录 #${idOf.get(key)}：`);
     }
     expect(confirmations).toHaveLength(RECORDS);
@@ -404,7 +508,17 @@ describe.skipIf(TEST_STORE !== "postgres")("several bot processes on one Postgre
     const chats = new Set(UNITS.map((u) => String(u.chat.id)));
     expect(sentTexts().filter((c) => !chats.has(String(c.payload.chat_id)))).toEqual([]);
     // No process logged a failed update, command or request.
-    const failures = procs.flatMap((p, i) => p.stderr.join("").split("\n").filter((l) => /"event":"(telegram\.update\.failed|command\.failed|http\.failed|scheduler\.failed|outbox\.failed|bot-process\.stop\.failed|adapter\.stop\.failed)"/.test(l)).map((l) => `${i}: ${l}`));
+    const failures = procs.flatMap((p, i) =>
+      p.stderr
+        .join("")
+        .split("\n")
+        .filter((l) =>
+          /"event":"(telegram\.update\.failed|command\.failed|http\.failed|scheduler\.failed|outbox\.failed|bot-process\.stop\.failed|adapter\.stop\.failed)"/.test(
+            l,
+          ),
+        )
+        .map((l) => `${i}: ${l}`),
+    );
     expect(failures).toEqual([]);
   });
 });
@@ -429,7 +543,16 @@ describe.skipIf(TEST_STORE !== "postgres")("SIGTERM in the middle of a burst", (
 
   afterAll(async () => {
     // The processes' warnings and failures, when the scenario failed.
-    if (!shutdownGood) for (const [i, p] of ps.entries()) console.error(`── process ${i} ──\n${p.stderr.join("").split("\n").filter((l) => !/"event":"http\.request"/.test(l)).slice(-40).join("\n")}`);
+    if (!shutdownGood)
+      for (const [i, p] of ps.entries())
+        console.error(
+          `── process ${i} ──\n${p.stderr
+            .join("")
+            .split("\n")
+            .filter((l) => !/"event":"http\.request"/.test(l))
+            .slice(-40)
+            .join("\n")}`,
+        );
     for (const p of ps) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
     await telegram?.close();
     if (url) await dropDatabase(url);
@@ -444,9 +567,19 @@ describe.skipIf(TEST_STORE !== "postgres")("SIGTERM in the middle of a burst", (
     }
     await waitFor(() => chats.every((c) => telegram.texts(c.id).some((t) => t.includes("已将本群绑定到"))), 20_000, "the bind replies");
 
-    const msgs = chats.flatMap((c, g) => Array.from({ length: 8 }, (_, i) => textMessage(telegram, c, user(4000 + g * 10 + (i % 3), `成员${g}${i % 3}`), `/record@${BOT} study ${20 + i} people 2026-11-0${1 + (i % 9)}`)));
+    const msgs = chats.flatMap((c, g) =>
+      Array.from({ length: 8 }, (_, i) =>
+        textMessage(
+          telegram,
+          c,
+          user(4000 + g * 10 + (i % 3), `成员${g}${i % 3}`),
+          `/record@${BOT} study ${20 + i} people 2026-11-0${1 + (i % 9)}`,
+        ),
+      ),
+    );
     const updates = msgs.map((m) => messageUpdate(telegram, m));
-    const confirmations = () => telegram.calls.filter((c) => c.ok && c.method === "sendMessage" && String(c.payload.text).includes("已记录 #"));
+    const confirmations = () =>
+      telegram.calls.filter((c) => c.ok && c.method === "sendMessage" && String(c.payload.text).includes("已记录 #"));
     const results = updates.map((u) => Promise.all(ps.map((p) => send(p, u))));
     // SIGTERM once the burst is well under way.
     await waitFor(() => confirmations().length >= 3, 20_000, "the first confirmations");
@@ -462,24 +595,39 @@ describe.skipIf(TEST_STORE !== "postgres")("SIGTERM in the middle of a burst", (
     ps.push(fresh);
     const resend = updates.filter((_, i) => statuses[i].some((s) => s !== 200));
     for (const u of resend) expect(await post(fresh, u)).toBe(200);
-    console.info(`[multiprocess] SIGTERM after the first confirmations: ${updates.length - resend.length} updates answered 200 by every process, ${resend.length} re-sent to a new process`);
+    console.info(
+      `[multiprocess] SIGTERM after the first confirmations: ${updates.length - resend.length} updates answered 200 by every process, ${resend.length} re-sent to a new process`,
+    );
 
     const db2 = new pg.Client({ connectionString: url });
     await db2.connect();
     try {
-      const recorded = async () => (await db2.query<{ k: string }>(`SELECT "sourceChat" || ':' || "sourceMessageId" AS k FROM "Record"`)).rows.map((r) => r.k);
-      await waitFor(async () => (await recorded()).length >= msgs.length && confirmations().length >= msgs.length, 20_000,
+      const recorded = async () =>
+        (await db2.query<{ k: string }>(`SELECT "sourceChat" || ':' || "sourceMessageId" AS k FROM "Record"`)).rows.map((r) => r.k);
+      await waitFor(
+        async () => (await recorded()).length >= msgs.length && confirmations().length >= msgs.length,
+        20_000,
         async () => {
-          const stuck = (await db2.query<{ eventKey: string }>(`SELECT "eventKey" FROM "InboundEvent" WHERE "status" = 'processing' AND "eventKey" LIKE 'msg:%'`)).rows.map((r) => r.eventKey);
+          const stuck = (
+            await db2.query<{ eventKey: string }>(
+              `SELECT "eventKey" FROM "InboundEvent" WHERE "status" = 'processing' AND "eventKey" LIKE 'msg:%'`,
+            )
+          ).rows.map((r) => r.eventKey);
           return `every message recorded and confirmed (records ${(await recorded()).length}, confirmations ${confirmations().length} of ${msgs.length}; ${resend.length} updates re-sent; claims left processing by the stopped processes: ${stuck.join(", ") || "none"})`;
-        });
+        },
+      );
       fresh.child.kill("SIGTERM");
       expect(await exitsWithin([fresh], 30_000)).toEqual([{ code: 0, signal: null }]);
       const keys = await recorded();
       expect(keys.sort()).toEqual(msgs.map((m) => `${m.chat.id}:${m.message_id}`).sort());
       for (const m of msgs) {
-        const replies = confirmations().filter((c) => String(c.payload.chat_id) === String(m.chat.id) && c.payload.reply_parameters?.message_id === m.message_id);
-        expect(replies.map((c) => c.payload.text), `confirmations of message ${m.message_id} in ${m.chat.id}`).toHaveLength(1);
+        const replies = confirmations().filter(
+          (c) => String(c.payload.chat_id) === String(m.chat.id) && c.payload.reply_parameters?.message_id === m.message_id,
+        );
+        expect(
+          replies.map((c) => c.payload.text),
+          `confirmations of message ${m.message_id} in ${m.chat.id}`,
+        ).toHaveLength(1);
       }
       shutdownGood = true;
     } finally {

@@ -31,7 +31,14 @@ describe("a reply the platform will not take", () => {
     sleeps = [];
     h = await makeHarness({
       now: "2026-11-22T10:00:00+08:00",
-      core: { outbound: { sleep: async (ms) => { sleeps.push(ms); h.now = new Date(h.now.getTime() + ms); } } },
+      core: {
+        outbound: {
+          sleep: async (ms) => {
+            sleeps.push(ms);
+            h.now = new Date(h.now.getTime() + ms);
+          },
+        },
+      },
     });
     delivered = [];
     attempts = 0;
@@ -59,7 +66,16 @@ describe("a reply the platform will not take", () => {
   const record = (eventKey: string) =>
     h.core.handle({
       type: "message",
-      msg: { platform: "test", chatId: "坏群", chatTitle: "坏群", messageId: eventKey, userId: "admin", userName: "admin", text: "/记录 学习 12人", sentAt: h.now },
+      msg: {
+        platform: "test",
+        chatId: "坏群",
+        chatTitle: "坏群",
+        messageId: eventKey,
+        userId: "admin",
+        userName: "admin",
+        text: "/记录 学习 12人",
+        sentAt: h.now,
+      },
       keys: [`msg:坏群:${eventKey}`],
       replyTo: eventKey,
     });
@@ -70,11 +86,26 @@ describe("a reply the platform will not take", () => {
     expect(replies?.[0].text).toMatch(/^已记录 #1：/);
     expect(attempts).toBe(1);
     const rows = await h.app.store.db.outbox.findMany({ where: { kind: "reply" } });
-    expect(rows).toMatchObject([{ status: "failed", attempts: 1, chatExternalId: "坏群", body: replies![0].text, lastError: "Forbidden: bot was kicked from the group chat" }]);
-    expect(JSON.parse(rows[0].payload!)).toEqual({ kind: "record", title: "已记录", actions: [{ label: "撤销", command: "/undo 1" }], replyTo: "k1" });
+    expect(rows).toMatchObject([
+      {
+        status: "failed",
+        attempts: 1,
+        chatExternalId: "坏群",
+        body: replies![0].text,
+        lastError: "Forbidden: bot was kicked from the group chat",
+      },
+    ]);
+    expect(JSON.parse(rows[0].payload!)).toEqual({
+      kind: "record",
+      title: "已记录",
+      actions: [{ label: "撤销", command: "/undo 1" }],
+      replyTo: "k1",
+    });
     expect(await h.app.store.db.record.count()).toBe(1);
     const listing = await h.ask("/发送记录", { chat: "镇群" });
-    expect(listing).toContain(`发送失败 1 条：\n#${rows[0].id} 命令回复 → test:坏群，尝试 1 次，11月22日 10:00；错误：Forbidden: bot was kicked from the group chat`);
+    expect(listing).toContain(
+      `发送失败 1 条：\n#${rows[0].id} 命令回复 → test:坏群，尝试 1 次，11月22日 10:00；错误：Forbidden: bot was kicked from the group chat`,
+    );
   });
 
   it("is retried at once a few times, then queued whole and sent later by the outbox with its buttons", async () => {
@@ -92,7 +123,17 @@ describe("a reply the platform will not take", () => {
     h.now = new Date(h.now.getTime() + 120_000);
     expect(await h.core.outbound.deliverDue()).toMatchObject({ sent: 1 });
     expect(delivered.filter((d) => d.chat === "坏群")).toEqual([
-      { chat: "坏群", replyTo: "k2", reply: { text: replies![0].text, kind: "record", title: "已记录", actions: [{ label: "撤销", command: "/undo 1" }], deliveryId: `outbox:${row.id}` } },
+      {
+        chat: "坏群",
+        replyTo: "k2",
+        reply: {
+          text: replies![0].text,
+          kind: "record",
+          title: "已记录",
+          actions: [{ label: "撤销", command: "/undo 1" }],
+          deliveryId: `outbox:${row.id}`,
+        },
+      },
     ]);
     expect((await h.app.store.db.outbox.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("sent");
   });
@@ -100,7 +141,20 @@ describe("a reply the platform will not take", () => {
   it("keeps a file by reference and sends the same bytes later", async () => {
     failWith = () => new SendError("HTTP 500");
     await h.ask("/记录 学习 12人", { chat: "镇群" });
-    const result = await h.core.outbound.reply("test", { chatId: "坏群" }, { text: "草稿", kind: "draft", file: { name: "草稿.docx", mime: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", data: Buffer.from("PK-draft") } }, "reply:file-1");
+    const result = await h.core.outbound.reply(
+      "test",
+      { chatId: "坏群" },
+      {
+        text: "草稿",
+        kind: "draft",
+        file: {
+          name: "草稿.docx",
+          mime: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+          data: Buffer.from("PK-draft"),
+        },
+      },
+      "reply:file-1",
+    );
     expect(result).toBe("queued");
     const [row] = await h.app.store.db.outbox.findMany({ where: { dedupeKey: "reply:file-1" } });
     const payload = JSON.parse(row.payload!);

@@ -41,26 +41,45 @@ describe("periods", () => {
   it("steps back across a year and keys periods stably", () => {
     const q1 = parsePeriod("2026Q1", today)!;
     expect(periodLabel(previousPeriod(q1))).toBe("2025年第四季度");
-    expect([periodKey(q1), periodKey(parsePeriod("2026年11月", today)!), periodKey(parsePeriod("2026H2", today)!), periodKey(parsePeriod("2026", today)!)])
-      .toEqual(["2026-Q1", "2026-M11", "2026-H2", "2026"]);
+    expect([
+      periodKey(q1),
+      periodKey(parsePeriod("2026年11月", today)!),
+      periodKey(parsePeriod("2026H2", today)!),
+      periodKey(parsePeriod("2026", today)!),
+    ]).toEqual(["2026-Q1", "2026-M11", "2026-H2", "2026"]);
   });
 });
 
 describe("calendar arithmetic", () => {
   // addDays and makePeriod compute on UTC dates instead of dayjs (ten times cheaper); dayjs is
   // the reference, across leap years, month ends and year ends.
-  const dayArb = fc.date({ min: new Date("1990-01-01T00:00:00Z"), max: new Date("2099-12-31T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+  const dayArb = fc
+    .date({ min: new Date("1990-01-01T00:00:00Z"), max: new Date("2099-12-31T00:00:00Z"), noInvalidDate: true })
+    .map((d) => d.toISOString().slice(0, 10));
   it("adds days as dayjs does", () => {
-    fc.assert(fc.property(dayArb, fc.integer({ min: -800, max: 800 }), (day, n) => {
-      expect(addDays(day, n)).toBe(dayjs(day).add(n, "day").format("YYYY-MM-DD"));
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(dayArb, fc.integer({ min: -800, max: 800 }), (day, n) => {
+        expect(addDays(day, n)).toBe(dayjs(day).add(n, "day").format("YYYY-MM-DD"));
+      }),
+      { numRuns: 2000 },
+    );
   });
   it("ends every month, quarter, half and year on its last day", () => {
     const counts: Record<PeriodType, number> = { month: 12, quarter: 4, half: 2, year: 1 };
-    fc.assert(fc.property(fc.integer({ min: 1990, max: 2099 }), fc.constantFrom<PeriodType>("month", "quarter", "half", "year"), fc.nat(11), (year, type, i) => {
-      const p = makePeriod(type, year, (i % counts[type]) + 1);
-      expect(p.end).toBe(dayjs(p.start).add({ month: 1, quarter: 3, half: 6, year: 12 }[type], "month").subtract(1, "day").format("YYYY-MM-DD"));
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1990, max: 2099 }),
+        fc.constantFrom<PeriodType>("month", "quarter", "half", "year"),
+        fc.nat(11),
+        (year, type, i) => {
+          const p = makePeriod(type, year, (i % counts[type]) + 1);
+          expect(p.end).toBe(
+            dayjs(p.start).add({ month: 1, quarter: 3, half: 6, year: 12 }[type], "month").subtract(1, "day").format("YYYY-MM-DD"),
+          );
+        },
+      ),
+      { numRuns: 2000 },
+    );
     expect(makePeriod("month", 2028, 2).end).toBe("2028-02-29");
     expect(makePeriod("month", 2100, 2).end).toBe("2100-02-28");
   });

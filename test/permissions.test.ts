@@ -16,7 +16,9 @@ beforeEach(async () => {
   expect(await h.ask("/角色 李 宣传员", { chat: "社区群" })).toBe("已将「李」设为「金桥社区」的宣传员。");
   expect(await h.ask("/记录 学习 12人", { chat: "社区群", user: "张" })).toMatch(/^已记录 #1：/);
 });
-afterEach(async () => { await h.close(); });
+afterEach(async () => {
+  await h.close();
+});
 
 const ADMIN_ONLY = (cmd: string, zh: string, role = "成员") => `只有管理员可以使用 /${cmd}（${zh}）。你的身份是${role}。`;
 const UNBOUND = "本群还没有绑定单位。请管理员发送：/bind 单位名 [上级单位名]\n例如：/bind 金桥社区 金桥镇";
@@ -33,18 +35,26 @@ const siblingUser: Actor = { user: "孙", chat: "浦东群" };
 // [command line, actor, expected reply (exact string) or a pattern]
 const CELLS: [string, Actor, string | RegExp][] = [
   // Recording and reading one's own unit: every member of a bound chat.
-  ["/记录 会议 部署会", admin, /^已记录 #2/], ["/记录 会议 部署会", officer, /^已记录 #2/], ["/记录 会议 部署会", member, /^已记录 #2/],
+  ["/记录 会议 部署会", admin, /^已记录 #2/],
+  ["/记录 会议 部署会", officer, /^已记录 #2/],
+  ["/记录 会议 部署会", member, /^已记录 #2/],
   ["/记录 会议 部署会", unbound, UNBOUND],
-  ["/统计", member, OK], ["/统计", unbound, UNBOUND],
-  ["/明细", member, /#1 11月22日 理论学习/], ["/明细", unbound, UNBOUND],
-  ["/截止", member, OK], ["/截止", unbound, UNBOUND],
-  ["/报告", member, /^金桥社区2026年第四季度意识形态工作分析研判报告/], ["/报告", unbound, UNBOUND],
-  ["/导出台账", member, /^金桥社区 2026年第四季度 意识形态工作台账：共 1 条记录/], ["/导出台账", unbound, UNBOUND],
+  ["/统计", member, OK],
+  ["/统计", unbound, UNBOUND],
+  ["/明细", member, /#1 11月22日 理论学习/],
+  ["/明细", unbound, UNBOUND],
+  ["/截止", member, OK],
+  ["/截止", unbound, UNBOUND],
+  ["/报告", member, /^金桥社区2026年第四季度意识形态工作分析研判报告/],
+  ["/报告", unbound, UNBOUND],
+  ["/导出台账", member, /^金桥社区 2026年第四季度 意识形态工作台账：共 1 条记录/],
+  ["/导出台账", unbound, UNBOUND],
   ["/帮助", unbound, OK],
   // Taking back and deleting: the author within 24 h; deleting also officers and administrators.
   ["/撤销 1", member, "#1 不是你登记的，只能撤销自己的记录。管理员可以用 /删除 1。"],
   ["/删除 1", member, "只有管理员、本单位宣传员或记录人本人可以删除 #1。"],
-  ["/删除 1", officer, /^已删除 #1/], ["/删除 1", admin, /^已删除 #1/],
+  ["/删除 1", officer, /^已删除 #1/],
+  ["/删除 1", admin, /^已删除 #1/],
   ["/删除 1", unbound, UNBOUND],
   // Another branch: a sibling unit never sees or touches this unit's records.
   ["/删除 1", siblingUser, "本单位没有记录 #1。发送 /明细 查看记录编号。"],
@@ -56,12 +66,21 @@ const CELLS: [string, Actor, string | RegExp][] = [
   ["/报告 金桥镇", childUser, "「金桥社区」下没有名为「金桥镇」的单位。"],
   ["/统计 本季度 金桥镇", childUser, /^没看懂时间段/],
   // Administration: administrators only.
-  ["/绑定 新单位 确认", officer, ADMIN_ONLY("bind", "绑定", "单位宣传员")], ["/绑定 新单位 确认", member, ADMIN_ONLY("bind", "绑定")],
-  ["/绑定 新单位", unbound, ADMIN_ONLY("bind", "绑定")], ["/绑定 新单位", { user: "admin", chat: "未绑定群" }, /^已将本群绑定到「新单位」/],
-  ["/提醒 关", officer, ADMIN_ONLY("remind", "提醒", "单位宣传员")], ["/提醒 关", member, ADMIN_ONLY("remind", "提醒")], ["/提醒 关", admin, /^已关闭「金桥社区」的截止提醒/],
-  ["/角色 王 管理员", officer, ADMIN_ONLY("role", "角色", "单位宣传员")], ["/角色 王 管理员", member, ADMIN_ONLY("role", "角色")], ["/角色 王 宣传员", admin, "已将「王」设为「金桥社区」的宣传员。"],
-  ["/发送记录", officer, ADMIN_ONLY("outbox", "发送记录", "单位宣传员")], ["/发送记录", member, ADMIN_ONLY("outbox", "发送记录")], ["/发送记录", admin, /^待发送 0 条/],
-  ["/删除个人信息 张 确认", officer, ADMIN_ONLY("forget", "删除个人信息", "单位宣传员")], ["/删除个人信息 张 确认", member, ADMIN_ONLY("forget", "删除个人信息")],
+  ["/绑定 新单位 确认", officer, ADMIN_ONLY("bind", "绑定", "单位宣传员")],
+  ["/绑定 新单位 确认", member, ADMIN_ONLY("bind", "绑定")],
+  ["/绑定 新单位", unbound, ADMIN_ONLY("bind", "绑定")],
+  ["/绑定 新单位", { user: "admin", chat: "未绑定群" }, /^已将本群绑定到「新单位」/],
+  ["/提醒 关", officer, ADMIN_ONLY("remind", "提醒", "单位宣传员")],
+  ["/提醒 关", member, ADMIN_ONLY("remind", "提醒")],
+  ["/提醒 关", admin, /^已关闭「金桥社区」的截止提醒/],
+  ["/角色 王 管理员", officer, ADMIN_ONLY("role", "角色", "单位宣传员")],
+  ["/角色 王 管理员", member, ADMIN_ONLY("role", "角色")],
+  ["/角色 王 宣传员", admin, "已将「王」设为「金桥社区」的宣传员。"],
+  ["/发送记录", officer, ADMIN_ONLY("outbox", "发送记录", "单位宣传员")],
+  ["/发送记录", member, ADMIN_ONLY("outbox", "发送记录")],
+  ["/发送记录", admin, /^待发送 0 条/],
+  ["/删除个人信息 张 确认", officer, ADMIN_ONLY("forget", "删除个人信息", "单位宣传员")],
+  ["/删除个人信息 张 确认", member, ADMIN_ONLY("forget", "删除个人信息")],
   ["/删除个人信息 张 确认", admin, "已删除「张」的个人信息。其登记的 1 条记录保留在台账中，登记人显示为「已删除成员4」。"],
 ];
 
@@ -89,15 +108,23 @@ describe("roles and personal data", () => {
     expect(await h.ask("/角色 王 管理员", { chat: "社区群" })).toBe("已将「王」设为管理员。");
     expect(await h.ask("/提醒", { chat: "社区群", user: "王" })).toBe("「金桥社区」的截止提醒目前已打开。");
     expect(await h.ask("/角色 王 成员", { chat: "社区群", user: "王" })).toBe("不能撤销自己的管理员身份，请另一位管理员操作。");
-    expect(await h.ask("/角色 谁 管理员", { chat: "社区群" })).toBe("没有找到「谁」。请对方先在群里发一条命令（例如 /帮助），或写平台 ID，例如 test:123456。");
+    expect(await h.ask("/角色 谁 管理员", { chat: "社区群" })).toBe(
+      "没有找到「谁」。请对方先在群里发一条命令（例如 /帮助），或写平台 ID，例如 test:123456。",
+    );
     const audit = await h.app.store.db.auditLog.findMany({ where: { action: "member.role" }, orderBy: { id: "asc" } });
-    expect(audit.map((a) => [a.actor, JSON.parse(a.detail!).to])).toEqual([["test:admin", "officer"], ["test:admin", "member"], ["test:admin", "admin"]]);
+    expect(audit.map((a) => [a.actor, JSON.parse(a.detail!).to])).toEqual([
+      ["test:admin", "officer"],
+      ["test:admin", "member"],
+      ["test:admin", "admin"],
+    ]);
     expect(await h.ask("/角色", { chat: "社区群" })).toBe("管理员和「金桥社区」宣传员：\ntest:admin（配置 ADMINS）\n王（test:王）：管理员");
   });
 
   it("/删除个人信息 removes the name and identity, also from the audit log, and keeps the figures", async () => {
     const statsBefore = await h.ask("/统计", { chat: "社区群" });
-    expect(await h.ask("/删除个人信息 张", { chat: "社区群" })).toBe("将删除「张」的姓名和平台账号（审计日志中也会匿名），其登记的记录保留、数字不变。确认请发送：/删除个人信息 张 确认");
+    expect(await h.ask("/删除个人信息 张", { chat: "社区群" })).toBe(
+      "将删除「张」的姓名和平台账号（审计日志中也会匿名），其登记的记录保留、数字不变。确认请发送：/删除个人信息 张 确认",
+    );
     expect(await h.ask("/删除个人信息 张 确认", { chat: "社区群" })).toMatch(/^已删除「张」的个人信息/);
     expect(await h.ask("/统计", { chat: "社区群" })).toBe(statsBefore);
     expect(await h.ask("/明细", { chat: "社区群" })).toContain("#1 11月22日 理论学习 1 次，12 人参加（已删除成员");
@@ -112,7 +139,10 @@ describe("roles and personal data", () => {
 
 describe("abuse limits", () => {
   it("a flood from one person gets one polite reply, then silence, until the budget refills", async () => {
-    const l = await makeHarness({ now: "2026-11-22T10:00:00+08:00", limits: { userPerMinute: 6, userBurst: 3, chatPerMinute: 100, chatBurst: 100 } });
+    const l = await makeHarness({
+      now: "2026-11-22T10:00:00+08:00",
+      limits: { userPerMinute: 6, userBurst: 3, chatPerMinute: 100, chatBurst: 100 },
+    });
     try {
       await l.ask("/bind 测试社区");
       const replies: string[] = [];

@@ -6,8 +6,12 @@ import ExcelJS from "exceljs";
 import { makeHarness, type Harness } from "./harness.js";
 
 let h: Harness;
-beforeEach(async () => { h = await makeHarness({ now: "2026-06-28T10:00:00+08:00" }); });
-afterEach(async () => { await h.close(); });
+beforeEach(async () => {
+  h = await makeHarness({ now: "2026-06-28T10:00:00+08:00" });
+});
+afterEach(async () => {
+  await h.close();
+});
 
 async function record(lines: string[], chat = "测试群") {
   for (const l of lines) {
@@ -56,7 +60,15 @@ describe("/report for a quarter (分析研判 structure)", () => {
 
   it("compares with the previous quarter and writes exact figures on request", async () => {
     await h.ask("/bind 某社区");
-    await record(["学习 10人 1月10日", "学习 10人 2月10日", "发放 宣传单 6123份 5月1日", "学习 8人 4月1日", "学习 8人 5月1日", "学习 8人 6月1日", "会议 专题会议 4月2日"]);
+    await record([
+      "学习 10人 1月10日",
+      "学习 10人 2月10日",
+      "发放 宣传单 6123份 5月1日",
+      "学习 8人 4月1日",
+      "学习 8人 5月1日",
+      "学习 8人 6月1日",
+      "会议 专题会议 4月2日",
+    ]);
     const text = await h.ask("/报告");
     expect(text).toContain("开展理论学习 3 次，较上季度增加 1 次，参学 24 人次");
     expect(text).toContain("发放宣传单 6100 余份");
@@ -66,7 +78,9 @@ describe("/report for a quarter (分析研判 structure)", () => {
 
   it("says plainly that a quarter with no records has nothing to draft", async () => {
     await h.ask("/bind 某社区");
-    expect(await h.ask("/报告")).toBe("「某社区」2026年第二季度的台账里还没有任何记录，无法生成报告草稿。请先用 /记录 登记本季度开展的会议、学习、宣传等工作，例如：/记录 学习 12人");
+    expect(await h.ask("/报告")).toBe(
+      "「某社区」2026年第二季度的台账里还没有任何记录，无法生成报告草稿。请先用 /记录 登记本季度开展的会议、学习、宣传等工作，例如：/记录 学习 12人",
+    );
     expect(await h.ask("/报告 2025年第三季度")).toContain("请先用 /记录 登记2025年第三季度开展的");
   });
 
@@ -92,12 +106,23 @@ describe("/report for a year (责任制落实情况 structure)", () => {
     h.now = new Date("2026-12-20T10:00:00+08:00");
     await h.ask("/bind 某镇");
     await record([
-      "会议 专题会议 2月3日", "会议 专题会议 5月3日", "会议 专题会议 8月3日", "会议 专题会议 11月3日",
-      "学习 中心组学习 15人 3月1日", "学习 中心组学习 15人 6月1日", "学习 中心组学习 15人 9月1日", "学习 中心组学习 15人 12月1日",
-      "宣讲 二十大宣讲 20场 约2000人次 7月1日", "宣讲 道德讲堂 3场 150人 10月1日",
-      "活动 志愿服务 30场 1500余人 6月1日", "活动 我们的节日 2场 400人 9月15日",
-      "发布 省级媒体录用 15篇 8月1日", "发布 学习强国录用 8篇 9月1日", "发布 区级媒体录用 17篇 10月1日",
-      "发放 宣传资料 112000份 6月5日", "发放 横幅 40条 6月5日",
+      "会议 专题会议 2月3日",
+      "会议 专题会议 5月3日",
+      "会议 专题会议 8月3日",
+      "会议 专题会议 11月3日",
+      "学习 中心组学习 15人 3月1日",
+      "学习 中心组学习 15人 6月1日",
+      "学习 中心组学习 15人 9月1日",
+      "学习 中心组学习 15人 12月1日",
+      "宣讲 二十大宣讲 20场 约2000人次 7月1日",
+      "宣讲 道德讲堂 3场 150人 10月1日",
+      "活动 志愿服务 30场 1500余人 6月1日",
+      "活动 我们的节日 2场 400人 9月15日",
+      "发布 省级媒体录用 15篇 8月1日",
+      "发布 学习强国录用 8篇 9月1日",
+      "发布 区级媒体录用 17篇 10月1日",
+      "发放 宣传资料 112000份 6月5日",
+      "发放 横幅 40条 6月5日",
     ]);
     const text = await h.ask("/报告 2026年");
     expect(text.split("\n")[0]).toBe("关于某镇2026年落实意识形态工作责任制情况的报告");
@@ -128,7 +153,10 @@ describe("roll-up in a parent unit's chat", () => {
     await h.ask("/bind 浦东社区 金桥镇", { chat: "社区B" });
     await h.ask("/bind 张江村 金桥镇", { chat: "村C" });
     await h.ask("/bind 别镇", { chat: "别镇群" });
-    await record(["学习 20人 4月5日", "学习 20人 5月5日", "学习 20人 6月5日", "会议 专题会议 4月6日", "发放 宣传册 3000份 5月1日"], "社区A");
+    await record(
+      ["学习 20人 4月5日", "学习 20人 5月5日", "学习 20人 6月5日", "会议 专题会议 4月6日", "发放 宣传册 3000份 5月1日"],
+      "社区A",
+    );
     await record(["学习 10人 5月5日", "发放 横幅 5条 5月1日"], "社区B");
     await record(["宣讲 2场 100人 6月1日"], "村C");
     await record(["学习 99人 5月5日", "发放 宣传单 99999份 5月1日"], "别镇群");
@@ -139,7 +167,9 @@ describe("roll-up in a parent unit's chat", () => {
     expect(text.split("\n")[0]).toBe("金桥镇2026年第二季度意识形态工作分析研判报告");
     expect(text).toContain("开展理论学习 4 次，参学 70 人次");
     expect(text).toContain("发放宣传册 3000 份，悬挂横幅 5 条");
-    expect(text).toContain("分单位情况。金桥社区：会议 1 次，理论学习 3 次（参学 60 人次），宣传发放 3000 份；浦东社区：理论学习 1 次（参学 10 人次），宣传发放 5 份；张江村：宣讲 2 场（受众 100 人次）。");
+    expect(text).toContain(
+      "分单位情况。金桥社区：会议 1 次，理论学习 3 次（参学 60 人次），宣传发放 3000 份；浦东社区：理论学习 1 次（参学 10 人次），宣传发放 5 份；张江村：宣讲 2 场（受众 100 人次）。",
+    );
     expect(text).toContain("其中，金桥社区理论学习开展最多（3 次）");
     expect(text).toContain("金桥镇、浦东社区、张江村本季度截至目前尚未召开意识形态工作专题会议");
     // Each unit's own missing months, not a cross product of units and months.
@@ -178,9 +208,33 @@ describe("a city-sized roll-up", () => {
     const villages = await db.unit.findMany({ where: { parentId: city.id }, orderBy: { id: "asc" } });
     // Village n studies n % 7 times in the quarter with 2 people each; village 205 also meets.
     await db.record.createMany({
-      data: villages.flatMap((v, i) => Array.from({ length: (i + 1) % 7 }, (_, k) => ({
-        unitId: v.id, kind: "study", subtype: null as string | null, sessions: 1, participants: 2, day: "2026-05-10", sourcePlatform: "test", sourceChat: "seed", sourceMessageId: `${v.id}-${k}`,
-      }))).concat([{ unitId: villages[204].id, kind: "meeting", subtype: "意识形态工作专题会议", sessions: 1, participants: 2, day: "2026-05-11", sourcePlatform: "test", sourceChat: "seed", sourceMessageId: "m" }]),
+      data: villages
+        .flatMap((v, i) =>
+          Array.from({ length: (i + 1) % 7 }, (_, k) => ({
+            unitId: v.id,
+            kind: "study",
+            subtype: null as string | null,
+            sessions: 1,
+            participants: 2,
+            day: "2026-05-10",
+            sourcePlatform: "test",
+            sourceChat: "seed",
+            sourceMessageId: `${v.id}-${k}`,
+          })),
+        )
+        .concat([
+          {
+            unitId: villages[204].id,
+            kind: "meeting",
+            subtype: "意识形态工作专题会议",
+            sessions: 1,
+            participants: 2,
+            day: "2026-05-11",
+            sourcePlatform: "test",
+            sourceChat: "seed",
+            sourceMessageId: "m",
+          },
+        ]),
     });
     const expectedStudy = villages.reduce((n, _, i) => n + ((i + 1) % 7), 0);
     const text = await h.ask("/报告", { chat: "市群" });
@@ -210,7 +264,9 @@ describe("/export", () => {
     expect(values(2).slice(0, 4)).toEqual(["编号", "单位", "日期", "类型"]);
     const last = study.lastRow!;
     expect(last.getCell(1).value).toBe("合计");
-    const cells = (last.values as unknown[]).map((v) => (v && typeof v === "object" && "result" in (v as object) ? (v as { result: unknown }).result : v));
+    const cells = (last.values as unknown[]).map((v) =>
+      v && typeof v === "object" && "result" in (v as object) ? (v as { result: unknown }).result : v,
+    );
     expect(cells).toContain(12);
     expect(cells).toContain(186);
     const dist = wb.getWorksheet("宣传发放")!;

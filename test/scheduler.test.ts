@@ -24,10 +24,16 @@ class CapturingSender implements Sender {
   platform = "test";
   limits?: RateLimits;
   sent: { chat: string; text: string; at: string }[] = [];
-  constructor(private readonly now: () => Date, private readonly fail?: (n: number) => Error | null) {}
+  constructor(
+    private readonly now: () => Date,
+    private readonly fail?: (n: number) => Error | null,
+  ) {}
   async send(chat: string, reply: Reply) {
     const err = this.fail?.(this.sent.length + this.failures);
-    if (err) { this.failures++; throw err; }
+    if (err) {
+      this.failures++;
+      throw err;
+    }
     this.sent.push({ chat, text: reply.text, at: chinaDay(this.now()) });
   }
   failures = 0;
@@ -41,10 +47,17 @@ beforeEach(async () => {
   await h.ask("/bind 守规社区 金桥镇", { chat: "守规群" });
   await h.ask("/bind 落后社区 金桥镇", { chat: "落后群" });
 });
-afterEach(async () => { await h.close(); });
+afterEach(async () => {
+  await h.close();
+});
 
 /** Runs one pass and one delivery a day at 09:30 China time from `from` to `to`, skipping `down`. */
-async function simulate(from: string, to: string, sender: CapturingSender, opts: { down?: [string, string]; beforeDay?: (day: string) => Promise<void> } = {}) {
+async function simulate(
+  from: string,
+  to: string,
+  sender: CapturingSender,
+  opts: { down?: [string, string]; beforeDay?: (day: string) => Promise<void> } = {},
+) {
   const outbox = new Outbox(h.app.store.db, [sender], { clock: () => h.now, sleep: async () => {} });
   for (let day = from; day <= to; day = addDays(day, 1)) {
     h.now = chinaInstant(day, "09:30");
@@ -84,8 +97,18 @@ describe("a year of reminders", () => {
     expect(studyDays).toHaveLength(12 * 3 - 1);
     const meetingDays = toBehind.filter((s) => s.text.includes("专题研究意识形态工作")).map((s) => s.at);
     expect(meetingDays).toEqual([
-      "2026-03-17", "2026-03-24", "2026-03-30", "2026-06-16", "2026-06-23", "2026-06-29",
-      "2026-09-16", "2026-09-23", "2026-09-29", "2026-12-17", "2026-12-24", "2026-12-30",
+      "2026-03-17",
+      "2026-03-24",
+      "2026-03-30",
+      "2026-06-16",
+      "2026-06-23",
+      "2026-06-29",
+      "2026-09-16",
+      "2026-09-23",
+      "2026-09-29",
+      "2026-12-17",
+      "2026-12-24",
+      "2026-12-30",
     ]);
     expect(toBehind.find((s) => s.at === "2026-12-24")!.text).toBe(
       "【提醒】落后社区：2026年第四季度「专题研究意识形态工作」要求每季度不少于 1 次意识形态工作专题会议，截止 12月31日（还有 7 天），目前已记录 0 次。完成后请发送：/记录 会议 专题会议",
@@ -93,10 +116,13 @@ describe("a year of reminders", () => {
     // The calendar does not know 2027 yet: the top unit's chat is told once, when reminders first
     // look into 2027 (14 days ahead of December 18).
     const notices = toParent.filter((s) => s.text.startsWith("【系统通知】"));
-    expect(notices).toEqual([{
-      chat: "镇群", at: "2026-12-18",
-      text: "【系统通知】节假日日历中还没有 2027 年的官方放假和调休安排，2027 年的提醒暂按周末计算工作日。国务院公布安排后，请管理员在部署配置（BOT_CONFIG）的 calendar 中补充，或升级 chinese-days。",
-    }]);
+    expect(notices).toEqual([
+      {
+        chat: "镇群",
+        at: "2026-12-18",
+        text: "【系统通知】节假日日历中还没有 2027 年的官方放假和调休安排，2027 年的提醒暂按周末计算工作日。国务院公布安排后，请管理员在部署配置（BOT_CONFIG）的 calendar 中补充，或升级 chinese-days。",
+      },
+    ]);
     // The parent gets one digest per rule and offset, naming only the unit that is behind.
     const digests = toParent.filter((s) => s.text.startsWith("【下级单位进度】"));
     expect(digests).toHaveLength(toBehind.length);
@@ -156,7 +182,9 @@ describe("exactly once", () => {
     expect(first.plannedCount).toBe(dry.planned.length);
     expect(first.enqueuedCount).toBe(dry.planned.length);
     expect(await db.outbox.count()).toBe(dry.planned.length);
-    expect(new Set((await db.outbox.findMany({ select: { dedupeKey: true } })).map((r) => r.dedupeKey))).toEqual(new Set(dry.planned.map((m) => m.dedupeKey)));
+    expect(new Set((await db.outbox.findMany({ select: { dedupeKey: true } })).map((r) => r.dedupeKey))).toEqual(
+      new Set(dry.planned.map((m) => m.dedupeKey)),
+    );
     const again = await runPass(h.app.store, CONFIG, calendar, at, { dryRun: true });
     expect([again.plannedCount, again.enqueuedCount]).toEqual([dry.planned.length, 0]);
     // The town's digest: one per rule, not one per batch; forty names, the rest counted, short
@@ -197,15 +225,25 @@ describe("delivery failures", () => {
     h.now = at0;
     await runPass(h.app.store, CONFIG, calendar, at0);
     await h.app.store.db.outbox.updateMany({ where: { NOT: { chatExternalId: "落后群" } }, data: { status: "sent" } });
-    const row = await h.app.store.db.outbox.findFirstOrThrow({ where: { chatExternalId: "落后群", status: "pending", dedupeKey: { contains: "special-meeting" } } });
+    const row = await h.app.store.db.outbox.findFirstOrThrow({
+      where: { chatExternalId: "落后群", status: "pending", dedupeKey: { contains: "special-meeting" } },
+    });
     await h.app.store.db.outbox.updateMany({ where: { status: "pending", NOT: { id: row.id } }, data: { status: "sent" } });
     const errors = [new SendError("HTTP 500 Internal Server Error"), new SendError("429 Too Many Requests: retry after 7", 7)];
-    const sender = new CapturingSender(() => h.now, (n) => errors[n] ?? null);
+    const sender = new CapturingSender(
+      () => h.now,
+      (n) => errors[n] ?? null,
+    );
     const outbox = new Outbox(h.app.store.db, [sender], { clock: () => h.now, baseDelaySec: 30, sleep: async () => {} });
 
     expect(await outbox.deliverDue()).toEqual({ sent: 0, retried: 1, failed: 0, deferred: 0 });
     let r = await h.app.store.db.outbox.findUniqueOrThrow({ where: { id: row.id } });
-    expect([r.status, r.attempts, r.lastError, r.nextAttemptAt.getTime() - at0.getTime()]).toEqual(["pending", 1, "HTTP 500 Internal Server Error", 30_000]);
+    expect([r.status, r.attempts, r.lastError, r.nextAttemptAt.getTime() - at0.getTime()]).toEqual([
+      "pending",
+      1,
+      "HTTP 500 Internal Server Error",
+      30_000,
+    ]);
     // Not due yet: nothing happens.
     h.now = new Date(at0.getTime() + 29_000);
     expect(await outbox.deliverDue()).toEqual({ sent: 0, retried: 0, failed: 0, deferred: 0 });
@@ -227,7 +265,10 @@ describe("delivery failures", () => {
     h.now = at0;
     await runPass(h.app.store, CONFIG, calendar, at0);
     const pending = await h.app.store.db.outbox.count({ where: { status: "pending" } });
-    const sender = new CapturingSender(() => h.now, () => new SendError("HTTP 502 Bad Gateway"));
+    const sender = new CapturingSender(
+      () => h.now,
+      () => new SendError("HTTP 502 Bad Gateway"),
+    );
     const outbox = new Outbox(h.app.store.db, [sender], { clock: () => h.now, maxAttempts: 3, baseDelaySec: 10, sleep: async () => {} });
     for (let i = 0; i < 5; i++) {
       await outbox.deliverDue();
@@ -243,7 +284,9 @@ describe("delivery failures", () => {
     const id = rows.find((r) => r.status === "failed")!.id;
     expect(await h.ask(`/发送记录 重发 ${id}`, { chat: "镇群" })).toBe(`第 ${id} 条已重新排队发送。`);
     // The re-queued row is listed with when it goes out, and the change is in the audit log.
-    expect(await h.ask("/发送记录", { chat: "镇群" })).toMatch(new RegExp(`^待发送 1 条，接下来：\\n#${id} 提醒 → test:\\S+，3月1\\d日 \\d\\d:\\d\\d 发送：【提醒】`));
+    expect(await h.ask("/发送记录", { chat: "镇群" })).toMatch(
+      new RegExp(`^待发送 1 条，接下来：\\n#${id} 提醒 → test:\\S+，3月1\\d日 \\d\\d:\\d\\d 发送：【提醒】`),
+    );
     expect(await h.app.store.db.auditLog.count({ where: { action: "outbox.retry", entityId: String(id) } })).toBe(1);
     expect(await h.ask("/发送记录", { user: "bob" })).toBe("只有管理员可以使用 /outbox（发送记录）。你的身份是成员。");
   });
@@ -252,11 +295,26 @@ describe("delivery failures", () => {
     const at0 = chinaInstant("2026-03-17", "09:30");
     h.now = at0;
     const db = h.app.store.db;
-    await db.outbox.createMany({ data: Array.from({ length: 25 }, (_, i) => ({ dedupeKey: `burst-${i}`, kind: "notice", platform: "test", chatExternalId: "镇群", body: `n${i}`, nextAttemptAt: at0 })) });
+    await db.outbox.createMany({
+      data: Array.from({ length: 25 }, (_, i) => ({
+        dedupeKey: `burst-${i}`,
+        kind: "notice",
+        platform: "test",
+        chatExternalId: "镇群",
+        body: `n${i}`,
+        nextAttemptAt: at0,
+      })),
+    });
     const sender = new CapturingSender(() => h.now);
     sender.limits = { perSecond: 30, perChatPerMinute: 20 };
     const slept: number[] = [];
-    const outbox = new Outbox(db, [sender], { clock: () => h.now, sleep: async (ms) => { slept.push(ms); h.now = new Date(h.now.getTime() + ms); } });
+    const outbox = new Outbox(db, [sender], {
+      clock: () => h.now,
+      sleep: async (ms) => {
+        slept.push(ms);
+        h.now = new Date(h.now.getTime() + ms);
+      },
+    });
     const first = await outbox.deliverDue();
     // 20 a minute in one group: the first few go with 3 s spacing (slept), the rest are deferred.
     expect(first.sent + first.deferred).toBe(25);
@@ -280,7 +338,9 @@ reports:
 reminders: { offsets_days: [7], quarter_start_checklist: true }
 `);
     // 2026-10-01 to 10-07 is the National Day holiday: the checklist waits for Thursday the 8th.
-    expect((await runPass(h.app.store, config, calendar, chinaInstant("2026-10-07", "09:30"))).enqueued.filter((m) => m.kind === "checklist")).toEqual([]);
+    expect(
+      (await runPass(h.app.store, config, calendar, chinaInstant("2026-10-07", "09:30"))).enqueued.filter((m) => m.kind === "checklist"),
+    ).toEqual([]);
     const { enqueued } = await runPass(h.app.store, config, calendar, chinaInstant("2026-10-08", "09:30"));
     const lists = enqueued.filter((m) => m.kind === "checklist");
     expect(lists.map((m) => m.chatExternalId).sort()).toEqual(["守规群", "落后群", "镇群"].sort());
@@ -289,7 +349,9 @@ reminders: { offsets_days: [7], quarter_start_checklist: true }
     );
     // The town has children, so the leaf-only requirement is not on its list.
     expect(lists.find((m) => m.chatExternalId === "镇群")!.body).not.toContain("专题研究");
-    expect((await runPass(h.app.store, config, calendar, chinaInstant("2026-10-09", "09:30"))).enqueued.filter((m) => m.kind === "checklist")).toEqual([]);
+    expect(
+      (await runPass(h.app.store, config, calendar, chinaInstant("2026-10-09", "09:30"))).enqueued.filter((m) => m.kind === "checklist"),
+    ).toEqual([]);
   });
 });
 
@@ -299,10 +361,26 @@ describe("the console", () => {
     const { PassThrough } = await import("node:stream");
     const out = new PassThrough();
     let printed = "";
-    out.on("data", (d) => { printed += d; });
+    out.on("data", (d) => {
+      printed += d;
+    });
     const at = chinaInstant("2026-12-17", "09:30");
-    await h.app.store.db.outbox.create({ data: { dedupeKey: "console-1", kind: "reminder", platform: "console", chatExternalId: "社区群", body: "【提醒】测试", nextAttemptAt: at } });
-    expect(await new Outbox(h.app.store.db, [new ConsoleSender(out)], { clock: () => at }).deliverDue()).toEqual({ sent: 1, retried: 0, failed: 0, deferred: 0 });
+    await h.app.store.db.outbox.create({
+      data: {
+        dedupeKey: "console-1",
+        kind: "reminder",
+        platform: "console",
+        chatExternalId: "社区群",
+        body: "【提醒】测试",
+        nextAttemptAt: at,
+      },
+    });
+    expect(await new Outbox(h.app.store.db, [new ConsoleSender(out)], { clock: () => at }).deliverDue()).toEqual({
+      sent: 1,
+      retried: 0,
+      failed: 0,
+      deferred: 0,
+    });
     expect(printed).toBe("\n[发往「社区群」] 【提醒】测试\n");
   });
 });
@@ -311,12 +389,16 @@ describe("commands", () => {
   it("/截止 shows this unit's deadlines and progress; /提醒 mutes and unmutes, audited", async () => {
     h.now = chinaInstant("2026-11-22", "10:00");
     await h.ask("/记录 学习 5人", { chat: "落后群" });
-    expect(await h.ask("/截止", { chat: "落后群" })).toBe([
-      "「落后社区」近期要求（✅ 已完成 ⏳ 进行中 ❌ 未完成）：",
-      "⏳ 专题研究意识形态工作（每季度）：2026年第四季度，截止 12月31日（还有 39 天），已记录 0/1 次",
-      "✅ 理论学习（每月）：2026年11月，截止 11月30日（还有 8 天），已记录 1/1 次",
-    ].join("\n"));
-    expect(await h.ask("/提醒 关", { chat: "落后群" })).toBe("已关闭「落后社区」的截止提醒；上级单位的进度汇总仍会列出本单位。发送 /提醒 开 可恢复。");
+    expect(await h.ask("/截止", { chat: "落后群" })).toBe(
+      [
+        "「落后社区」近期要求（✅ 已完成 ⏳ 进行中 ❌ 未完成）：",
+        "⏳ 专题研究意识形态工作（每季度）：2026年第四季度，截止 12月31日（还有 39 天），已记录 0/1 次",
+        "✅ 理论学习（每月）：2026年11月，截止 11月30日（还有 8 天），已记录 1/1 次",
+      ].join("\n"),
+    );
+    expect(await h.ask("/提醒 关", { chat: "落后群" })).toBe(
+      "已关闭「落后社区」的截止提醒；上级单位的进度汇总仍会列出本单位。发送 /提醒 开 可恢复。",
+    );
     const planned = await runPass(h.app.store, CONFIG, calendar, chinaInstant("2026-12-17", "09:30"), { dryRun: true });
     expect(planned.enqueued.some((m) => m.chatExternalId === "落后群")).toBe(false);
     expect(planned.enqueued.some((m) => m.chatExternalId === "镇群" && m.body.includes("落后社区"))).toBe(true);

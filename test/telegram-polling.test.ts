@@ -41,7 +41,12 @@ describe("Telegram long polling", () => {
   it("starts: getMe, deleteWebhook, the menus, then polls", async () => {
     const methods = w.fake.calls.map((c) => c.method);
     expect(methods).toEqual(expect.arrayContaining(["getMe", "deleteWebhook", "setMyCommands"]));
-    expect(w.fake.sent("setMyCommands").map((c) => c.payload.language_code ?? "default").sort()).toEqual(["default", "zh"]);
+    expect(
+      w.fake
+        .sent("setMyCommands")
+        .map((c) => c.payload.language_code ?? "default")
+        .sort(),
+    ).toEqual(["default", "zh"]);
     await waitFor(() => w.fake.polls > 0, 5000, "first getUpdates");
     expect(w.fake.sent("setWebhook")).toHaveLength(0);
   });
@@ -52,8 +57,15 @@ describe("Telegram long polling", () => {
     const { message } = say(chat, officer, "/record@LedgerBot study 12 people");
     await waitFor(() => replies(chat, "已记录").length === 1, 5000, "record reply");
     const [row] = await records("东村");
-    expect(row).toMatchObject({ kind: "study", participants: 12, sourceMessageId: String(message.message_id), sourceChat: String(chat.id) });
-    const member = await w.app.store.db.member.findUnique({ where: { platform_externalId: { platform: "telegram", externalId: String(officer.id) } } });
+    expect(row).toMatchObject({
+      kind: "study",
+      participants: 12,
+      sourceMessageId: String(message.message_id),
+      sourceChat: String(chat.id),
+    });
+    const member = await w.app.store.db.member.findUnique({
+      where: { platform_externalId: { platform: "telegram", externalId: String(officer.id) } },
+    });
     expect(member?.name).toBe("张三");
 
     say(chat, officer, "/record@LedgerBot 跳舞 十二人");
@@ -93,14 +105,28 @@ describe("Telegram long polling", () => {
   it("greets when added by my_chat_member, and follows a migration to a supergroup", async () => {
     const chat = newGroup();
     w.fake.queue({
-      my_chat_member: { chat, from: admin, date: Math.floor(Date.now() / 1000), old_chat_member: { user: BOT_USER, status: "left" }, new_chat_member: { user: BOT_USER, status: "administrator" } },
+      my_chat_member: {
+        chat,
+        from: admin,
+        date: Math.floor(Date.now() / 1000),
+        old_chat_member: { user: BOT_USER, status: "left" },
+        new_chat_member: { user: BOT_USER, status: "administrator" },
+      },
     } as unknown as Update);
     await waitFor(() => w.fake.texts(chat.id).length === 1, 5000, "greeting");
     expect(w.fake.texts(chat.id)[0]).toMatch(/^大家好，我是意识形态工作台账机器人/);
 
     await bind(chat, "北村");
     const sg = supergroup(-1007000000000 - chatSeq, chat.title);
-    w.fake.queue(messageUpdate(w.fake, { message_id: w.fake.messageId(), date: Math.floor(Date.now() / 1000), chat, from: admin, migrate_to_chat_id: sg.id } as never));
+    w.fake.queue(
+      messageUpdate(w.fake, {
+        message_id: w.fake.messageId(),
+        date: Math.floor(Date.now() / 1000),
+        chat,
+        from: admin,
+        migrate_to_chat_id: sg.id,
+      } as never),
+    );
     say(sg, officer, "/record@LedgerBot study 7 people");
     await waitFor(() => replies(sg, "已记录").length === 1, 5000, "record in the supergroup");
     const [row] = await records("北村");
@@ -113,7 +139,9 @@ describe("Telegram long polling", () => {
     w.fake.failNext("sendMessage", 1, 429, 1);
     say(chat, officer, "/record@LedgerBot study 4 people");
     await waitFor(() => replies(chat, "已记录").length === 1, 8000, "retried reply");
-    const tries = w.fake.calls.filter((c) => c.method === "sendMessage" && String(c.payload.chat_id) === String(chat.id) && String(c.payload.text).startsWith("已记录"));
+    const tries = w.fake.calls.filter(
+      (c) => c.method === "sendMessage" && String(c.payload.chat_id) === String(chat.id) && String(c.payload.text).startsWith("已记录"),
+    );
     expect(tries.map((c) => c.ok)).toEqual([false, true]);
     expect(await records("限流村")).toHaveLength(1);
   });
@@ -136,7 +164,13 @@ describe("Telegram long polling", () => {
     // The next process: a new core on the same store, as after a restart.
     const core = new BotCore(w.app);
     const again = createTelegramAdapter({
-      core, log: () => {}, token: w.fake.token, apiRoot: w.fake.apiRoot, mode: "polling", limits: FAST_LIMITS, pollTimeoutSec: 5,
+      core,
+      log: () => {},
+      token: w.fake.token,
+      apiRoot: w.fake.apiRoot,
+      mode: "polling",
+      limits: FAST_LIMITS,
+      pollTimeoutSec: 5,
     });
     w.adapter = again;
     await again.start();
@@ -158,7 +192,9 @@ describe("Telegram default throttling", () => {
 
   it("spaces a burst to one group at least a second apart (Telegram's group limit), in the core's one outbound path", async () => {
     const chat = -6001;
-    const sends = [1, 2, 3].map((i) => t.core.outbound.reply("telegram", { chatId: String(chat) }, { text: `提醒 ${i}`, kind: "info" }, `burst:${i}`));
+    const sends = [1, 2, 3].map((i) =>
+      t.core.outbound.reply("telegram", { chatId: String(chat) }, { text: `提醒 ${i}`, kind: "info" }, `burst:${i}`),
+    );
     expect(await Promise.all(sends)).toEqual(["sent", "sent", "sent"]);
     const at = t.fake.sent("sendMessage", chat).map((c) => c.at);
     expect(t.fake.texts(chat)).toEqual(["提醒 1", "提醒 2", "提醒 3"]);
@@ -181,7 +217,13 @@ describe("Telegram start-up", () => {
 
   it("does not hold start() up when Telegram is unreachable, and stops cleanly", async () => {
     const logs: string[] = [];
-    const a = createTelegramAdapter({ ...base(), log: (e) => logs.push(e), token: "1:x", apiRoot: "http://127.0.0.1:9", startTimeoutMs: 300 });
+    const a = createTelegramAdapter({
+      ...base(),
+      log: (e) => logs.push(e),
+      token: "1:x",
+      apiRoot: "http://127.0.0.1:9",
+      startTimeoutMs: 300,
+    });
     const t0 = Date.now();
     await a.start();
     expect(Date.now() - t0).toBeLessThan(3000);

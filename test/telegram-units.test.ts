@@ -15,7 +15,8 @@ const me = { id: 42, username: "LedgerBot" };
 const knows = (line: string) => /^(记录|统计|学习)/.test(line.trim());
 const grp = { id: -100, type: "group" as const, title: "某社区群" };
 const alice = { id: 7, is_bot: false, first_name: "Alice" };
-const msg = (text: string, extra: Partial<Message> = {}): Message => ({ message_id: 5, date: 1_780_000_000, chat: grp, from: alice, text, ...extra }) as Message;
+const msg = (text: string, extra: Partial<Message> = {}): Message =>
+  ({ message_id: 5, date: 1_780_000_000, chat: grp, from: alice, text, ...extra }) as Message;
 
 describe("splitText", () => {
   it("keeps short text whole and drops empty text", () => {
@@ -44,29 +45,42 @@ describe("splitText", () => {
   });
 
   it("property: pieces fit and, joined at the dropped breaks, give the text back", () => {
-    fc.assert(fc.property(fc.array(fc.string({ maxLength: 60 }), { maxLength: 60 }), fc.integer({ min: 20, max: 200 }), (lines, limit) => {
-      const text = lines.join("\n");
-      const pieces = splitText(text, limit);
-      for (const p of pieces) expect(p.length).toBeLessThanOrEqual(limit);
-      const strip = (s: string) => s.replace(/\s/g, "");
-      expect(strip(pieces.join(""))).toBe(strip(text));
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 60 }), { maxLength: 60 }), fc.integer({ min: 20, max: 200 }), (lines, limit) => {
+        const text = lines.join("\n");
+        const pieces = splitText(text, limit);
+        for (const p of pieces) expect(p.length).toBeLessThanOrEqual(limit);
+        const strip = (s: string) => s.replace(/\s/g, "");
+        expect(strip(pieces.join(""))).toBe(strip(text));
+      }),
+    );
   });
 });
 
 describe("planReply", () => {
   it("puts the buttons on the last message and leaves out commands over 64 bytes", () => {
     const long = "x\n".repeat(3000);
-    const plan = planReply({ text: long, actions: [{ label: "撤销", command: "/undo 12" }, { label: "太长", command: `/report ${"金桥社区".repeat(6)} docx` }] });
+    const plan = planReply({
+      text: long,
+      actions: [
+        { label: "撤销", command: "/undo 12" },
+        { label: "太长", command: `/report ${"金桥社区".repeat(6)} docx` },
+      ],
+    });
     expect(plan.ops.length).toBe(2);
     expect(plan.ops[0]).not.toHaveProperty("reply_markup.inline_keyboard");
-    expect(plan.ops[1]).toMatchObject({ method: "sendMessage", reply_markup: { inline_keyboard: [[{ text: "撤销", callback_data: "/undo 12" }]] } });
+    expect(plan.ops[1]).toMatchObject({
+      method: "sendMessage",
+      reply_markup: { inline_keyboard: [[{ text: "撤销", callback_data: "/undo 12" }]] },
+    });
     expect(plan.dropped.map((a) => a.label)).toEqual(["太长"]);
   });
 
   it("sends a file with its text as caption, or the long text first and the file bare", () => {
     const file = { name: "报告.docx", data: Buffer.from("PK"), mime: "x" };
-    expect(planReply({ text: "Word 草稿已生成。", file }).ops).toEqual([{ method: "sendDocument", file: { name: "报告.docx", data: file.data }, caption: "Word 草稿已生成。", reply_markup: undefined }]);
+    expect(planReply({ text: "Word 草稿已生成。", file }).ops).toEqual([
+      { method: "sendDocument", file: { name: "报告.docx", data: file.data }, caption: "Word 草稿已生成。", reply_markup: undefined },
+    ]);
     const ops = planReply({ text: "字".repeat(1500), file }).ops;
     expect(ops.map((o) => o.method)).toEqual(["sendMessage", "sendDocument"]);
     expect(ops[1]).not.toHaveProperty("caption");
@@ -83,8 +97,16 @@ describe("messageToInbound", () => {
   it("passes slash commands with ids, name, time and the message to quote", () => {
     const c = messageToInbound(msg("/record@LedgerBot study 12 people"), me, { knows }, 900)!;
     expect(c.msg).toEqual({
-      platform: "telegram", chatId: "-100", chatTitle: "某社区群", messageId: "5", userId: "7", userName: "Alice",
-      text: "/record@LedgerBot study 12 people", sentAt: new Date(1_780_000_000_000), addressedToBot: false, direct: false,
+      platform: "telegram",
+      chatId: "-100",
+      chatTitle: "某社区群",
+      messageId: "5",
+      userId: "7",
+      userName: "Alice",
+      text: "/record@LedgerBot study 12 people",
+      sentAt: new Date(1_780_000_000_000),
+      addressedToBot: false,
+      direct: false,
     });
     expect(c.replyTo).toBe(5);
     expect(c.eventKeys).toEqual(["update:900", "msg:-100:5"]);
@@ -98,7 +120,9 @@ describe("messageToInbound", () => {
   });
 
   it("takes a reply to the bot only when it starts with a command or record word", () => {
-    const toBot = { reply_to_message: { message_id: 1, date: 0, chat: grp, from: { id: 42, is_bot: true, first_name: "bot" } } } as Partial<Message>;
+    const toBot = {
+      reply_to_message: { message_id: 1, date: 0, chat: grp, from: { id: 42, is_bot: true, first_name: "bot" } },
+    } as Partial<Message>;
     expect(messageToInbound(msg("记录 学习 3人", toBot), me, { knows })?.msg.addressedToBot).toBe(true);
     expect(messageToInbound(msg("谢谢", toBot), me, { knows })).toBeNull();
     expect(messageToInbound(msg("记录 学习 3人"), me, { knows })).toBeNull();
@@ -108,7 +132,9 @@ describe("messageToInbound", () => {
     expect(messageToInbound(msg("/stats", { from: { id: 9, is_bot: true, first_name: "b" } }), me, { knows })).toBeNull();
     expect(messageToInbound(msg("/stats", { chat: { id: -1001, type: "channel", title: "c" } as never }), me, { knows })).toBeNull();
     expect(messageToInbound(msg("", { text: undefined }), me, { knows })).toBeNull();
-    expect(messageToInbound(msg("", { text: undefined, caption: "/record study 5 people" }), me, { knows })?.msg.text).toBe("/record study 5 people");
+    expect(messageToInbound(msg("", { text: undefined, caption: "/record study 5 people" }), me, { knows })?.msg.text).toBe(
+      "/record study 5 people",
+    );
   });
 
   it("makes every private message direct, and answers /start with /help", () => {
@@ -137,7 +163,8 @@ describe("messageToInbound", () => {
 
 describe("membership", () => {
   const m = (status: string, extra = {}) => ({ user: { id: 42, is_bot: true, first_name: "b" }, status, ...extra });
-  const upd = (old: object, now: object, type = "group") => ({ chat: { id: -1, type, title: "t" }, from: alice, date: 0, old_chat_member: old, new_chat_member: now }) as never;
+  const upd = (old: object, now: object, type = "group") =>
+    ({ chat: { id: -1, type, title: "t" }, from: alice, date: 0, old_chat_member: old, new_chat_member: now }) as never;
 
   it("tells joins and removals from promotions", () => {
     expect(membershipChange(upd(m("left"), m("member")))).toBe("joined");
@@ -149,11 +176,13 @@ describe("membership", () => {
   });
 
   it("property: two join reports less than two minutes apart share a greeting key; far apart they do not", () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 2_000_000_000 }), fc.integer({ min: 0, max: 119 }), (t, d) => {
-      const a = joinKeys(-1, t);
-      expect(joinKeys(-1, t + d).some((k) => a.includes(k))).toBe(true);
-      expect(joinKeys(-1, t + 360).some((k) => a.includes(k))).toBe(false);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2_000_000_000 }), fc.integer({ min: 0, max: 119 }), (t, d) => {
+        const a = joinKeys(-1, t);
+        expect(joinKeys(-1, t + d).some((k) => a.includes(k))).toBe(true);
+        expect(joinKeys(-1, t + 360).some((k) => a.includes(k))).toBe(false);
+      }),
+    );
   });
 });
 
@@ -173,12 +202,18 @@ describe("menu", () => {
 });
 
 describe("errors for the outbox", () => {
-  const ge = (error_code: number, description: string, parameters = {}) => new GrammyError("x", { ok: false, error_code, description, parameters }, "sendMessage", {});
+  const ge = (error_code: number, description: string, parameters = {}) =>
+    new GrammyError("x", { ok: false, error_code, description, parameters }, "sendMessage", {});
 
   it("429 → retry after; 5xx and network → retry; 400/403 → permanent", () => {
-    expect(toSendError(ge(429, "Too Many Requests: retry after 5", { retry_after: 5 }))).toMatchObject({ retryAfterSec: 5, permanent: false });
+    expect(toSendError(ge(429, "Too Many Requests: retry after 5", { retry_after: 5 }))).toMatchObject({
+      retryAfterSec: 5,
+      permanent: false,
+    });
     expect(toSendError(ge(502, "Bad Gateway"))).toMatchObject({ retryAfterSec: undefined, permanent: false });
-    expect(toSendError(new HttpError("Network request for 'sendMessage' failed!", new Error("ECONNRESET")))).toMatchObject({ permanent: false });
+    expect(toSendError(new HttpError("Network request for 'sendMessage' failed!", new Error("ECONNRESET")))).toMatchObject({
+      permanent: false,
+    });
     expect(toSendError(ge(403, "Forbidden: bot was kicked from the group chat"))).toMatchObject({ permanent: true });
     expect(toSendError(ge(400, "Bad Request: chat not found"))).toMatchObject({ permanent: true });
     expect(toSendError(ge(401, "Unauthorized"))).toMatchObject({ permanent: false });

@@ -56,7 +56,9 @@ describe("Telegram webhook", () => {
     expect(zh && en).toBeTruthy();
     expect(zh!.payload.commands).toContainEqual({ command: "record", description: expect.stringMatching(/^记录：/) });
     expect(en!.payload.commands).toContainEqual({ command: "report", description: "Draft the period's report from the ledger" });
-    expect(en!.payload.commands.map((c: { command: string }) => c.command)).toEqual(expect.arrayContaining(["record", "undo", "stats", "bind", "help"]));
+    expect(en!.payload.commands.map((c: { command: string }) => c.command)).toEqual(
+      expect.arrayContaining(["record", "undo", "stats", "bind", "help"]),
+    );
     // The webhook receiver never polls.
     expect(w.fake.sent("deleteWebhook")).toHaveLength(0);
   });
@@ -73,7 +75,10 @@ describe("Telegram webhook", () => {
     const reply = w.fake.sent("sendMessage", chat.id).at(-1)!;
     expect(reply.payload.reply_parameters).toEqual({ message_id: message.message_id, allow_sending_without_reply: true });
     expect(reply.payload.parse_mode).toBeUndefined();
-    const row = await w.app.store.db.chat.findUnique({ where: { platform_externalId: { platform: "telegram", externalId: String(chat.id) } }, include: { unit: true } });
+    const row = await w.app.store.db.chat.findUnique({
+      where: { platform_externalId: { platform: "telegram", externalId: String(chat.id) } },
+      include: { unit: true },
+    });
     expect(row?.unit?.name).toBe("测试社区");
     expect(row?.title).toBe(chat.title);
     expect(await w.app.store.db.unit.findUnique({ where: { name: "别的社区" } })).toBeNull();
@@ -85,14 +90,25 @@ describe("Telegram webhook", () => {
     const { message } = await say(chat, officer, "/record@LedgerBot study 12 people");
     const reply = await waitFor(() => w.fake.sent("sendMessage", chat.id).find((c) => String(c.payload.text).startsWith("已记录")));
     const [row] = await records("记录社区");
-    expect(row).toMatchObject({ kind: "study", participants: 12, sourcePlatform: "telegram", sourceChat: String(chat.id), sourceMessageId: String(message.message_id) });
+    expect(row).toMatchObject({
+      kind: "study",
+      participants: 12,
+      sourcePlatform: "telegram",
+      sourceChat: String(chat.id),
+      sourceMessageId: String(message.message_id),
+    });
     expect(reply.payload.text).toContain(`已记录 #${row.id}：理论学习 1 次，12 人参加`);
     expect(reply.payload.reply_markup).toEqual({ inline_keyboard: [[{ text: "撤销", callback_data: `/undo ${row.id}` }]] });
-    const member = await w.app.store.db.member.findUnique({ where: { platform_externalId: { platform: "telegram", externalId: String(officer.id) } } });
+    const member = await w.app.store.db.member.findUnique({
+      where: { platform_externalId: { platform: "telegram", externalId: String(officer.id) } },
+    });
     expect(member?.name).toBe("李宣传员");
 
     // The officer presses 撤销 on the bot's reply.
-    const pressed = { update_id: w.fake.updateId(), callback_query: { id: "cbq-1", from: officer, chat_instance: "ci", data: `/undo ${row.id}`, message: reply.result } };
+    const pressed = {
+      update_id: w.fake.updateId(),
+      callback_query: { id: "cbq-1", from: officer, chat_instance: "ci", data: `/undo ${row.id}`, message: reply.result },
+    };
     expect(await w.post(pressed)).toBe(200);
     await waitFor(() => w.fake.texts(chat.id).some((t) => t.startsWith(`已撤销 #${row.id}`)), 5000, "undo reply");
     expect(w.fake.sent("answerCallbackQuery").map((c) => c.payload.callback_query_id)).toContain("cbq-1");
@@ -134,7 +150,10 @@ describe("Telegram webhook", () => {
     await waitFor(() => w.fake.texts(chat.id).length === before + 1, 5000, "stats reply");
     expect(w.fake.texts(chat.id).at(-1)).toContain("理论学习 1 次");
     const rows = await records("提及社区");
-    expect(rows.map((r) => [r.kind, r.participants])).toEqual([["study", 8], ["lecture", 200]]);
+    expect(rows.map((r) => [r.kind, r.participants])).toEqual([
+      ["study", 8],
+      ["lecture", 200],
+    ]);
   });
 
   it("drops a duplicate update and a redelivered message: one record, one reply", async () => {
@@ -149,7 +168,9 @@ describe("Telegram webhook", () => {
     await waitFor(() => w.fake.texts(chat.id).some((t) => t.startsWith("已记录")));
     expect(await records("重复社区")).toHaveLength(1);
     expect(w.fake.texts(chat.id).filter((t) => t.startsWith("已记录"))).toHaveLength(1);
-    const events = await w.app.store.db.inboundEvent.findMany({ where: { platform: "telegram", eventKey: { in: [`update:${update.update_id}`, `msg:${chat.id}:${message.message_id}`] } } });
+    const events = await w.app.store.db.inboundEvent.findMany({
+      where: { platform: "telegram", eventKey: { in: [`update:${update.update_id}`, `msg:${chat.id}:${message.message_id}`] } },
+    });
     expect(events.map((e) => e.status)).toEqual(["done", "done"]);
   });
 
@@ -184,7 +205,9 @@ describe("Telegram webhook", () => {
     expect(doc.payload.reply_parameters).toEqual({ message_id: message.message_id, allow_sending_without_reply: true });
 
     await say(chat, officer, "/报告");
-    const draft = await waitFor(() => w.fake.sent("sendMessage", chat.id).find((c) => String(c.payload.text).includes("一、意识形态工作开展情况")));
+    const draft = await waitFor(() =>
+      w.fake.sent("sendMessage", chat.id).find((c) => String(c.payload.text).includes("一、意识形态工作开展情况")),
+    );
     expect(draft.payload.text).toContain("宣传册");
     const button = draft.payload.reply_markup.inline_keyboard[0][0];
     expect(button.text).toBe("下载 Word");
@@ -199,7 +222,13 @@ describe("Telegram webhook", () => {
       update_id: w.fake.updateId(),
       my_chat_member: { chat, from: admin, date, old_chat_member: botMember("left"), new_chat_member: botMember("member") },
     } as unknown as Update;
-    const service = messageUpdate(w.fake, { message_id: w.fake.messageId(), date: date + 1, chat, from: admin, new_chat_members: [BOT_USER] } as never);
+    const service = messageUpdate(w.fake, {
+      message_id: w.fake.messageId(),
+      date: date + 1,
+      chat,
+      from: admin,
+      new_chat_members: [BOT_USER],
+    } as never);
     expect(await w.post(added)).toBe(200);
     expect(await w.post(service)).toBe(200);
     await waitFor(() => w.fake.texts(chat.id).length === 1, 5000, "greeting");
@@ -208,15 +237,32 @@ describe("Telegram webhook", () => {
     expect(greeting).toContain("/bind@LedgerBot");
 
     // Promoted to admin: not a join, no second greeting.
-    await w.post({ update_id: w.fake.updateId(), my_chat_member: { chat, from: admin, date, old_chat_member: botMember("member"), new_chat_member: { ...botMember("administrator"), can_be_edited: false } } });
-    const removed = { update_id: w.fake.updateId(), my_chat_member: { chat, from: admin, date, old_chat_member: botMember("administrator"), new_chat_member: botMember("kicked") } };
+    await w.post({
+      update_id: w.fake.updateId(),
+      my_chat_member: {
+        chat,
+        from: admin,
+        date,
+        old_chat_member: botMember("member"),
+        new_chat_member: { ...botMember("administrator"), can_be_edited: false },
+      },
+    });
+    const removed = {
+      update_id: w.fake.updateId(),
+      my_chat_member: { chat, from: admin, date, old_chat_member: botMember("administrator"), new_chat_member: botMember("kicked") },
+    };
     expect(await w.post(removed)).toBe(200);
     expect(w.fake.texts(chat.id)).toHaveLength(1);
-    expect(w.logs.some((l) => l.event === "bot.removed" && l.detail.platform === "telegram" && l.detail.chat === String(chat.id))).toBe(true);
+    expect(w.logs.some((l) => l.event === "bot.removed" && l.detail.platform === "telegram" && l.detail.chat === String(chat.id))).toBe(
+      true,
+    );
 
     // Added back later to a chat that is still bound: welcomed back, not asked to /bind.
     await bind(chat, "回归社区");
-    await w.post({ update_id: w.fake.updateId(), my_chat_member: { chat, from: admin, date: date + 600, old_chat_member: botMember("left"), new_chat_member: botMember("member") } });
+    await w.post({
+      update_id: w.fake.updateId(),
+      my_chat_member: { chat, from: admin, date: date + 600, old_chat_member: botMember("left"), new_chat_member: botMember("member") },
+    });
     await waitFor(() => w.fake.texts(chat.id).some((t) => t.includes("本群已绑定到「回归社区」")), 5000, "welcome back");
   });
 
@@ -225,9 +271,27 @@ describe("Telegram webhook", () => {
     await bind(old, "迁移社区");
     const unit = await w.app.store.db.unit.findUniqueOrThrow({ where: { name: "迁移社区" } });
     const sg = supergroup(-1009000000000 - chatSeq, old.title);
-    await w.post(messageUpdate(w.fake, { message_id: w.fake.messageId(), date: Math.floor(Date.now() / 1000), chat: old, from: admin, migrate_to_chat_id: sg.id } as never));
-    await w.post(messageUpdate(w.fake, { message_id: 1, date: Math.floor(Date.now() / 1000), chat: sg, from: admin, migrate_from_chat_id: old.id } as never));
-    const moved = await w.app.store.db.chat.findUnique({ where: { platform_externalId: { platform: "telegram", externalId: String(sg.id) } } });
+    await w.post(
+      messageUpdate(w.fake, {
+        message_id: w.fake.messageId(),
+        date: Math.floor(Date.now() / 1000),
+        chat: old,
+        from: admin,
+        migrate_to_chat_id: sg.id,
+      } as never),
+    );
+    await w.post(
+      messageUpdate(w.fake, {
+        message_id: 1,
+        date: Math.floor(Date.now() / 1000),
+        chat: sg,
+        from: admin,
+        migrate_from_chat_id: old.id,
+      } as never),
+    );
+    const moved = await w.app.store.db.chat.findUnique({
+      where: { platform_externalId: { platform: "telegram", externalId: String(sg.id) } },
+    });
     expect(moved?.unitId).toBe(unit.id);
 
     await say(sg, officer, "/record@LedgerBot study 6 people");
@@ -243,7 +307,9 @@ describe("Telegram webhook", () => {
     const started = Date.now();
     await say(chat, officer, "/record@LedgerBot study 9 people");
     await waitFor(() => w.fake.texts(chat.id).some((t) => t.startsWith("已记录")), 8000, "retried reply");
-    const attempts = w.fake.calls.filter((c) => c.method === "sendMessage" && String(c.payload.chat_id) === String(chat.id) && String(c.payload.text).startsWith("已记录"));
+    const attempts = w.fake.calls.filter(
+      (c) => c.method === "sendMessage" && String(c.payload.chat_id) === String(chat.id) && String(c.payload.text).startsWith("已记录"),
+    );
     expect(attempts.map((c) => c.ok)).toEqual([false, true]);
     expect(attempts[1].at - attempts[0].at).toBeGreaterThanOrEqual(900);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
@@ -266,7 +332,9 @@ describe("Telegram webhook", () => {
     const chat = newGroup();
     await bind(chat, "匿名社区");
     const anon = user(1087968824, "Group", { is_bot: true, username: "GroupAnonymousBot" } as never);
-    await w.post(messageUpdate(w.fake, textMessage(w.fake, chat, anon, "/record@LedgerBot study 3 people", { sender_chat: chat } as never)));
+    await w.post(
+      messageUpdate(w.fake, textMessage(w.fake, chat, anon, "/record@LedgerBot study 3 people", { sender_chat: chat } as never)),
+    );
     await waitFor(() => w.fake.texts(chat.id).some((t) => t.includes("匿名")), 5000, "anonymous hint");
     expect(await records("匿名社区")).toHaveLength(0);
   });
@@ -274,7 +342,15 @@ describe("Telegram webhook", () => {
 
 describe("Telegram outbox sender", () => {
   const enqueue = async (chatId: number, body: string) =>
-    w.app.store.db.outbox.create({ data: { dedupeKey: `t:${chatId}:${body}:${Math.random()}`, kind: "reminder", platform: "telegram", chatExternalId: String(chatId), body } });
+    w.app.store.db.outbox.create({
+      data: {
+        dedupeKey: `t:${chatId}:${body}:${Math.random()}`,
+        kind: "reminder",
+        platform: "telegram",
+        chatExternalId: String(chatId),
+        body,
+      },
+    });
 
   it("delivers a reminder from the outbox to the group", async () => {
     const chat = newGroup();
@@ -301,9 +377,16 @@ describe("Telegram outbox sender", () => {
     expect(reminder, "the quarterly report's reminder").toBeDefined();
     expect(reminder!.payload.reply_markup).toEqual({ inline_keyboard: [[{ text: "生成草稿", callback_data: "/报告 2026Q4" }]] });
 
-    const pressed = { update_id: w.fake.updateId(), callback_query: { id: "cbq-draft", from: officer, chat_instance: "ci", data: "/报告 2026Q4", message: reminder!.result } };
+    const pressed = {
+      update_id: w.fake.updateId(),
+      callback_query: { id: "cbq-draft", from: officer, chat_instance: "ci", data: "/报告 2026Q4", message: reminder!.result },
+    };
     expect(await w.post(pressed)).toBe(200);
-    const draft = await waitFor(() => w.fake.sent("sendMessage", chat.id).find((c) => String(c.payload.text).includes("一、意识形态工作开展情况")), 5000, "the draft");
+    const draft = await waitFor(
+      () => w.fake.sent("sendMessage", chat.id).find((c) => String(c.payload.text).includes("一、意识形态工作开展情况")),
+      5000,
+      "the draft",
+    );
     expect(draft.payload.text).toContain("2026年第四季度");
     expect(draft.payload.reply_parameters.message_id).toBe(reminder!.result.message_id);
   });
@@ -354,7 +437,11 @@ describe("Telegram outbox sender", () => {
     const parts = w.fake.texts(chat.id);
     expect(parts.length).toBeGreaterThan(1);
     expect(parts.join("\n")).toBe(lines.join("\n"));
-    await w.adapter.sender.send(String(chat.id), { text: "说明".repeat(600), kind: "draft", file: { name: "台账.xlsx", data: Buffer.from("PK\x03\x04data"), mime: "application/octet-stream" } });
+    await w.adapter.sender.send(String(chat.id), {
+      text: "说明".repeat(600),
+      kind: "draft",
+      file: { name: "台账.xlsx", data: Buffer.from("PK\x03\x04data"), mime: "application/octet-stream" },
+    });
     const doc = w.fake.sent("sendDocument", chat.id)[0];
     expect(doc.payload.caption).toBeUndefined();
     expect(doc.files[0]).toMatchObject({ name: "台账.xlsx" });
@@ -367,9 +454,14 @@ describe("Telegram outbox sender", () => {
     const newId = -1008000000000 - chatSeq;
     w.fake.migrated.set(String(old.id), newId);
     const row = await enqueue(old.id, "【提醒】升级后的群");
-    expect(await new Outbox(w.app.store.db, [w.adapter.sender], { clock: w.app.clock, sleep: async () => {} }).deliverDue()).toMatchObject({ sent: 1 });
+    expect(await new Outbox(w.app.store.db, [w.adapter.sender], { clock: w.app.clock, sleep: async () => {} }).deliverDue()).toMatchObject({
+      sent: 1,
+    });
     expect(w.fake.sent("sendMessage", newId).map((c) => c.payload.text)).toEqual([row.body]);
-    const chat = await w.app.store.db.chat.findUnique({ where: { platform_externalId: { platform: "telegram", externalId: String(newId) } }, include: { unit: true } });
+    const chat = await w.app.store.db.chat.findUnique({
+      where: { platform_externalId: { platform: "telegram", externalId: String(newId) } },
+      include: { unit: true },
+    });
     expect(chat?.unit?.name).toBe("升级社区");
   });
 });

@@ -25,12 +25,37 @@ function row(over: Partial<LedgerExportRow> & Pick<LedgerExportRow, "id" | "kind
 
 // Deliberately out of order: the sheets sort by day, then id.
 const ROWS: LedgerExportRow[] = [
-  row({ id: 7, kind: "study", day: "2026-11-03", subtype: "集中学习", participants: 20, participantsApprox: true, topic: "学习贯彻全会精神" }),
-  row({ id: 3, kind: "study", day: "2026-10-15", subtype: "党委理论学习中心组学习", participants: 12, topic: "二十大精神", note: "书记领学" }),
+  row({
+    id: 7,
+    kind: "study",
+    day: "2026-11-03",
+    subtype: "集中学习",
+    participants: 20,
+    participantsApprox: true,
+    topic: "学习贯彻全会精神",
+  }),
+  row({
+    id: 3,
+    kind: "study",
+    day: "2026-10-15",
+    subtype: "党委理论学习中心组学习",
+    participants: 12,
+    topic: "二十大精神",
+    note: "书记领学",
+  }),
   row({ id: 2, kind: "study", day: "2026-11-03", subtype: "三会一课", participants: 30, createdAt: new Date("2026-11-03T18:05:00Z") }),
   row({ id: 5, kind: "meeting", day: "2026-10-20", subtype: "意识形态工作专题会议", sessions: 2, participants: 9 }),
   row({ id: 9, kind: "distribution", day: "2026-11-20", item: "宣传册", quantity: 3000, quantityApprox: false, participants: null }),
-  row({ id: 4, kind: "distribution", day: "2026-10-01", item: "宣传资料", quantity: 3000, quantityApprox: true, participants: 500, participantsApprox: true }),
+  row({
+    id: 4,
+    kind: "distribution",
+    day: "2026-10-01",
+    item: "宣传资料",
+    quantity: 3000,
+    quantityApprox: true,
+    participants: 500,
+    participantsApprox: true,
+  }),
 ];
 
 const INPUT: LedgerExport = { title: TITLE, rows: ROWS };
@@ -162,7 +187,11 @@ describe("ledgerToXlsx", () => {
     expect(distTotals.getCell(column(dist, "参与人数")).result).toBe(500);
     expect(distTotals.getCell(column(dist, "次数（次）")).result).toBe(2);
 
-    expect(sheet("会议").getRow(4).getCell(column(sheet("会议"), "次数（次）")).result).toBe(2);
+    expect(
+      sheet("会议")
+        .getRow(4)
+        .getCell(column(sheet("会议"), "次数（次）")).result,
+    ).toBe(2);
   });
 
   it("leaves a total blank, not 0, when no row has that figure", async () => {
@@ -182,7 +211,7 @@ describe("ledgerToXlsx", () => {
       note: "+SUM(A1:A2)",
       recordedBy: "@cmd",
     });
-    const out = await ledgerToXlsx({ title: "=HYPERLINK(\"http://x\")", rows: [nasty] });
+    const out = await ledgerToXlsx({ title: '=HYPERLINK("http://x")', rows: [nasty] });
     const ws = (await load(out)).getWorksheet("会议")!;
     const cells = {
       title: ws.getCell("A1"),
@@ -195,7 +224,7 @@ describe("ledgerToXlsx", () => {
     expect(cells.unit.value).toBe("-2+3");
     expect(cells.note.value).toBe("+SUM(A1:A2)");
     expect(cells.recordedBy.value).toBe("@cmd");
-    expect(cells.title.value).toBe("=HYPERLINK(\"http://x\")");
+    expect(cells.title.value).toBe('=HYPERLINK("http://x")');
     for (const cell of Object.values(cells)) {
       expect(cell.type).toBe(ExcelJS.ValueType.String);
       expect(cell.formula).toBeUndefined();

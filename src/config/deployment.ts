@@ -14,59 +14,83 @@ const Per = z.enum(["month", "quarter", "half", "year"]);
 const Units = z.union([z.enum(["all", "leaf", "parent"]), z.array(z.string().min(1)).min(1)]).default("all");
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a day written YYYY-MM-DD");
 
-const Requirement = z.object({
-  id: z.string().regex(/^[a-z0-9-]+$/, "use lower-case letters, digits and -"),
-  name: z.string().min(1),
-  kind: z.enum(KIND_CODES),
-  subtypes: z.array(z.string()).optional(),
-  min: z.number().int().min(1),
-  per: Per,
-  units: Units,
-}).strict();
+const Requirement = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]+$/, "use lower-case letters, digits and -"),
+    name: z.string().min(1),
+    kind: z.enum(KIND_CODES),
+    subtypes: z.array(z.string()).optional(),
+    min: z.number().int().min(1),
+    per: Per,
+    units: Units,
+  })
+  .strict();
 
-const Report = z.object({
-  id: z.string().regex(/^[a-z0-9-]+$/, "use lower-case letters, digits and -"),
-  name: z.string().min(1),
-  /** The subtype of the "report" record kind that marks this report as sent. */
-  subtype: z.string().min(1),
-  per: Per,
-  due_days_after_end: z.number().int().min(-90).max(90).default(0),
-  units: Units,
-}).strict();
+const Report = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]+$/, "use lower-case letters, digits and -"),
+    name: z.string().min(1),
+    /** The subtype of the "report" record kind that marks this report as sent. */
+    subtype: z.string().min(1),
+    per: Per,
+    due_days_after_end: z.number().int().min(-90).max(90).default(0),
+    units: Units,
+  })
+  .strict();
 
-export const DeploymentSchema = z.object({
-  requirements: z.array(Requirement).default([]),
-  reports: z.array(Report).default([]),
-  reminders: z.object({
-    offsets_days: z.array(z.number().int().min(0).max(90)).min(1).default([14, 7, 1]),
-    send_at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM").default("09:00"),
-    quarter_start_checklist: z.boolean().default(true),
-  }).strict().default({ offsets_days: [14, 7, 1], send_at: "09:00", quarter_start_checklist: true }),
-  calendar: z.object({
-    holidays: z.array(Day).default([]),
-    workdays: z.array(Day).default([]),
-  }).strict().default({ holidays: [], workdays: [] }),
-}).strict().superRefine((cfg, ctx) => {
-  const ids = new Set<string>();
-  [...cfg.requirements, ...cfg.reports].forEach((r) => {
-    if (ids.has(r.id)) ctx.addIssue({ code: "custom", path: ["requirements", r.id], message: `duplicate id ${r.id}` });
-    ids.add(r.id);
-  });
-  cfg.requirements.forEach((r, i) => {
-    const kind = KINDS.find((k) => k.code === r.kind)!;
-    for (const s of r.subtypes ?? []) {
-      if (!kind.subtypes.some((x) => x.name === s)) {
-        ctx.addIssue({ code: "custom", path: ["requirements", i, "subtypes"], message: `${s} is not a subtype of ${r.kind} (known: ${kind.subtypes.map((x) => x.name).join(", ")})` });
+export const DeploymentSchema = z
+  .object({
+    requirements: z.array(Requirement).default([]),
+    reports: z.array(Report).default([]),
+    reminders: z
+      .object({
+        offsets_days: z.array(z.number().int().min(0).max(90)).min(1).default([14, 7, 1]),
+        send_at: z
+          .string()
+          .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM")
+          .default("09:00"),
+        quarter_start_checklist: z.boolean().default(true),
+      })
+      .strict()
+      .default({ offsets_days: [14, 7, 1], send_at: "09:00", quarter_start_checklist: true }),
+    calendar: z
+      .object({
+        holidays: z.array(Day).default([]),
+        workdays: z.array(Day).default([]),
+      })
+      .strict()
+      .default({ holidays: [], workdays: [] }),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const ids = new Set<string>();
+    [...cfg.requirements, ...cfg.reports].forEach((r) => {
+      if (ids.has(r.id)) ctx.addIssue({ code: "custom", path: ["requirements", r.id], message: `duplicate id ${r.id}` });
+      ids.add(r.id);
+    });
+    cfg.requirements.forEach((r, i) => {
+      const kind = KINDS.find((k) => k.code === r.kind)!;
+      for (const s of r.subtypes ?? []) {
+        if (!kind.subtypes.some((x) => x.name === s)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["requirements", i, "subtypes"],
+            message: `${s} is not a subtype of ${r.kind} (known: ${kind.subtypes.map((x) => x.name).join(", ")})`,
+          });
+        }
       }
-    }
+    });
+    const reportKind = KINDS.find((k) => k.code === "report")!;
+    cfg.reports.forEach((r, i) => {
+      if (!reportKind.subtypes.some((x) => x.name === r.subtype)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["reports", i, "subtype"],
+          message: `${r.subtype} is not a report subtype (known: ${reportKind.subtypes.map((x) => x.name).join(", ")})`,
+        });
+      }
+    });
   });
-  const reportKind = KINDS.find((k) => k.code === "report")!;
-  cfg.reports.forEach((r, i) => {
-    if (!reportKind.subtypes.some((x) => x.name === r.subtype)) {
-      ctx.addIssue({ code: "custom", path: ["reports", i, "subtype"], message: `${r.subtype} is not a report subtype (known: ${reportKind.subtypes.map((x) => x.name).join(", ")})` });
-    }
-  });
-});
 
 // The schema parses into the domain's types (src/domain/rules.ts), re-exported here for the
 // config's importers. Checked at compile time: the parsed output is assignable to the domain's
@@ -75,7 +99,7 @@ export type { RequirementRule, ReportRule, Rules, UnitScope, ReminderSettings, C
 export type Deployment = DeploymentRules;
 type Parsed = z.infer<typeof DeploymentSchema>;
 type Assert<T extends true> = T;
-type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type _ParsesIntoDomain = Assert<[Parsed] extends [DeploymentRules] ? true : false>;
 type _SameRules = Assert<Same<Parsed, DeploymentRules>>;
 

@@ -24,7 +24,11 @@ export async function main(argv = process.argv.slice(2), opts: ConsoleMainOption
     allowPositionals: false,
   });
   await runConsoleBot({
-    chat: values.chat!, user: values.user!, member: values.member, filesDir: values.files!,
-    prompt: Boolean(process.stdin.isTTY), withScheduler: opts.withScheduler,
+    chat: values.chat!,
+    user: values.user!,
+    member: values.member,
+    filesDir: values.files!,
+    prompt: Boolean(process.stdin.isTTY),
+    withScheduler: opts.withScheduler,
   });
 }

@@ -40,7 +40,10 @@ export function renderReply(reply: Reply, filesDir: string): string {
 /** Prints what the core sends to console chats: replies as they are, outbox messages with their chat. */
 export class ConsoleSender implements Sender {
   readonly platform = PLATFORM;
-  constructor(private readonly out: NodeJS.WritableStream = process.stdout, private readonly filesDir = path.resolve("data/files")) {}
+  constructor(
+    private readonly out: NodeJS.WritableStream = process.stdout,
+    private readonly filesDir = path.resolve("data/files"),
+  ) {}
   async send(chat: string, reply: Reply): Promise<void> {
     const text = renderReply(reply, this.filesDir);
     if (reply.deliveryId?.startsWith("outbox:")) this.out.write(`\n[发往「${chat}」] ${text}\n`);
@@ -53,16 +56,25 @@ export async function runConsole(core: BotCore, opts: ConsoleOptions): Promise<v
   let asMember = Boolean(opts.member);
   const rl = readline.createInterface({ input: opts.input, terminal: false });
   const say = (s: string) => opts.output.write(s.endsWith("\n") ? s : `${s}\n`);
-  const prompt = () => { if (opts.prompt) opts.output.write(`${user}@${chat}> `); };
-  const who = async () => `「${user}」在「${chat}」群里，身份：${await core.roleName({ platform: PLATFORM, chatId: chat, userId: user, userName: user, asMember })}`;
-  if (opts.prompt) say(`本地控制台：你是${await who()}。发送 /帮助 查看命令；:user 名字、:chat 群名 切换人和群，:member / :admin 切换成员或管理员身份；Ctrl+D 退出。`);
+  const prompt = () => {
+    if (opts.prompt) opts.output.write(`${user}@${chat}> `);
+  };
+  const who = async () =>
+    `「${user}」在「${chat}」群里，身份：${await core.roleName({ platform: PLATFORM, chatId: chat, userId: user, userName: user, asMember })}`;
+  if (opts.prompt)
+    say(
+      `本地控制台：你是${await who()}。发送 /帮助 查看命令；:user 名字、:chat 群名 切换人和群，:member / :admin 切换成员或管理员身份；Ctrl+D 退出。`,
+    );
   prompt();
   let n = 0;
   // Unique per session without reading the clock: the message ids are de-duplication keys.
   const session = randomUUID();
   for await (const rawLine of rl) {
     const line = rawLine.trim();
-    if (!line || line.startsWith("#")) { prompt(); continue; }
+    if (!line || line.startsWith("#")) {
+      prompt();
+      continue;
+    }
     const sw = /^:(user|chat)\s+(\S.*)$/.exec(line);
     if (sw || line === ":member" || line === ":admin") {
       if (sw?.[1] === "user") user = sw[2].trim();
@@ -76,7 +88,17 @@ export async function runConsole(core: BotCore, opts: ConsoleOptions): Promise<v
     const messageId = `${session}-${n}`;
     await core.handle({
       type: "message",
-      msg: { platform: PLATFORM, chatId: chat, chatTitle: chat, userId: user, userName: user, messageId, text: line, direct: true, asMember },
+      msg: {
+        platform: PLATFORM,
+        chatId: chat,
+        chatTitle: chat,
+        userId: user,
+        userName: user,
+        messageId,
+        text: line,
+        direct: true,
+        asMember,
+      },
       keys: [`msg:${messageId}`],
     });
     prompt();

@@ -17,7 +17,13 @@ class Bucket {
   tokens: number;
   at: number;
   warned = false;
-  constructor(readonly capacity: number, now: number) { this.tokens = capacity; this.at = now; }
+  constructor(
+    readonly capacity: number,
+    now: number,
+  ) {
+    this.tokens = capacity;
+    this.at = now;
+  }
 }
 
 export type Verdict = "ok" | "warn" | "drop";

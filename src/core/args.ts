@@ -19,7 +19,9 @@ export function periodArg(ctx: CommandContext): z.ZodType<Period, string> {
 /** Finds one member of this platform by name or id, or the Chinese reply saying why not. */
 export async function resolveMember(ctx: CommandContext, who: string): Promise<MemberRow | string> {
   const found = await ctx.ledger.findMembers(ctx.msg.platform, who);
-  if (found.length === 0) return `没有找到「${who}」。请对方先在群里发一条命令（例如 /帮助），或写平台 ID，例如 ${ctx.msg.platform}:123456。`;
-  if (found.length > 1) return `有 ${found.length} 位成员叫「${who}」，请用平台 ID：${found.map((m) => `${m.platform}:${m.externalId}`).join("、")}`;
+  if (found.length === 0)
+    return `没有找到「${who}」。请对方先在群里发一条命令（例如 /帮助），或写平台 ID，例如 ${ctx.msg.platform}:123456。`;
+  if (found.length > 1)
+    return `有 ${found.length} 位成员叫「${who}」，请用平台 ID：${found.map((m) => `${m.platform}:${m.externalId}`).join("、")}`;
   return found[0];
 }

@@ -23,7 +23,8 @@ import type { Clock } from "../time.js";
 
 export type LogFn = (event: string, detail: Record<string, unknown>) => void;
 
-const isLocked = (e: unknown) => /SQLITE_BUSY|database is locked/.test(`${(e as Error)?.message ?? e} ${(e as { code?: string })?.code ?? ""}`);
+const isLocked = (e: unknown) =>
+  /SQLITE_BUSY|database is locked/.test(`${(e as Error)?.message ?? e} ${(e as { code?: string })?.code ?? ""}`);
 
 /** What the core needs of the app (src/app.ts). */
 export interface CoreApp {
@@ -59,7 +60,10 @@ export class BotCore {
   private stopping = false;
   private readonly log: LogFn;
 
-  constructor(private readonly app: CoreApp, private readonly o: BotCoreOptions = {}) {
+  constructor(
+    private readonly app: CoreApp,
+    private readonly o: BotCoreOptions = {},
+  ) {
     this.log = o.log ?? (() => {});
     this.inbox = new Inbox(app.store.db, { clock: app.clock, staleMs: o.staleMs });
     this.outbound = new Outbound(new OutboxStore(app.store.db, app.clock), { ...o.outbound, clock: app.clock, log: this.log });
@@ -114,7 +118,9 @@ export class BotCore {
       if (!isLocked(e)) await this.settle(() => this.inbox.release(platform, ev.keys));
       const reply: Reply = { ...errorReply(STORE_BUSY), retryable: true };
       const sender = this.platforms.get(platform)?.sender;
-      await sender?.send(target.chatId, { ...reply, deliveryId: `busy:${platform}:${ev.keys.at(-1) ?? ""}` }, { replyTo: target.replyTo }).catch(() => undefined);
+      await sender
+        ?.send(target.chatId, { ...reply, deliveryId: `busy:${platform}:${ev.keys.at(-1) ?? ""}` }, { replyTo: target.replyTo })
+        .catch(() => undefined);
       return [reply];
     }
     if (!claimed) return null;
@@ -129,8 +135,9 @@ export class BotCore {
     if (target) {
       const seed = ev.keys[ev.keys.length - 1] ?? `${target.chatId}`;
       for (const [i, reply] of replies.entries()) {
-        await this.outbound.reply(platform, target, reply, `reply:${platform}:${seed}:${i}`).catch((e) =>
-          this.log("reply.lost", { platform, chat: target.chatId, error: String((e as Error)?.message ?? e) }));
+        await this.outbound
+          .reply(platform, target, reply, `reply:${platform}:${seed}:${i}`)
+          .catch((e) => this.log("reply.lost", { platform, chat: target.chatId, error: String((e as Error)?.message ?? e) }));
       }
     }
     // A command the store kept from running may come again under the same keys: its claim is

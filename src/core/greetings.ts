@@ -17,6 +17,7 @@ export function greeting(boundUnit: string | null | undefined, platformNote?: st
 
 export const NON_TEXT_HINT = "目前只能识别文字命令，例如：/记录 学习 12人。发送 /帮助 查看全部命令。";
 
-export const ANONYMOUS_HINT = "以群组或频道身份（匿名管理员）发送的命令无法确认是谁发的，本条没有处理。请关闭「匿名发言」后以个人身份再发一次。";
+export const ANONYMOUS_HINT =
+  "以群组或频道身份（匿名管理员）发送的命令无法确认是谁发的，本条没有处理。请关闭「匿名发言」后以个人身份再发一次。";
 
 export { UNBOUND_HINT };

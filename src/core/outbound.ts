@@ -32,7 +32,11 @@ export interface Sender {
 
 /** A failed send. retryAfterSec: the platform said when to try again (429). permanent: never retry. */
 export class SendError extends Error {
-  constructor(message: string, readonly retryAfterSec?: number, readonly permanent = false) {
+  constructor(
+    message: string,
+    readonly retryAfterSec?: number,
+    readonly permanent = false,
+  ) {
     super(message);
   }
 }
@@ -56,7 +60,12 @@ export function retryDelaySec(err: SendError, attempts: number, policy: RetryPol
   return err.retryAfterSec ?? Math.min(base * 2 ** (attempts - 1), policy.maxDelaySec);
 }
 
-export interface DeliveryResult { sent: number; retried: number; failed: number; deferred: number }
+export interface DeliveryResult {
+  sent: number;
+  retried: number;
+  failed: number;
+  deferred: number;
+}
 
 export interface OutboundOptions {
   clock: Clock;
@@ -91,11 +100,18 @@ export class Outbound {
   private readonly policy: RetryPolicy;
   private readonly o: Required<Omit<OutboundOptions, "log" | "policy">> & Pick<OutboundOptions, "log">;
 
-  constructor(private readonly store: OutboxStore, opts: OutboundOptions) {
+  constructor(
+    private readonly store: OutboxStore,
+    opts: OutboundOptions,
+  ) {
     this.policy = { ...DEFAULT_RETRY, ...opts.policy };
     this.o = {
-      clock: opts.clock, batch: opts.batch ?? 50, lockSec: opts.lockSec ?? 120, maxSleepMs: opts.maxSleepMs ?? 1500,
-      sleep: opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))), log: opts.log,
+      clock: opts.clock,
+      batch: opts.batch ?? 50,
+      lockSec: opts.lockSec ?? 120,
+      maxSleepMs: opts.maxSleepMs ?? 1500,
+      sleep: opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+      log: opts.log,
     };
   }
 
@@ -144,7 +160,16 @@ export class Outbound {
         // A chat whose budget is spent for long: the outbox sends it when the budget refills.
         const free = limiter ? limiter.chatFreeAt(target.chatId) - this.now() : 0;
         if (free > this.policy.inlineMaxWaitSec * 1000) {
-          await this.queue(platform, target, withId, deliveryId, attempts, "pending", `waiting for the chat's send budget`, new Date(this.now() + free));
+          await this.queue(
+            platform,
+            target,
+            withId,
+            deliveryId,
+            attempts,
+            "pending",
+            `waiting for the chat's send budget`,
+            new Date(this.now() + free),
+          );
           return "queued";
         }
         try {
@@ -159,7 +184,16 @@ export class Outbound {
           if (delay === null) break;
           if (attempts >= this.policy.inlineAttempts || delay > this.policy.inlineMaxWaitSec) {
             const outboxDelay = retryDelaySec(last, attempts, this.policy)!;
-            await this.queue(platform, target, withId, deliveryId, attempts, "pending", last.message, new Date(this.now() + outboxDelay * 1000));
+            await this.queue(
+              platform,
+              target,
+              withId,
+              deliveryId,
+              attempts,
+              "pending",
+              last.message,
+              new Date(this.now() + outboxDelay * 1000),
+            );
             return "queued";
           }
           // A retry-after has paused the platform's limiter: the next attempt waits there, once.
@@ -171,10 +205,28 @@ export class Outbound {
     return "failed";
   }
 
-  private async queue(platform: string, target: Target, reply: Reply, deliveryId: string, attempts: number, status: "pending" | "failed", error: string, at: Date): Promise<void> {
+  private async queue(
+    platform: string,
+    target: Target,
+    reply: Reply,
+    deliveryId: string,
+    attempts: number,
+    status: "pending" | "failed",
+    error: string,
+    at: Date,
+  ): Promise<void> {
     const id = await this.store.enqueue({
-      dedupeKey: deliveryId, kind: "reply", platform, chatExternalId: target.chatId, unitId: null,
-      body: reply.text, payload: await this.payloadOf(reply, target.replyTo), status, attempts, nextAttemptAt: at, lastError: error,
+      dedupeKey: deliveryId,
+      kind: "reply",
+      platform,
+      chatExternalId: target.chatId,
+      unitId: null,
+      body: reply.text,
+      payload: await this.payloadOf(reply, target.replyTo),
+      status,
+      attempts,
+      nextAttemptAt: at,
+      lastError: error,
     });
     this.stats.queued++;
     this.o.log?.(status === "failed" ? "reply.failed" : "reply.queued", { platform, chat: target.chatId, outbox: id, attempts, error });
@@ -237,7 +289,8 @@ export class Outbound {
       if (delay === null) await this.store.markFailed(row.id, attempts, err.message);
       else await this.store.markRetry(row.id, attempts, err.message, new Date(this.now() + delay * 1000));
       this.o.log?.(delay === null ? "outbox.failed" : "outbox.retry", { id: row.id, platform: row.platform, attempts, error: err.message });
-      if (delay === null) result.failed++; else result.retried++;
+      if (delay === null) result.failed++;
+      else result.retried++;
     }
   }
 }

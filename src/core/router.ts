@@ -57,7 +57,11 @@ export function commandTable(commands: readonly AnyCommand[]): Map<string, AnyCo
  * the bot was addressed or the chat is direct — "记录 …" without a slash. Returns null when the
  * line is not meant for this bot (no slash in a group, or /cmd@OtherBot).
  */
-export function splitCommand(text: string, table: Map<string, AnyCommand>, opts: { slashless: boolean; botUsernames: string[] }): ParsedLine | null {
+export function splitCommand(
+  text: string,
+  table: Map<string, AnyCommand>,
+  opts: { slashless: boolean; botUsernames: string[] },
+): ParsedLine | null {
   let line = text.trim();
   const slash = line.startsWith("/");
   if (!slash && !opts.slashless) return null;
@@ -130,7 +134,12 @@ export class Router {
       return await this.dispatch(msg, botUsernames);
     } catch (e) {
       if (e instanceof LedgerError) return [errorReply(e.message)];
-      this.opts.log?.("command.failed", { platform: msg.platform, chat: msg.chatId, message: msg.messageId, error: String((e as Error)?.stack ?? e) });
+      this.opts.log?.("command.failed", {
+        platform: msg.platform,
+        chat: msg.chatId,
+        message: msg.messageId,
+        error: String((e as Error)?.stack ?? e),
+      });
       if (isStoreUnavailable(e)) return [{ ...errorReply(STORE_BUSY), retryable: true }];
       return [errorReply("处理这条命令时出错了，本条没有保存，请稍后再试。如果一再出现，请联系管理员。")];
     }
@@ -158,7 +167,9 @@ export class Router {
     if (verdict === "drop") return [];
     if (verdict === "warn") {
       const l = this.opts.limits || DEFAULT_LIMITS;
-      return [errorReply(`操作太频繁了，请稍等一分钟再发。（每人每分钟最多 ${l.userPerMinute} 条命令，每个群每分钟最多 ${l.chatPerMinute} 条）`)];
+      return [
+        errorReply(`操作太频繁了，请稍等一分钟再发。（每人每分钟最多 ${l.userPerMinute} 条命令，每个群每分钟最多 ${l.chatPerMinute} 条）`),
+      ];
     }
     const command = this.table.get(line.name);
     if (!command) return [this.unknownCommand(line.name, line.rest)];
@@ -170,15 +181,30 @@ export class Router {
     const needed = command.permission;
 
     if (PERMISSION_RANK[needed] > ROLE_RANK[role]) {
-      return [errorReply(`只有${ROLE_NAMES[needed === "admin" ? "admin" : "officer"]}可以使用 /${command.name}（${command.zhName}）。你的身份是${ROLE_NAMES[role]}。`)];
+      return [
+        errorReply(
+          `只有${ROLE_NAMES[needed === "admin" ? "admin" : "officer"]}可以使用 /${command.name}（${command.zhName}）。你的身份是${ROLE_NAMES[role]}。`,
+        ),
+      ];
     }
     const unit = chat.unitId === null ? null : await this.opts.ledger.unit(chat.unitId);
     if (needed !== "anyone" && needed !== "admin" && !unit) return [errorReply(UNBOUND_HINT)];
 
     const now = msg.sentAt ?? this.clock();
     const ctx: CommandContext = {
-      msg, now, today: chinaDay(now), ledger: this.opts.ledger, config: this.opts.config, chat, unit, member, role,
-      commands: this.opts.commands, clock: this.clock, actor: `${msg.platform}:${msg.userId}`, configuredAdmins: this.admins,
+      msg,
+      now,
+      today: chinaDay(now),
+      ledger: this.opts.ledger,
+      config: this.opts.config,
+      chat,
+      unit,
+      member,
+      role,
+      commands: this.opts.commands,
+      clock: this.clock,
+      actor: `${msg.platform}:${msg.userId}`,
+      configuredAdmins: this.admins,
     };
     const schema = typeof command.args === "function" ? command.args(ctx) : command.args;
     const parsed = schema.safeParse(line.rest);
@@ -190,7 +216,9 @@ export class Router {
     if (lookupWord(name)) return errorReply(`要记录「${name}」吗？请这样写：/记录 ${`${name} ${rest}`.trim()}`);
     const names = [...this.table.keys()];
     // Short names are close to everything at distance 2 (foo → todo): allow one typo per 4 letters.
-    const close = names.filter((n) => /^[a-z]+$/.test(n) && editDistance(n, name) <= Math.max(1, Math.floor(name.length / 4))).map((n) => `/${n}`);
+    const close = names
+      .filter((n) => /^[a-z]+$/.test(n) && editDistance(n, name) <= Math.max(1, Math.floor(name.length / 4)))
+      .map((n) => `/${n}`);
     const hint = close.length ? `你是不是想用 ${close.join("、")}？` : "";
     return errorReply(`没有「/${name}」这个命令。${hint}发送 /help 查看全部命令。`);
   }
@@ -206,5 +234,7 @@ export function isStoreUnavailable(e: unknown): boolean {
   const codes = [err?.code, err?.cause?.code].map((c) => String(c ?? ""));
   if (codes.some((c) => /^(SQLITE_BUSY|SQLITE_LOCKED|57P0\d|08\w{3}|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE)/.test(c))) return true;
   const text = `${err?.message ?? e} ${err?.cause?.message ?? ""}`;
-  return /SQLITE_BUSY|database is locked|Timed out|timeout|ECONNRESET|ECONNREFUSED|Connection terminated|terminating connection|not queryable|connection.*(closed|ended)|Client has encountered a connection error/i.test(text);
+  return /SQLITE_BUSY|database is locked|Timed out|timeout|ECONNRESET|ECONNREFUSED|Connection terminated|terminating connection|not queryable|connection.*(closed|ended)|Client has encountered a connection error/i.test(
+    text,
+  );
 }

@@ -87,7 +87,10 @@ const RAW_KINDS: z.input<typeof KindSchema>[] = [
     participantsLabel: "参学",
     core: true,
     subtypes: [
-      { name: "党委理论学习中心组学习", aliases: ["中心组学习", "中心组", "理论学习中心组学习", "中心组专题学习", "central-group", "centralgroup"] },
+      {
+        name: "党委理论学习中心组学习",
+        aliases: ["中心组学习", "中心组", "理论学习中心组学习", "中心组专题学习", "central-group", "centralgroup"],
+      },
       { name: "集中学习", aliases: ["集体学习", "group"] },
       { name: "三会一课", aliases: ["党课", "支部党员大会", "sanhui"] },
       { name: "主题党日", aliases: ["主题党日活动", "party-day"] },
@@ -196,7 +199,10 @@ const RAW_KINDS: z.input<typeof KindSchema>[] = [
     countWords: ["份", "篇"],
     participantsLabel: "参与",
     subtypes: [
-      { name: "季度意识形态工作分析研判报告", aliases: ["季度分析研判报告", "分析研判报告", "研判报告", "季度报告", "季度研判报告", "quarterly"] },
+      {
+        name: "季度意识形态工作分析研判报告",
+        aliases: ["季度分析研判报告", "分析研判报告", "研判报告", "季度报告", "季度研判报告", "quarterly"],
+      },
       { name: "向上级报告意识形态工作", aliases: ["半年报告", "半年报", "半年工作报告", "half-year"] },
       { name: "年度意识形态工作责任制落实情况报告", aliases: ["年度报告", "责任制报告", "落实情况报告", "述职", "述职报告", "annual"] },
     ],
@@ -231,15 +237,13 @@ export function kindByCode(code: string): Kind {
   return k;
 }
 
-type Hit =
-  | { type: "kind"; kind: Kind }
-  | { type: "subtype"; kind: Kind; subtype: Subtype }
-  | { type: "item"; kind: Kind; item: Item };
+type Hit = { type: "kind"; kind: Kind } | { type: "subtype"; kind: Kind; subtype: Subtype } | { type: "item"; kind: Kind; item: Item };
 
 const WORDS = new Map<string, Hit>();
 for (const kind of KINDS) {
   for (const w of [kind.name, kind.code, ...kind.aliases]) WORDS.set(w.toLowerCase(), { type: "kind", kind });
-  for (const subtype of kind.subtypes) for (const w of [subtype.name, ...subtype.aliases]) WORDS.set(w.toLowerCase(), { type: "subtype", kind, subtype });
+  for (const subtype of kind.subtypes)
+    for (const w of [subtype.name, ...subtype.aliases]) WORDS.set(w.toLowerCase(), { type: "subtype", kind, subtype });
   for (const item of kind.items) for (const w of [item.name, ...item.aliases]) WORDS.set(w.toLowerCase(), { type: "item", kind, item });
 }
 

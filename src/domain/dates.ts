@@ -6,7 +6,22 @@ import { parseChineseNumeral } from "./numbers.js";
 export type DateResult = { ok: true; day: string } | { ok: false; reason: "invalid" } | null;
 
 const WEEKDAYS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7, 七: 7 };
-const EN_WEEKDAYS: Record<string, number> = { mon: 1, monday: 1, tue: 2, tuesday: 2, wed: 3, wednesday: 3, thu: 4, thursday: 4, fri: 5, friday: 5, sat: 6, saturday: 6, sun: 7, sunday: 7 };
+const EN_WEEKDAYS: Record<string, number> = {
+  mon: 1,
+  monday: 1,
+  tue: 2,
+  tuesday: 2,
+  wed: 3,
+  wednesday: 3,
+  thu: 4,
+  thursday: 4,
+  fri: 5,
+  friday: 5,
+  sat: 6,
+  saturday: 6,
+  sun: 7,
+  sunday: 7,
+};
 
 function smallNumber(text: string): number | null {
   if (/^\d{1,4}$/.test(text)) return Number(text);
@@ -26,18 +41,29 @@ export function parseDay(token: string, today: string): DateResult {
   const t = token.trim().toLowerCase();
   const year = Number(today.slice(0, 4));
   const relative: Record<string, number> = {
-    今天: 0, 今日: 0, 当天: 0, today: 0, 昨天: -1, 昨日: -1, yesterday: -1, 前天: -2, 前日: -2, 大前天: -3,
+    今天: 0,
+    今日: 0,
+    当天: 0,
+    today: 0,
+    昨天: -1,
+    昨日: -1,
+    yesterday: -1,
+    前天: -2,
+    前日: -2,
+    大前天: -3,
   };
   if (Object.hasOwn(relative, t)) return { ok: true, day: addDays(today, relative[t]) };
 
   let m: RegExpExecArray | null;
   if ((m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(t))) return dayOrInvalid(+m[1], +m[2], +m[3]);
   if ((m = /^(\d{4})年(\d{1,2}|[一二三四五六七八九十]{1,3})月(\d{1,2}|[一二三四五六七八九十]{1,3})[日号]?$/.exec(t))) {
-    const mm = smallNumber(m[2]); const dd = smallNumber(m[3]);
+    const mm = smallNumber(m[2]);
+    const dd = smallNumber(m[3]);
     return mm && dd ? dayOrInvalid(+m[1], mm, dd) : { ok: false, reason: "invalid" };
   }
   if ((m = /^(\d{1,2}|[一二三四五六七八九十]{1,3})月(\d{1,2}|[一二三四五六七八九十]{1,3})[日号]?$/.exec(t))) {
-    const mm = smallNumber(m[1]); const dd = smallNumber(m[2]);
+    const mm = smallNumber(m[1]);
+    const dd = smallNumber(m[2]);
     if (!mm || !dd) return { ok: false, reason: "invalid" };
     return withoutYear(mm, dd, year, today);
   }

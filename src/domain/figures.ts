@@ -39,13 +39,24 @@ export function totalsByKind(rows: FigureRow[]): KindTotals[] {
       t.participantsApprox ||= r.participantsApprox;
       if (r.subtype) {
         const s = t.bySubtype.find((x) => x.subtype === r.subtype);
-        if (s) { s.sessions += r.sessions; s.participants += r.participants; s.participantsApprox ||= r.participantsApprox; }
-        else t.bySubtype.push({ subtype: r.subtype, sessions: r.sessions, participants: r.participants, participantsApprox: r.participantsApprox });
+        if (s) {
+          s.sessions += r.sessions;
+          s.participants += r.participants;
+          s.participantsApprox ||= r.participantsApprox;
+        } else
+          t.bySubtype.push({
+            subtype: r.subtype,
+            sessions: r.sessions,
+            participants: r.participants,
+            participantsApprox: r.participantsApprox,
+          });
       }
       if (r.item && r.quantity > 0) {
         const it = t.byItem.find((x) => x.item === r.item);
-        if (it) { it.quantity += r.quantity; it.approx ||= r.quantityApprox; }
-        else t.byItem.push({ item: r.item, quantity: r.quantity, approx: r.quantityApprox });
+        if (it) {
+          it.quantity += r.quantity;
+          it.approx ||= r.quantityApprox;
+        } else t.byItem.push({ item: r.item, quantity: r.quantity, approx: r.quantityApprox });
       }
     }
     // Subtypes and items in catalog order, so drafts read the same way every time.
@@ -67,7 +78,20 @@ export function sumFigures(rows: Iterable<FigureRow>): FigureRow[] {
   for (const r of rows) {
     const key = `${r.kind}\u0000${r.subtype ?? ""}\u0000${r.item ?? ""}`;
     const t = byKey.get(key);
-    if (!t) { byKey.set(key, { kind: r.kind, subtype: r.subtype, item: r.item, records: r.records, sessions: r.sessions, participants: r.participants, participantsApprox: r.participantsApprox, quantity: r.quantity, quantityApprox: r.quantityApprox }); continue; }
+    if (!t) {
+      byKey.set(key, {
+        kind: r.kind,
+        subtype: r.subtype,
+        item: r.item,
+        records: r.records,
+        sessions: r.sessions,
+        participants: r.participants,
+        participantsApprox: r.participantsApprox,
+        quantity: r.quantity,
+        quantityApprox: r.quantityApprox,
+      });
+      continue;
+    }
     t.records += r.records;
     t.sessions += r.sessions;
     t.participants += r.participants;
@@ -129,15 +153,26 @@ export function kindClause(t: KindTotals, style: FigureStyle = { exact: true }):
   let s = `${k.label} ${t.sessions} ${k.countUnit}`;
   if (t.participants > 0) s += `、${k.participantsLabel} ${formatPeople(t.participants, t.participantsApprox, style)}`;
   if (t.byItem.length) {
-    s += "：" + t.byItem.map((i) => `${itemVerb(k, i.item)}${i.item} ${formatAmount(i.quantity, i.approx, itemUnit(k, i.item), style).trim()}`).join("，");
+    s +=
+      "：" +
+      t.byItem
+        .map((i) => `${itemVerb(k, i.item)}${i.item} ${formatAmount(i.quantity, i.approx, itemUnit(k, i.item), style).trim()}`)
+        .join("，");
   }
   return s;
 }
 
 /** What one record says, for its confirmation and the /list line. */
 export function recordSummary(r: {
-  kind: string; subtype: string | null; sessions: number; participants: number | null; participantsApprox: boolean;
-  quantity: number | null; quantityApprox: boolean; item: string | null; topic: string | null;
+  kind: string;
+  subtype: string | null;
+  sessions: number;
+  participants: number | null;
+  participantsApprox: boolean;
+  quantity: number | null;
+  quantityApprox: boolean;
+  item: string | null;
+  topic: string | null;
 }): string {
   const k = kindByCode(r.kind);
   const parts: string[] = [];

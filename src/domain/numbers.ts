@@ -2,8 +2,27 @@
 // 余/多/约/近/左右 marking an approximate figure. Pure functions, no I/O.
 
 const DIGITS: Record<string, number> = {
-  零: 0, 〇: 0, 一: 1, 壹: 1, 二: 2, 贰: 2, 两: 2, 三: 3, 叁: 3, 四: 4, 肆: 4,
-  五: 5, 伍: 5, 六: 6, 陆: 6, 七: 7, 柒: 7, 八: 8, 捌: 8, 九: 9, 玖: 9,
+  零: 0,
+  〇: 0,
+  一: 1,
+  壹: 1,
+  二: 2,
+  贰: 2,
+  两: 2,
+  三: 3,
+  叁: 3,
+  四: 4,
+  肆: 4,
+  五: 5,
+  伍: 5,
+  六: 6,
+  陆: 6,
+  七: 7,
+  柒: 7,
+  八: 8,
+  捌: 8,
+  九: 9,
+  玖: 9,
 };
 const SMALL_UNITS: Record<string, number> = { 十: 10, 拾: 10, 百: 100, 佰: 100, 千: 1000, 仟: 1000 };
 const BIG_UNITS: Record<string, number> = { 万: 10_000, 萬: 10_000, 亿: 100_000_000 };
@@ -68,9 +87,17 @@ export function parseAmount(raw: string): ParsedAmount | null {
   let approx = false;
   for (;;) {
     const before = APPROX_BEFORE.exec(text);
-    if (before) { approx = true; text = text.slice(before[0].length); continue; }
+    if (before) {
+      approx = true;
+      text = text.slice(before[0].length);
+      continue;
+    }
     const after = APPROX_AFTER.exec(text);
-    if (after && text.length > after[0].length) { approx = true; text = text.slice(0, -after[0].length); continue; }
+    if (after && text.length > after[0].length) {
+      approx = true;
+      text = text.slice(0, -after[0].length);
+      continue;
+    }
     break;
   }
   if (!text) return null;

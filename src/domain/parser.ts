@@ -3,8 +3,15 @@
 // that names the word, never a guess. Pure: the China day "today" is passed in.
 import { z } from "zod";
 import {
-  KINDS, lookupWord, CATALOG_WORDS_LONGEST_FIRST, PARTICIPANT_WORDS, SESSION_WORDS, QUANTITY_WORDS,
-  type Kind, type Subtype, type Item,
+  KINDS,
+  lookupWord,
+  CATALOG_WORDS_LONGEST_FIRST,
+  PARTICIPANT_WORDS,
+  SESSION_WORDS,
+  QUANTITY_WORDS,
+  type Kind,
+  type Subtype,
+  type Item,
 } from "./catalog.js";
 import { parseAmount } from "./numbers.js";
 import { parseDay } from "./dates.js";
@@ -31,7 +38,10 @@ export const RecordDraftSchema = z.object({
 export type RecordDraft = z.infer<typeof RecordDraftSchema>;
 
 export class ParseError extends Error {
-  constructor(message: string, readonly word?: string) {
+  constructor(
+    message: string,
+    readonly word?: string,
+  ) {
     super(message);
   }
 }
@@ -60,7 +70,11 @@ const ALL_MEASURE_WORDS = [
   ...new Set([...PARTICIPANT_WORDS, ...SESSION_WORDS, ...QUANTITY_WORDS, ...KINDS.flatMap((k) => k.countWords)]),
 ].sort((a, b) => b.length - a.length);
 
-interface Amount { value: number; approx: boolean; measure?: string }
+interface Amount {
+  value: number;
+  approx: boolean;
+  measure?: string;
+}
 
 /** "12人", "3000余份", "约200人次", "1.2万份", "两百多人", "12" → number with its measure word. */
 function readAmount(token: string): Amount | null {
@@ -83,13 +97,15 @@ function escapeRegExp(s: string): string {
 
 /** Normalises what phones and IMEs put in: full-width digits and colons, zero-width spaces. */
 export function normaliseText(text: string): string {
-  return text
-    // A lone surrogate (half an emoji cut by a client) is not text: one U+FFFD, as PostgreSQL
-    // would store it, instead of invalid UTF-8 in SQLite.
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD")
-    .normalize("NFKC")
-    .replace(/[\u200B-\u200D\u2060\uFEFF]/g, "")
-    .replace(/[\r\n\t]+/g, " ");
+  return (
+    text
+      // A lone surrogate (half an emoji cut by a client) is not text: one U+FFFD, as PostgreSQL
+      // would store it, instead of invalid UTF-8 in SQLite.
+      .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD")
+      .normalize("NFKC")
+      .replace(/[\u200B-\u200D\u2060\uFEFF]/g, "")
+      .replace(/[\r\n\t]+/g, " ")
+  );
 }
 
 /** Splits off 主题：… and 备注：… (each runs to the next such label or the end of the line). */
@@ -161,15 +177,20 @@ export function parseRecord(input: string, today: string): RecordDraft {
     if (hit) {
       setKind(hit.kind, token);
       if (hit.type === "subtype") {
-        if (subtype && subtype.name !== hit.subtype.name) throw new ParseError(`写了两个类型：「${subtype.name}」和「${token}」，一条记录只能有一个类型。\n${exampleFor(kind)}`, token);
+        if (subtype && subtype.name !== hit.subtype.name)
+          throw new ParseError(`写了两个类型：「${subtype.name}」和「${token}」，一条记录只能有一个类型。\n${exampleFor(kind)}`, token);
         subtype = hit.subtype;
       } else if (hit.type === "item") {
-        if (item && item.name !== hit.item.name) throw new ParseError(`写了两种物品：「${item.name}」和「${token}」，请分两条记录。\n${exampleFor(kind)}`, token);
+        if (item && item.name !== hit.item.name)
+          throw new ParseError(`写了两种物品：「${item.name}」和「${token}」，请分两条记录。\n${exampleFor(kind)}`, token);
         item = hit.item;
       }
       continue;
     }
-    if (/^(约|大约|近|将近|约有)$/.test(token)) { pendingApprox = true; continue; }
+    if (/^(约|大约|近|将近|约有)$/.test(token)) {
+      pendingApprox = true;
+      continue;
+    }
 
     const date = parseDay(token, today);
     if (date) {
@@ -182,17 +203,23 @@ export function parseRecord(input: string, today: string): RecordDraft {
 
     const amount = readAmount(token);
     if (amount) {
-      if (pendingApprox) { amount.approx = true; pendingApprox = false; }
+      if (pendingApprox) {
+        amount.approx = true;
+        pendingApprox = false;
+      }
       // "12 people": an English (or spaced Chinese) measure word in the next token.
       if (!amount.measure && queue.length && slotOf(queue[0], kind)) amount.measure = queue.shift()!;
-      if (amount.value < 0 || token.trim().startsWith("-")) throw new ParseError(`「${token}」是负数，人数和数量都必须大于 0。\n${exampleFor(kind)}`, token);
-      if (!Number.isInteger(amount.value)) throw new ParseError(`「${token}」不是整数，人数、次数和数量请写整数。\n${exampleFor(kind)}`, token);
+      if (amount.value < 0 || token.trim().startsWith("-"))
+        throw new ParseError(`「${token}」是负数，人数和数量都必须大于 0。\n${exampleFor(kind)}`, token);
+      if (!Number.isInteger(amount.value))
+        throw new ParseError(`「${token}」不是整数，人数、次数和数量请写整数。\n${exampleFor(kind)}`, token);
       if (amount.value === 0) throw new ParseError(`「${token}」是 0，人数和数量都必须大于 0。\n${exampleFor(kind)}`, token);
       if (amount.value > MAX_FIGURE) throw new ParseError(`「${token}」超过 1000 万，数字不合理，请检查。\n${exampleFor(kind)}`, token);
       if (amount.measure) {
         const slot = slotOf(amount.measure, kind);
         if (!slot) throw new ParseError(`不认识量词「${amount.measure}」。\n${exampleFor(kind)}`, token);
-        if (figures[slot]) throw new ParseError(`${slotName(slot)}写了两次：「${figures[slot]!.word}」和「${token}」。\n${exampleFor(kind)}`, token);
+        if (figures[slot])
+          throw new ParseError(`${slotName(slot)}写了两次：「${figures[slot]!.word}」和「${token}」。\n${exampleFor(kind)}`, token);
         figures[slot] = { ...amount, word: token };
       } else {
         bare.push({ ...amount, word: token });
@@ -201,8 +228,12 @@ export function parseRecord(input: string, today: string): RecordDraft {
     }
 
     const parts = unglue(token);
-    if (parts) { queue.unshift(...parts); continue; }
-    if (/^-?\d/.test(token)) throw new ParseError(`没看懂「${token}」：数字后面请写量词，例如 12人、3次、3000份。\n${exampleFor(kind)}`, token);
+    if (parts) {
+      queue.unshift(...parts);
+      continue;
+    }
+    if (/^-?\d/.test(token))
+      throw new ParseError(`没看懂「${token}」：数字后面请写量词，例如 12人、3次、3000份。\n${exampleFor(kind)}`, token);
     throw new ParseError(
       `没看懂「${token}」。${kind ? "" : `请先写类别（${KIND_WORDS}）。`}如需写明主题，请用「主题：…」。\n${exampleFor(kind)}`,
       token,
@@ -218,30 +249,42 @@ export function parseRecord(input: string, today: string): RecordDraft {
     if (figures[slot] !== f) {
       const old = (Object.keys(figures) as Slot[]).find((s) => figures[s] === f)!;
       delete figures[old];
-      if (figures[slot]) throw new ParseError(`${slotName(slot)}写了两次：「${figures[slot]!.word}」和「${f.word}」。\n${exampleFor(kind)}`, f.word);
+      if (figures[slot])
+        throw new ParseError(`${slotName(slot)}写了两次：「${figures[slot]!.word}」和「${f.word}」。\n${exampleFor(kind)}`, f.word);
       figures[slot] = f;
     }
   }
   for (const b of bare) {
     const slot: Slot | null = kind.hasQuantity ? "quantity" : kind.countWords.length ? "sessions" : null;
-    if (!slot) throw new ParseError(`「${b.word}」是人数还是次数？请写成 ${b.word}人 或 ${b.word}${kind.countUnit}。\n${exampleFor(kind)}`, b.word);
-    if (figures[slot]) throw new ParseError(`${slotName(slot)}写了两次：「${figures[slot]!.word}」和「${b.word}」。\n${exampleFor(kind)}`, b.word);
+    if (!slot)
+      throw new ParseError(`「${b.word}」是人数还是次数？请写成 ${b.word}人 或 ${b.word}${kind.countUnit}。\n${exampleFor(kind)}`, b.word);
+    if (figures[slot])
+      throw new ParseError(`${slotName(slot)}写了两次：「${figures[slot]!.word}」和「${b.word}」。\n${exampleFor(kind)}`, b.word);
     figures[slot] = b;
   }
   if (figures.quantity && !kind.hasQuantity) {
-    throw new ParseError(`${kind.name}记录不记数量（「${figures.quantity.word}」）。人数请写 12人，次数请写 1${kind.countUnit}。\n${exampleFor(kind)}`, figures.quantity.word);
+    throw new ParseError(
+      `${kind.name}记录不记数量（「${figures.quantity.word}」）。人数请写 12人，次数请写 1${kind.countUnit}。\n${exampleFor(kind)}`,
+      figures.quantity.word,
+    );
   }
   if (kind.quantityRequired && !figures.quantity) {
     throw new ParseError(`请写明${kind.name}的数量，例如 3000份、12条。\n${exampleFor(kind)}`);
   }
   if (figures.sessions?.approx) {
-    throw new ParseError(`次数请写准确的数字（「${figures.sessions.word}」）；约数只用于人数和数量。\n${exampleFor(kind)}`, figures.sessions.word);
+    throw new ParseError(
+      `次数请写准确的数字（「${figures.sessions.word}」）；约数只用于人数和数量。\n${exampleFor(kind)}`,
+      figures.sessions.word,
+    );
   }
   if (kind.hasQuantity && !item && kind.defaultItem) item = kind.items.find((i) => i.name === kind!.defaultItem);
 
   const resolvedDay = day ?? today;
   if (resolvedDay > today) {
-    throw new ParseError(`日期「${dayWord}」（${dayLabel(resolvedDay, true)}）还没到，不能记录尚未发生的事。\n${exampleFor(kind)}`, dayWord);
+    throw new ParseError(
+      `日期「${dayWord}」（${dayLabel(resolvedDay, true)}）还没到，不能记录尚未发生的事。\n${exampleFor(kind)}`,
+      dayWord,
+    );
   }
   if (resolvedDay < "2000-01-01") throw new ParseError(`日期「${dayWord}」太早了，请检查。\n${exampleFor(kind)}`, dayWord);
 

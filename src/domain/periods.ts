@@ -46,10 +46,14 @@ export function containsDay(p: Period, day: string): boolean {
 /** A stable key for storage and reminder claims: 2026-M11, 2026-Q4, 2026-H2, 2026. */
 export function periodKey(p: Period): string {
   switch (p.type) {
-    case "month": return `${p.year}-M${String(p.index).padStart(2, "0")}`;
-    case "quarter": return `${p.year}-Q${p.index}`;
-    case "half": return `${p.year}-H${p.index}`;
-    case "year": return `${p.year}`;
+    case "month":
+      return `${p.year}-M${String(p.index).padStart(2, "0")}`;
+    case "quarter":
+      return `${p.year}-Q${p.index}`;
+    case "half":
+      return `${p.year}-H${p.index}`;
+    case "year":
+      return `${p.year}`;
   }
 }
 
@@ -58,10 +62,14 @@ const QUARTER_NAMES = ["一", "二", "三", "四"];
 /** How replies and drafts name a period: 2026年第四季度, 2026年11月, 2026年上半年, 2026年. */
 export function periodLabel(p: Period): string {
   switch (p.type) {
-    case "month": return `${p.year}年${p.index}月`;
-    case "quarter": return `${p.year}年第${QUARTER_NAMES[p.index - 1]}季度`;
-    case "half": return `${p.year}年${p.index === 1 ? "上" : "下"}半年`;
-    case "year": return `${p.year}年`;
+    case "month":
+      return `${p.year}年${p.index}月`;
+    case "quarter":
+      return `${p.year}年第${QUARTER_NAMES[p.index - 1]}季度`;
+    case "half":
+      return `${p.year}年${p.index === 1 ? "上" : "下"}半年`;
+    case "year":
+      return `${p.year}年`;
   }
 }
 
@@ -95,7 +103,15 @@ function smallNumber(text: string): number | null {
 export function parsePeriod(raw: string, today: string): Period | null {
   const text = raw.trim().replace(/\s+/g, "").toLowerCase();
   const thisYear = Number(today.slice(0, 4));
-  if (text === "" || text === "本季度" || text === "本季" || text === "这季度" || text === "quarter" || text === "thisquarter" || text === "this-quarter") {
+  if (
+    text === "" ||
+    text === "本季度" ||
+    text === "本季" ||
+    text === "这季度" ||
+    text === "quarter" ||
+    text === "thisquarter" ||
+    text === "this-quarter"
+  ) {
     return periodOf("quarter", today);
   }
   const relative: Record<string, () => Period> = {

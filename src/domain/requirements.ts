@@ -6,12 +6,41 @@ import { addDays } from "../time.js";
 
 export type Rule =
   | { type: "requirement"; id: string; name: string; per: PeriodType; min: number; kind: string; subtypes?: string[]; units: UnitScope }
-  | { type: "report"; id: string; name: string; per: PeriodType; min: 1; kind: "report"; subtypes: string[]; units: UnitScope; dueDaysAfterEnd: number };
+  | {
+      type: "report";
+      id: string;
+      name: string;
+      per: PeriodType;
+      min: 1;
+      kind: "report";
+      subtypes: string[];
+      units: UnitScope;
+      dueDaysAfterEnd: number;
+    };
 
 export function rulesOf(config: Rules): Rule[] {
   return [
-    ...config.requirements.map((r): Rule => ({ type: "requirement", id: r.id, name: r.name, per: r.per, min: r.min, kind: r.kind, subtypes: r.subtypes, units: r.units })),
-    ...config.reports.map((r): Rule => ({ type: "report", id: r.id, name: r.name, per: r.per, min: 1, kind: "report", subtypes: [r.subtype], units: r.units, dueDaysAfterEnd: r.due_days_after_end })),
+    ...config.requirements.map((r): Rule => ({
+      type: "requirement",
+      id: r.id,
+      name: r.name,
+      per: r.per,
+      min: r.min,
+      kind: r.kind,
+      subtypes: r.subtypes,
+      units: r.units,
+    })),
+    ...config.reports.map((r): Rule => ({
+      type: "report",
+      id: r.id,
+      name: r.name,
+      per: r.per,
+      min: 1,
+      kind: "report",
+      subtypes: [r.subtype],
+      units: r.units,
+      dueDaysAfterEnd: r.due_days_after_end,
+    })),
   ];
 }
 
@@ -63,4 +92,3 @@ export const PROGRESS_MARK: Record<Progress, string> = { met: "✅", open: "⏳"
 export function perLabel(per: PeriodType): string {
   return { month: "每月", quarter: "每季度", half: "每半年", year: "每年" }[per];
 }
-

@@ -75,7 +75,9 @@ export function contentText(messageType: string, content: string): string | null
   if (messageType === "text") return typeof obj.text === "string" ? obj.text : null;
   if (messageType === "post") {
     // Received posts are {title, content}; sent ones are wrapped in a locale ({zh_cn: {…}}).
-    const body = Array.isArray(obj.content) ? obj : Object.values(obj).find((v) => v && typeof v === "object" && Array.isArray((v as Record<string, unknown>).content));
+    const body = Array.isArray(obj.content)
+      ? obj
+      : Object.values(obj).find((v) => v && typeof v === "object" && Array.isArray((v as Record<string, unknown>).content));
     if (!body) return null;
     const paragraphs = (body as { content: unknown[] }).content;
     const lines = paragraphs.map((p) => (Array.isArray(p) ? p.map(postElementText).join("") : ""));
@@ -109,7 +111,11 @@ function postElementText(el: unknown): string {
  * is unknown, a mention Lark marks as a bot) disappears and marks the line as addressed to the
  * bot; everyone else's becomes "@Name".
  */
-export function resolveMentions(text: string, mentions: LarkMention[] | undefined, bot: BotIdentity | null): { text: string; addressed: boolean } {
+export function resolveMentions(
+  text: string,
+  mentions: LarkMention[] | undefined,
+  bot: BotIdentity | null,
+): { text: string; addressed: boolean } {
   const byKey = new Map((mentions ?? []).map((m) => [m.key, m]));
   let addressed = false;
   const replaced = text.replace(PLACEHOLDER, (key) => {
@@ -123,7 +129,11 @@ export function resolveMentions(text: string, mentions: LarkMention[] | undefine
     return `@${m.name || (key === "@_all" ? "所有人" : key)}`;
   });
   // Removing "@Bot " leaves doubled or leading blanks: "@Bot /记录 …" → "/记录 …".
-  const cleaned = replaced.split("\n").map((line) => line.replace(/[ \t\u00A0\u3000]{2,}/g, " ").trim()).join("\n").trim();
+  const cleaned = replaced
+    .split("\n")
+    .map((line) => line.replace(/[ \t\u00A0\u3000]{2,}/g, " ").trim())
+    .join("\n")
+    .trim();
   return { text: cleaned, addressed };
 }
 

@@ -13,8 +13,13 @@ import type { BotCore } from "../core/bot.js";
 import type { CoreEvent, InboundMessage, Reply } from "../core/types.js";
 import { SendError, type Sender } from "../core/outbound.js";
 import {
-  PLATFORM, parseMessageEvent, cardCommand,
-  type BotIdentity, type LarkMessageEvent, type LarkCardActionEvent, type LarkBotMembershipEvent,
+  PLATFORM,
+  parseMessageEvent,
+  cardCommand,
+  type BotIdentity,
+  type LarkMessageEvent,
+  type LarkCardActionEvent,
+  type LarkBotMembershipEvent,
 } from "./inbound.js";
 import { renderReply } from "./render.js";
 import { LARK_LIMITS, LarkMessenger, sendUuid, toSendError } from "./send.js";
@@ -67,11 +72,21 @@ export function createLarkAdapter(o: LarkAdapterOptions): LarkAdapter {
   // Each client gets its own token cache: the SDK's default one is shared by the whole process.
   const cache = new lark.DefaultCache();
   const client = new lark.Client({
-    appId: o.appId, appSecret: o.appSecret, domain, cache, httpInstance, logger, loggerLevel: lark.LoggerLevel.error,
+    appId: o.appId,
+    appSecret: o.appSecret,
+    domain,
+    cache,
+    httpInstance,
+    logger,
+    loggerLevel: lark.LoggerLevel.error,
   });
   const messenger = new LarkMessenger(client, cache);
   const dispatcher = new lark.EventDispatcher({
-    encryptKey: o.encryptKey, verificationToken: o.verificationToken, cache: new lark.DefaultCache(), logger, loggerLevel: lark.LoggerLevel.error,
+    encryptKey: o.encryptKey,
+    verificationToken: o.verificationToken,
+    cache: new lark.DefaultCache(),
+    logger,
+    loggerLevel: lark.LoggerLevel.error,
   });
   let wsClient: lark.WSClient | null = null;
   let stopped = false;
@@ -80,21 +95,26 @@ export function createLarkAdapter(o: LarkAdapterOptions): LarkAdapter {
   let identity: BotIdentity | null = null;
   let identityPending: Promise<BotIdentity | null> | null = null;
   async function fetchIdentity(): Promise<BotIdentity> {
-    const res = await client.request<{ code?: number; msg?: string; bot?: { open_id?: string; app_name?: string } }>({ method: "GET", url: "/open-apis/bot/v3/info" });
+    const res = await client.request<{ code?: number; msg?: string; bot?: { open_id?: string; app_name?: string } }>({
+      method: "GET",
+      url: "/open-apis/bot/v3/info",
+    });
     if (res?.code !== 0 || !res.bot?.open_id) throw new Error(`bot/v3/info: code ${res?.code} ${res?.msg ?? ""}`);
     return { openId: res.bot.open_id, name: res.bot.app_name || undefined };
   }
   function botIdentity(): Promise<BotIdentity | null> {
     if (identity) return Promise.resolve(identity);
-    identityPending ??= fetchIdentity().then(
-      (id) => (identity = id),
-      (e) => {
-        log("lark.identity.failed", { error: toSendError(e).message });
-        return null;
-      },
-    ).finally(() => {
-      identityPending = null;
-    });
+    identityPending ??= fetchIdentity()
+      .then(
+        (id) => (identity = id),
+        (e) => {
+          log("lark.identity.failed", { error: toSendError(e).message });
+          return null;
+        },
+      )
+      .finally(() => {
+        identityPending = null;
+      });
     return identityPending;
   }
 
@@ -132,15 +152,24 @@ export function createLarkAdapter(o: LarkAdapterOptions): LarkAdapter {
       }
     },
   };
-  core.attach(PLATFORM, { sender, names: async () => { const id = await botIdentity(); return id?.name ? [id.name] : []; } });
+  core.attach(PLATFORM, {
+    sender,
+    names: async () => {
+      const id = await botIdentity();
+      return id?.name ? [id.name] : [];
+    },
+  });
 
   // --- events ------------------------------------------------------------------------------
   const inflight = new Set<Promise<void>>();
   function track(work: Promise<unknown>, what: Record<string, unknown>): void {
-    const p: Promise<void> = core.track(work).then(
-      () => undefined,
-      (e) => log("lark.event.failed", { ...what, error: e instanceof SendError ? e.message : String((e as Error)?.stack ?? e) }),
-    ).finally(() => inflight.delete(p));
+    const p: Promise<void> = core
+      .track(work)
+      .then(
+        () => undefined,
+        (e) => log("lark.event.failed", { ...what, error: e instanceof SendError ? e.message : String((e as Error)?.stack ?? e) }),
+      )
+      .finally(() => inflight.delete(p));
     inflight.add(p);
   }
 
@@ -155,7 +184,14 @@ export function createLarkAdapter(o: LarkAdapterOptions): LarkAdapter {
     if (parsed.kind === "ignore") return;
     if (parsed.kind === "unsupported") {
       const { chatId, messageId, direct } = parsed;
-      await core.handle({ type: "unsupported", platform: PLATFORM, chatId, direct, keys: [`event:${ev.event_id ?? messageId}`, `msg:${messageId}`], replyTo: messageId });
+      await core.handle({
+        type: "unsupported",
+        platform: PLATFORM,
+        chatId,
+        direct,
+        keys: [`event:${ev.event_id ?? messageId}`, `msg:${messageId}`],
+        replyTo: messageId,
+      });
       return;
     }
     const name = await userName(parsed.msg.userId);
@@ -185,16 +221,25 @@ export function createLarkAdapter(o: LarkAdapterOptions): LarkAdapter {
     const work = (async () => {
       const name = await userName(userId);
       const msg: InboundMessage = {
-        platform: PLATFORM, chatId, messageId: `card:${eventId}`, userId, userName: name || userId,
-        text: command, addressedToBot: true, direct: false,
+        platform: PLATFORM,
+        chatId,
+        messageId: `card:${eventId}`,
+        userId,
+        userName: name || userId,
+        text: command,
+        addressedToBot: true,
+        direct: false,
       };
       const event: CoreEvent = { type: "button", msg, keys: [`event:${eventId}`], replyTo: ev.context?.open_message_id };
       routed(await core.handle(event, { onReplies: routed }));
     })();
-    track(work.catch((e) => {
-      routed(undefined);
-      throw e;
-    }), { event: "card.action.trigger", eventId, chat: chatId });
+    track(
+      work.catch((e) => {
+        routed(undefined);
+        throw e;
+      }),
+      { event: "card.action.trigger", eventId, chat: chatId },
+    );
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), TOAST_WAIT_MS)));
     try {
@@ -208,7 +253,11 @@ export function createLarkAdapter(o: LarkAdapterOptions): LarkAdapter {
     const chatId = ev.chat_id;
     if (!chatId) return Promise.resolve();
     const keys = [`event:${ev.event_id ?? `${type}:${chatId}`}`];
-    return core.handle(type === "joined" ? { type, platform: PLATFORM, chatId, chatTitle: ev.name || undefined, keys } : { type, platform: PLATFORM, chatId, keys });
+    return core.handle(
+      type === "joined"
+        ? { type, platform: PLATFORM, chatId, chatTitle: ev.name || undefined, keys }
+        : { type, platform: PLATFORM, chatId, keys },
+    );
   };
 
   dispatcher.register<{ "card.action.trigger": (data: LarkCardActionEvent) => Promise<Record<string, unknown>> }>({
@@ -228,7 +277,8 @@ export function createLarkAdapter(o: LarkAdapterOptions): LarkAdapter {
       return {};
     },
     "im.chat.member.bot.deleted_v1": (data) => {
-      if (!core.isStopping) track(membership("left", data), { event: "im.chat.member.bot.deleted_v1", eventId: data.event_id, chat: data.chat_id });
+      if (!core.isStopping)
+        track(membership("left", data), { event: "im.chat.member.bot.deleted_v1", eventId: data.event_id, chat: data.chat_id });
       return {};
     },
   });
@@ -239,21 +289,38 @@ export function createLarkAdapter(o: LarkAdapterOptions): LarkAdapter {
     client,
     dispatcher,
     botIdentity,
-    routes: o.mode === "webhook"
-      ? { "/lark/events": createWebhookHandler({ dispatcher, encryptKey: o.encryptKey, verificationToken: o.verificationToken, log, accepting: () => !stopped }) }
-      : undefined,
+    routes:
+      o.mode === "webhook"
+        ? {
+            "/lark/events": createWebhookHandler({
+              dispatcher,
+              encryptKey: o.encryptKey,
+              verificationToken: o.verificationToken,
+              log,
+              accepting: () => !stopped,
+            }),
+          }
+        : undefined,
     async start() {
       stopped = false;
       if (o.mode === "webhook" && !o.encryptKey && !o.verificationToken) {
-        log("lark.webhook.unprotected", { hint: "set LARK_ENCRYPT_KEY (and LARK_VERIFICATION_TOKEN): without them anyone can post events" });
+        log("lark.webhook.unprotected", {
+          hint: "set LARK_ENCRYPT_KEY (and LARK_VERIFICATION_TOKEN): without them anyone can post events",
+        });
       }
       const id = await botIdentity();
       log("lark.started", { mode: o.mode, bot: id?.openId ?? null, name: id?.name ?? null });
       if (o.mode === "ws") {
-        if (!/^cli_[0-9a-fA-F]{16}$/.test(o.appId)) log("lark.ws.app_id", { hint: "the long connection needs an App ID like cli_ followed by 16 hex digits" });
+        if (!/^cli_[0-9a-fA-F]{16}$/.test(o.appId))
+          log("lark.ws.app_id", { hint: "the long connection needs an App ID like cli_ followed by 16 hex digits" });
         wsClient?.close({ force: true });
         wsClient = new lark.WSClient({
-          appId: o.appId, appSecret: o.appSecret, domain, logger, loggerLevel: lark.LoggerLevel.error, httpInstance,
+          appId: o.appId,
+          appSecret: o.appSecret,
+          domain,
+          logger,
+          loggerLevel: lark.LoggerLevel.error,
+          httpInstance,
           onReady: () => log("lark.ws.connected", {}),
           onReconnecting: () => log("lark.ws.reconnecting", {}),
           onReconnected: () => log("lark.ws.reconnected", {}),

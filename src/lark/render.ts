@@ -129,7 +129,10 @@ function textParts(text: string): OutPart[] {
 /** The messages one reply becomes, in order. */
 export function renderReply(reply: Reply): OutPart[] {
   if (reply.file) {
-    return [...textParts(reply.text), { type: "file", name: reply.file.name, data: reply.file.data, fileType: fileTypeOf(reply.file.name) }];
+    return [
+      ...textParts(reply.text),
+      { type: "file", name: reply.file.name, data: reply.file.data, fileType: fileTypeOf(reply.file.name) },
+    ];
   }
   const actions = reply.actions ?? [];
   if (reply.kind === "record" || reply.kind === "draft" || actions.length) {

@@ -42,9 +42,11 @@ function summarise(x: unknown, depth = 0): unknown {
 
 /** Routes the SDK's own log lines into the bot's structured log, without bodies or secrets. */
 export function sdkLogger(log: LogFn): lark.Logger {
-  const line = (level: string) => (...msg: unknown[]) => {
-    log("lark.sdk", { level, args: msg.map((m) => summarise(m)) });
-  };
+  const line =
+    (level: string) =>
+    (...msg: unknown[]) => {
+      log("lark.sdk", { level, args: msg.map((m) => summarise(m)) });
+    };
   return { error: line("error"), warn: line("warn"), info: line("info"), debug: line("debug"), trace: line("trace") };
 }
 
@@ -62,4 +64,3 @@ export function withTimeout(base: lark.HttpInstance, ms: number): lark.HttpInsta
     patch: (url, data, o) => base.patch(url, data, t(o)),
   };
 }
-

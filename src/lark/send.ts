@@ -26,7 +26,7 @@ type Headers = Record<string, unknown> & { get?: (name: string) => unknown };
 
 function header(headers: Headers | undefined, name: string): string | undefined {
   if (!headers) return undefined;
-  const v = typeof headers.get === "function" ? headers.get(name) : headers[name] ?? headers[name.toLowerCase()];
+  const v = typeof headers.get === "function" ? headers.get(name) : (headers[name] ?? headers[name.toLowerCase()]);
   if (Array.isArray(v)) return String(v[0]);
   return v === undefined || v === null ? undefined : String(v);
 }
@@ -56,7 +56,8 @@ export function toSendError(e: unknown): SendError {
   if (resp && typeof resp.status === "number") {
     const data = resp.data && typeof resp.data === "object" ? (resp.data as { code?: unknown; msg?: unknown }) : {};
     const code = typeof data.code === "number" ? data.code : undefined;
-    const msg = typeof data.msg === "string" ? data.msg : typeof resp.data === "string" ? resp.data.slice(0, 200) : String(err.message ?? "");
+    const msg =
+      typeof data.msg === "string" ? data.msg : typeof resp.data === "string" ? resp.data.slice(0, 200) : String(err.message ?? "");
     return classify(resp.status, code, msg, resp.headers);
   }
   // No answer at all: connection refused or reset, DNS, timeout. Safe to retry (sends carry a uuid).
@@ -84,7 +85,10 @@ export class LarkMessenger {
   /** file_key of a file already uploaded, by the send's uuid, so a retried file message does not upload twice. */
   private readonly uploaded = new Map<string, string>();
 
-  constructor(private readonly client: lark.Client, private readonly cache: lark.DefaultCache) {}
+  constructor(
+    private readonly client: lark.Client,
+    private readonly cache: lark.DefaultCache,
+  ) {}
 
   private check(res: ApiAnswer | null | undefined): string | undefined {
     if (!res || typeof res !== "object") throw new SendError("lark: empty answer");
@@ -113,16 +117,22 @@ export class LarkMessenger {
     if (target.replyTo) {
       const replyTo = target.replyTo;
       try {
-        return await this.call(async () => this.check(await this.client.im.v1.message.reply({ path: { message_id: replyTo }, data: { content, msg_type: msgType, uuid } })));
+        return await this.call(async () =>
+          this.check(await this.client.im.v1.message.reply({ path: { message_id: replyTo }, data: { content, msg_type: msgType, uuid } })),
+        );
       } catch (e) {
         // The command's message is gone (recalled) or cannot be replied to: say it in the chat.
         if (!(e instanceof SendError) || !e.permanent) throw e;
       }
     }
-    return this.call(async () => this.check(await this.client.im.v1.message.create({
-      params: { receive_id_type: "chat_id" },
-      data: { receive_id: target.chatId, msg_type: msgType, content, uuid },
-    })));
+    return this.call(async () =>
+      this.check(
+        await this.client.im.v1.message.create({
+          params: { receive_id_type: "chat_id" },
+          data: { receive_id: target.chatId, msg_type: msgType, content, uuid },
+        }),
+      ),
+    );
   }
 
   /** Uploads a file for a file message; returns its file_key. */
@@ -140,7 +150,7 @@ export class LarkMessenger {
     else if (part.type === "card") await this.post(target, "interactive", part.content, uuid);
     else {
       const key = uuid ?? "";
-      const fileKey = (uuid && this.uploaded.get(key)) || await this.upload(part.name, part.data, part.fileType);
+      const fileKey = (uuid && this.uploaded.get(key)) || (await this.upload(part.name, part.data, part.fileType));
       if (uuid) {
         if (this.uploaded.size > 1000) this.uploaded.clear();
         this.uploaded.set(key, fileKey);

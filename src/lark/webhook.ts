@@ -30,7 +30,11 @@ export function decryptEvent(encrypted: string, encryptKey: string): string {
 
 /** hex(sha256(timestamp + nonce + encryptKey + body)). */
 export function eventSignature(timestamp: string, nonce: string, encryptKey: string, body: Buffer | string): string {
-  return crypto.createHash("sha256").update(timestamp + nonce + encryptKey).update(body).digest("hex");
+  return crypto
+    .createHash("sha256")
+    .update(timestamp + nonce + encryptKey)
+    .update(body)
+    .digest("hex");
 }
 
 function sameHex(a: string, b: string): boolean {
@@ -41,7 +45,7 @@ function sameHex(a: string, b: string): boolean {
 
 function headerValue(req: http.IncomingMessage, name: string): string {
   const v = req.headers[name];
-  return Array.isArray(v) ? v[0] ?? "" : v ?? "";
+  return Array.isArray(v) ? (v[0] ?? "") : (v ?? "");
 }
 
 /** True when the request carries a valid signature over its body. */

@@ -18,12 +18,28 @@ export function reportArgs(ctx: CommandContext): z.ZodType<ReportArgs, string> {
     const out: ReportArgs = { period: parsePeriod("", ctx.today)!, unitName: null, docx: false, exact: false };
     let periodSeen = false;
     for (const word of s.trim().split(/\s+/).filter(Boolean)) {
-      if (DOCX.test(word)) { out.docx = true; continue; }
-      if (EXACT.test(word)) { out.exact = true; continue; }
+      if (DOCX.test(word)) {
+        out.docx = true;
+        continue;
+      }
+      if (EXACT.test(word)) {
+        out.exact = true;
+        continue;
+      }
       const p = parsePeriod(word, ctx.today);
-      if (p && !periodSeen) { out.period = p; periodSeen = true; continue; }
-      if (!out.unitName && !/^\d/.test(word)) { out.unitName = word; continue; }
-      issue.addIssue({ code: "custom", message: `没看懂「${word}」。时间段可以写：${PERIOD_EXAMPLES}；加「文档」返回 Word 文件，加「精确」写精确数字；上级单位可加下级单位名。` });
+      if (p && !periodSeen) {
+        out.period = p;
+        periodSeen = true;
+        continue;
+      }
+      if (!out.unitName && !/^\d/.test(word)) {
+        out.unitName = word;
+        continue;
+      }
+      issue.addIssue({
+        code: "custom",
+        message: `没看懂「${word}」。时间段可以写：${PERIOD_EXAMPLES}；加「文档」返回 Word 文件，加「精确」写精确数字；上级单位可加下级单位名。`,
+      });
       return z.NEVER;
     }
     return out;
@@ -33,10 +49,14 @@ export function reportArgs(ctx: CommandContext): z.ZodType<ReportArgs, string> {
 /** The period as a word the period parser reads back, for buttons: 2026Q4, 2026H1, 2026-11, 2026. */
 export function periodWord(p: Period): string {
   switch (p.type) {
-    case "month": return `${p.year}-${String(p.index).padStart(2, "0")}`;
-    case "quarter": return `${p.year}Q${p.index}`;
-    case "half": return `${p.year}H${p.index}`;
-    case "year": return `${p.year}`;
+    case "month":
+      return `${p.year}-${String(p.index).padStart(2, "0")}`;
+    case "quarter":
+      return `${p.year}Q${p.index}`;
+    case "half":
+      return `${p.year}H${p.index}`;
+    case "year":
+      return `${p.year}`;
   }
 }
 

@@ -1,17 +1,7 @@
 // A report draft as a Word file, laid out the way Party offices expect an official document
 // (GB/T 9704): A4, fixed 28 pt lines, 方正小标宋 title, 仿宋 body, 黑体/楷体 headings.
 // Pure: the same draft gives the same document, apart from the created/modified timestamps.
-import {
-  AlignmentType,
-  Document,
-  Footer,
-  LineRuleType,
-  Packer,
-  PageNumber,
-  Paragraph,
-  TextRun,
-  type IParagraphOptions,
-} from "docx";
+import { AlignmentType, Document, Footer, LineRuleType, Packer, PageNumber, Paragraph, TextRun, type IParagraphOptions } from "docx";
 import type { Draft, DraftParagraph } from "./draft-types.js";
 
 export const DOCX_CREATOR = "意识形态工作台账机器人";
@@ -129,5 +119,8 @@ export async function draftToDocx(draft: Draft): Promise<Buffer> {
  * U+FFFE/FFFF): one pasted control character would otherwise make Word refuse the whole file.
  */
 function xmlSafe(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "");
+  return text.replace(
+    /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    "",
+  );
 }

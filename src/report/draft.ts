@@ -3,7 +3,16 @@
 // figure comes from the rows passed in; problems and next steps come from the deployment's rules
 // and the shortfalls. Pure: the loader (load.ts) does the queries.
 import { kindByCode } from "../domain/catalog.js";
-import { totalsByKind, formatPeople, formatAmount, itemUnit, itemVerb, type FigureRow, type KindTotals, type FigureStyle } from "../domain/figures.js";
+import {
+  totalsByKind,
+  formatPeople,
+  formatAmount,
+  itemUnit,
+  itemVerb,
+  type FigureRow,
+  type KindTotals,
+  type FigureStyle,
+} from "../domain/figures.js";
 import { periodLabel, previousPeriodNoun, type Period, type PeriodType } from "../domain/periods.js";
 import { perLabel, type Rule, type Progress } from "../domain/requirements.js";
 import { dayLabel } from "../time.js";
@@ -66,9 +75,7 @@ export function kindSentence(t: KindTotals, style: FigureStyle, prev?: KindTotal
   const named = subs.filter((s) => s.name);
   switch (k.code) {
     case "meeting": {
-      const list = named.length
-        ? subs.map((s) => `${s.name || "其他会议"} ${s.n} 次`).join("、")
-        : `意识形态工作相关会议 ${t.sessions} 次`;
+      const list = named.length ? subs.map((s) => `${s.name || "其他会议"} ${s.n} 次`).join("、") : `意识形态工作相关会议 ${t.sessions} 次`;
       return `召开${list}${cmp}，研究部署意识形态工作${people}`;
     }
     case "study": {
@@ -92,7 +99,8 @@ export function kindSentence(t: KindTotals, style: FigureStyle, prev?: KindTotal
         const verb = itemVerb(k, i.item);
         const part = `${i.item} ${formatAmount(i.quantity, i.approx, itemUnit(k, i.item), style)}`;
         const g = groups.find((x) => x.verb === verb);
-        if (g) g.parts.push(part); else groups.push({ verb, parts: [part] });
+        if (g) g.parts.push(part);
+        else groups.push({ verb, parts: [part] });
       }
       return groups.map((g) => `${g.verb}${g.parts.join("、")}`).join("，");
     }
@@ -124,7 +132,16 @@ function groupText(kinds: string[], totals: KindTotals[], prevTotals: KindTotals
   const clauses = kinds
     .map((code) => totals.find((t) => t.kind.code === code))
     .filter((t): t is KindTotals => Boolean(t))
-    .map((t) => (t.kind.code === "report" ? reportSentence(t) : kindSentence(t, input.style, prevTotals?.find((p) => p.kind.code === t.kind.code), input.period.type)));
+    .map((t) =>
+      t.kind.code === "report"
+        ? reportSentence(t)
+        : kindSentence(
+            t,
+            input.style,
+            prevTotals?.find((p) => p.kind.code === t.kind.code),
+            input.period.type,
+          ),
+    );
   return clauses.length ? clauses.join("；") : null;
 }
 
@@ -193,7 +210,9 @@ function problems(input: DraftInput): string[] {
       const when = periods.join("、");
       groups.set(when, [...(groups.get(when) ?? []), unit]);
     }
-    const who = [...groups].map(([when, units]) => `${units.length === 1 && units[0] === input.unit ? "" : unitList(units)}${when}`).join("，");
+    const who = [...groups]
+      .map(([when, units]) => `${units.length === 1 && units[0] === input.unit ? "" : unitList(units)}${when}`)
+      .join("，");
     if (rule.type === "report") {
       out.push(`${who}的${rule.name}未按时报送，报告报送的及时性有待加强。`);
     } else {
@@ -209,7 +228,10 @@ function problems(input: DraftInput): string[] {
     for (const p of totalsByKind(input.previous)) {
       if (!["study", "lecture", "activity", "meeting"].includes(p.kind.code)) continue;
       const n = now.find((t) => t.kind.code === p.kind.code)?.sessions ?? 0;
-      if (n < p.sessions) out.push(`${p.kind.label}${n === 0 ? "本期没有开展" : `次数较${previousPeriodNoun(input.period.type)}减少 ${p.sessions - n} ${p.kind.countUnit}`}，工作的连续性需要加强。`);
+      if (n < p.sessions)
+        out.push(
+          `${p.kind.label}${n === 0 ? "本期没有开展" : `次数较${previousPeriodNoun(input.period.type)}减少 ${p.sessions - n} ${p.kind.countUnit}`}，工作的连续性需要加强。`,
+        );
     }
   }
   return out;
@@ -238,11 +260,13 @@ function nextSteps(input: DraftInput): string[] {
   // The rules that bind every period, as the plan for the next one.
   const seen = new Set(unmet.keys());
   const ongoing = [...new Map(input.rules.map((r) => [r.rule.id, r.rule])).values()].filter((r) => !seen.has(r.id));
-  const plans = ongoing.filter((r) => r.type === "requirement").map((r) => {
-    const k = kindByCode(r.kind);
-    const what = r.subtypes?.length ? r.subtypes.join("或") : k.label;
-    return `${perLabel(r.per)}${k.code === "meeting" ? "召开" : "开展"}${what}不少于 ${r.min} ${k.countUnit}`;
-  });
+  const plans = ongoing
+    .filter((r) => r.type === "requirement")
+    .map((r) => {
+      const k = kindByCode(r.kind);
+      const what = r.subtypes?.length ? r.subtypes.join("或") : k.label;
+      return `${perLabel(r.per)}${k.code === "meeting" ? "召开" : "开展"}${what}不少于 ${r.min} ${k.countUnit}`;
+    });
   if (plans.length) out.push(`保持已有工作节奏，继续做到${plans.join("、")}，把各项制度要求落实到位。`);
   const reports = ongoing.filter((r) => r.type === "report").map((r) => r.name);
   if (reports.length) out.push(`按时报送${reports.join("、")}，及时向上级反映意识形态工作情况。`);
@@ -263,9 +287,13 @@ function paragraphsOf(lines: string[], numbered: "arabic" | "yiyao"): DraftParag
 function preface(input: DraftInput, structure: "analysis" | "responsibility"): DraftParagraph {
   const when = periodLabel(input.period);
   if (structure === "analysis") {
-    return { text: `${when}，${input.unit}坚持以习近平新时代中国特色社会主义思想为指导，认真落实意识形态工作责任制，对照台账梳理本季度各项工作。现将意识形态工作开展情况及分析研判报告如下。` };
+    return {
+      text: `${when}，${input.unit}坚持以习近平新时代中国特色社会主义思想为指导，认真落实意识形态工作责任制，对照台账梳理本季度各项工作。现将意识形态工作开展情况及分析研判报告如下。`,
+    };
   }
-  return { text: `${when}，${input.unit}坚持以习近平新时代中国特色社会主义思想为指导，认真履行意识形态工作主体责任，抓学习、强阵地、重引导。根据工作台账，现将落实意识形态工作责任制情况报告如下。` };
+  return {
+    text: `${when}，${input.unit}坚持以习近平新时代中国特色社会主义思想为指导，认真履行意识形态工作主体责任，抓学习、强阵地、重引导。根据工作台账，现将落实意识形态工作责任制情况报告如下。`,
+  };
 }
 
 /** The whole draft; null when the period has no records (the caller says so plainly). */
@@ -280,8 +308,8 @@ export function composeDraft(input: DraftInput): Draft | null {
   if (input.children.length) {
     // A town lists every village; a city lists its ten most active towns and counts the rest.
     const MOST = 12;
-    const shown = input.children.length <= MOST ? input.children
-      : [...input.children].sort((a, b) => activity(b.rows) - activity(a.rows)).slice(0, 10);
+    const shown =
+      input.children.length <= MOST ? input.children : [...input.children].sort((a, b) => activity(b.rows) - activity(a.rows)).slice(0, 10);
     const rest = input.children.length - shown.length;
     const tail = rest > 0 ? `；另有 ${rest} 个单位（从略）` : "";
     rollup.push({ lead: "分单位情况。", text: shown.map((c) => childLine(c.name, c.rows, input.style)).join("；") + tail + "。" });
@@ -300,7 +328,8 @@ export function composeDraft(input: DraftInput): Draft | null {
     const subs: DraftSubsection[] = [];
     for (const g of GROUPS) {
       const t = groupText(g.kinds, totals, prevTotals, input);
-      if (t) subs.push({ heading: `（${CN_NUM[subs.length]}）${g.heading}`, paragraphs: [{ text: `${periodInText(input.period)}，${t}。` }] });
+      if (t)
+        subs.push({ heading: `（${CN_NUM[subs.length]}）${g.heading}`, paragraphs: [{ text: `${periodInText(input.period)}，${t}。` }] });
     }
     if (rollup.length) subs.push({ heading: `（${CN_NUM[subs.length]}）统筹指导下级单位`, paragraphs: rollup });
     sections.push({ heading: "一、主要做法及成效", paragraphs: [], subsections: subs });
@@ -311,7 +340,11 @@ export function composeDraft(input: DraftInput): Draft | null {
     heading: structure === "analysis" ? "二、存在的问题" : "二、存在问题",
     paragraphs: issues.length
       ? paragraphsOf(issues, "arabic")
-      : [{ text: `对照台账，${periodInText(input.period)}各项考核要求均已按期完成。但工作记录以次数、人数为主，对学习和宣传效果的跟踪评估还不够，基层宣传阵地的作用有待进一步发挥。` }],
+      : [
+          {
+            text: `对照台账，${periodInText(input.period)}各项考核要求均已按期完成。但工作记录以次数、人数为主，对学习和宣传效果的跟踪评估还不够，基层宣传阵地的作用有待进一步发挥。`,
+          },
+        ],
     subsections: [],
   });
   sections.push({
@@ -335,10 +368,14 @@ export function composeDraft(input: DraftInput): Draft | null {
 
 function periodStem(p: Period): string {
   switch (p.type) {
-    case "month": return `${p.year}-${String(p.index).padStart(2, "0")}`;
-    case "quarter": return `${p.year}Q${p.index}`;
-    case "half": return `${p.year}H${p.index}`;
-    case "year": return `${p.year}`;
+    case "month":
+      return `${p.year}-${String(p.index).padStart(2, "0")}`;
+    case "quarter":
+      return `${p.year}Q${p.index}`;
+    case "half":
+      return `${p.year}H${p.index}`;
+    case "year":
+      return `${p.year}`;
   }
 }
 

@@ -8,7 +8,14 @@ import { previousPeriod, type Period } from "../domain/periods.js";
 import { rulesOf, ruleApplies, rulePeriodsWithin, progressOf, judgedWithin } from "../domain/requirements.js";
 import type { DraftInput, RuleResult } from "./draft.js";
 
-export async function loadDraftInput(ledger: Ledger, config: Deployment, unitId: number, period: Period, today: string, style: FigureStyle): Promise<DraftInput> {
+export async function loadDraftInput(
+  ledger: Ledger,
+  config: Deployment,
+  unitId: number,
+  period: Period,
+  today: string,
+  style: FigureStyle,
+): Promise<DraftInput> {
   const tree = await ledger.subtree(unitId);
   const self = tree.find((u) => u.id === unitId)!;
   const directChildren = tree.filter((u) => u.parentId === unitId);
@@ -20,16 +27,25 @@ export async function loadDraftInput(ledger: Ledger, config: Deployment, unitId:
     .filter((rule) => judgedWithin(rule, period))
     .flatMap((rule) => {
       const units = tree.filter((u) => ruleApplies(rule, u, hasChildren.has(u.id)));
-      return units.length ? rulePeriodsWithin(rule, period).filter((p) => p.start <= today).map((p) => ({ rule, units, period: p })) : [];
+      return units.length
+        ? rulePeriodsWithin(rule, period)
+            .filter((p) => p.start <= today)
+            .map((p) => ({ rule, units, period: p }))
+        : [];
     });
 
-  const { current, previous, counts } = await ledger.draftFigures(unitId, period, previousPeriod(period),
-    judged.map((j) => ({ kind: j.rule.kind, subtypes: j.rule.subtypes, start: j.period.start, end: j.period.end })));
+  const { current, previous, counts } = await ledger.draftFigures(
+    unitId,
+    period,
+    previousPeriod(period),
+    judged.map((j) => ({ kind: j.rule.kind, subtypes: j.rule.subtypes, start: j.period.start, end: j.period.end })),
+  );
 
   const byChild = new Map<number, FigureRow[]>();
   for (const r of current) {
     const list = byChild.get(r.topId);
-    if (list) list.push(r); else byChild.set(r.topId, [r]);
+    if (list) list.push(r);
+    else byChild.set(r.topId, [r]);
   }
   const children = directChildren.map((c) => ({ name: c.name, rows: byChild.get(c.id) ?? [] }));
 

@@ -111,7 +111,11 @@ const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };
 
 /** Excel refuses []:*?/\ in sheet names, more than 31 characters, and a leading or trailing apostrophe. */
 function sheetName(wanted: string, taken: Set<string>): string {
-  const base = wanted.replace(/[[\]:*?/\\]/g, "_").replace(/^'+|'+$/g, "").slice(0, 31) || "Sheet";
+  const base =
+    wanted
+      .replace(/[[\]:*?/\\]/g, "_")
+      .replace(/^'+|'+$/g, "")
+      .slice(0, 31) || "Sheet";
   let name = base;
   for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base.slice(0, 31 - `(${n})`.length)}(${n})`;
   taken.add(name.toLowerCase());

@@ -22,9 +22,13 @@ export async function main(argv = process.argv.slice(2), out: NodeJS.WritableStr
   try {
     const { planned, enqueued } = await runPass(store, config, new WorkCalendar(config.calendar), at, { dryRun: values["dry-run"] });
     const verb = values["dry-run"] ? "would enqueue" : "enqueued";
-    out.write(`scheduler pass at ${chinaTime(at).format("YYYY-MM-DD HH:mm")} (China time): ${planned.length} due, ${enqueued.length} ${verb}, ${planned.length - enqueued.length} already claimed\n`);
+    out.write(
+      `scheduler pass at ${chinaTime(at).format("YYYY-MM-DD HH:mm")} (China time): ${planned.length} due, ${enqueued.length} ${verb}, ${planned.length - enqueued.length} already claimed\n`,
+    );
     for (const m of enqueued) {
-      out.write(`${verb} ${m.kind}${m.superseded ? " (superseded, not sent)" : ""} → ${m.platform}:${m.chatExternalId} [${m.dedupeKey}]\n  ${m.body.replace(/\n/g, "\n  ")}\n`);
+      out.write(
+        `${verb} ${m.kind}${m.superseded ? " (superseded, not sent)" : ""} → ${m.platform}:${m.chatExternalId} [${m.dedupeKey}]\n  ${m.body.replace(/\n/g, "\n  ")}\n`,
+      );
     }
     return 0;
   } finally {

@@ -36,10 +36,14 @@ export interface PlannedMessage {
 /** How /报告 and /截止 name a period: 2026Q4, 2026H2, 2026年, 2026年11月. */
 export function periodArg(p: Period): string {
   switch (p.type) {
-    case "month": return `${p.year}年${p.index}月`;
-    case "quarter": return `${p.year}Q${p.index}`;
-    case "half": return `${p.year}H${p.index}`;
-    case "year": return `${p.year}年`;
+    case "month":
+      return `${p.year}年${p.index}月`;
+    case "quarter":
+      return `${p.year}Q${p.index}`;
+    case "half":
+      return `${p.year}H${p.index}`;
+    case "year":
+      return `${p.year}年`;
   }
 }
 
@@ -51,10 +55,15 @@ function reminderActions(rule: Rule, period: Period): ReplyAction[] {
 }
 
 /** A rule's due period, whose sessions the pass counts for every unit. */
-export interface CountWindow extends RuleWindow { key: string }
+export interface CountWindow extends RuleWindow {
+  key: string;
+}
 
 /** Each unit's sessions per count window (in the windows' order); units with none left out. */
-export interface PassCounts { windows: CountWindow[]; byUnit: Map<number, number[]> }
+export interface PassCounts {
+  windows: CountWindow[];
+  byUnit: Map<number, number[]>;
+}
 
 export interface PlanInput {
   at: Date;
@@ -85,7 +94,14 @@ const DIGEST_NAMES = 40;
 
 const windowKey = (rule: Rule, period: Period) => `${rule.id}:${periodKey(period)}`;
 
-interface DueSlot { rule: Rule; period: Period; deadline: string; offset: number; sendDay: string; sendAt: Date }
+interface DueSlot {
+  rule: Rule;
+  period: Period;
+  deadline: string;
+  offset: number;
+  sendDay: string;
+  sendAt: Date;
+}
 
 /** The (period, offset) slots of a rule that are due at `at` and whose deadline has not passed. */
 function dueSlots(rule: Rule, input: Pick<PlanInput, "at" | "config" | "calendar">, today: string): DueSlot[][] {
@@ -158,7 +174,8 @@ export function* planMessages(input: PlanInput): Generator<PlannedMessage> {
   for (const u of units) {
     if (u.parentId === null) continue;
     const list = childrenOf.get(u.parentId);
-    if (list) list.push(u); else childrenOf.set(u.parentId, [u]);
+    if (list) list.push(u);
+    else childrenOf.set(u.parentId, [u]);
   }
   const hasChildren = (u: PlanUnit) => (childrenOf.get(u.id)?.length ?? 0) > 0;
   const windowIndex = new Map(counts.windows.map((w, i) => [w.key, i]));
@@ -172,7 +189,7 @@ export function* planMessages(input: PlanInput): Generator<PlannedMessage> {
       const behind = new Map<number, number>();
       for (const unit of units) {
         if (!ruleApplies(rule, unit, hasChildren(unit))) continue;
-        const count = w === undefined ? 0 : counts.byUnit.get(unit.id)?.[w] ?? 0;
+        const count = w === undefined ? 0 : (counts.byUnit.get(unit.id)?.[w] ?? 0);
         if (count >= rule.min) continue;
         behind.set(unit.id, count);
         if (unit.remindersMuted) continue;
@@ -180,8 +197,13 @@ export function* planMessages(input: PlanInput): Generator<PlannedMessage> {
           for (const chat of unit.chats) {
             yield {
               dedupeKey: `remind:${unit.id}:${key}:${slot.offset}:${chat.platform}:${chat.externalId}`,
-              kind: "reminder", platform: chat.platform, chatExternalId: chat.externalId, unitId: unit.id,
-              body: reminderBody(unit, slot, count, today), dueAt: slot.sendAt, superseded: i > 0,
+              kind: "reminder",
+              platform: chat.platform,
+              chatExternalId: chat.externalId,
+              unitId: unit.id,
+              body: reminderBody(unit, slot, count, today),
+              dueAt: slot.sendAt,
+              superseded: i > 0,
               actions: reminderActions(rule, period),
             };
           }
@@ -194,17 +216,26 @@ export function* planMessages(input: PlanInput): Generator<PlannedMessage> {
         const k = kindByCode(rule.kind);
         // A chat message has to stay readable (and under Telegram's 4,096 characters): a city's
         // hundreds of lagging units are named up to DIGEST_NAMES, the rest counted.
-        const named = lagging.slice(0, DIGEST_NAMES).map((c) => rule.type === "report" ? c.name : `${c.name}（${behind.get(c.id)}/${rule.min}）`).join("、");
+        const named = lagging
+          .slice(0, DIGEST_NAMES)
+          .map((c) => (rule.type === "report" ? c.name : `${c.name}（${behind.get(c.id)}/${rule.min}）`))
+          .join("、");
         const list = lagging.length > DIGEST_NAMES ? `${named}等（其余 ${lagging.length - DIGEST_NAMES} 个单位从略）` : named;
         for (const [i, slot] of slots.entries()) {
-          const body = rule.type === "report"
-            ? `【下级单位进度】${parent.name}：${periodLabel(period)}「${rule.name}」${`截止 ${dayLabel(slot.deadline)}（${daysLeft(today, slot.deadline)}）`}，以下 ${lagging.length} 个单位尚未报送：${list}。`
-            : `【下级单位进度】${parent.name}：${periodLabel(period)}「${rule.name}」（${perLabel(rule.per)}不少于 ${rule.min} ${k.countUnit}，截止 ${dayLabel(slot.deadline)}，${daysLeft(today, slot.deadline)}），以下 ${lagging.length} 个单位尚未完成：${list}。`;
+          const body =
+            rule.type === "report"
+              ? `【下级单位进度】${parent.name}：${periodLabel(period)}「${rule.name}」${`截止 ${dayLabel(slot.deadline)}（${daysLeft(today, slot.deadline)}）`}，以下 ${lagging.length} 个单位尚未报送：${list}。`
+              : `【下级单位进度】${parent.name}：${periodLabel(period)}「${rule.name}」（${perLabel(rule.per)}不少于 ${rule.min} ${k.countUnit}，截止 ${dayLabel(slot.deadline)}，${daysLeft(today, slot.deadline)}），以下 ${lagging.length} 个单位尚未完成：${list}。`;
           for (const chat of parent.chats) {
             yield {
               dedupeKey: `digest:${parent.id}:${key}:${slot.offset}:${chat.platform}:${chat.externalId}`,
-              kind: "digest", platform: chat.platform, chatExternalId: chat.externalId, unitId: parent.id,
-              body, dueAt: slot.sendAt, superseded: i > 0,
+              kind: "digest",
+              platform: chat.platform,
+              chatExternalId: chat.externalId,
+              unitId: parent.id,
+              body,
+              dueAt: slot.sendAt,
+              superseded: i > 0,
             };
           }
         }
@@ -220,19 +251,25 @@ export function* planMessages(input: PlanInput): Generator<PlannedMessage> {
     if (sendAt.getTime() <= at.getTime() && today <= addDays(quarter.start, 14)) {
       for (const unit of units) {
         if (unit.remindersMuted) continue;
-        const items = rulesOf(config).filter((r) => ruleApplies(r, unit, hasChildren(unit))).map((r) => {
-          const p = periodOf(r.per, quarter.start);
-          return r.type === "report"
-            ? `· ${r.name}：截止 ${dayLabel(deadlineOf(r, p))}`
-            : `· ${r.name}：${perLabel(r.per)}不少于 ${r.min} ${kindByCode(r.kind).countUnit}${ruleWhat(r)}`;
-        });
+        const items = rulesOf(config)
+          .filter((r) => ruleApplies(r, unit, hasChildren(unit)))
+          .map((r) => {
+            const p = periodOf(r.per, quarter.start);
+            return r.type === "report"
+              ? `· ${r.name}：截止 ${dayLabel(deadlineOf(r, p))}`
+              : `· ${r.name}：${perLabel(r.per)}不少于 ${r.min} ${kindByCode(r.kind).countUnit}${ruleWhat(r)}`;
+          });
         if (!items.length) continue;
         for (const chat of unit.chats) {
           yield {
             dedupeKey: `checklist:${unit.id}:${periodKey(quarter)}:${chat.platform}:${chat.externalId}`,
-            kind: "checklist", platform: chat.platform, chatExternalId: chat.externalId, unitId: unit.id,
+            kind: "checklist",
+            platform: chat.platform,
+            chatExternalId: chat.externalId,
+            unitId: unit.id,
             body: `【${periodLabel(quarter)}工作清单】${unit.name}本季度需完成：\n${items.join("\n")}\n发送 /截止 随时查看进度。`,
-            dueAt: sendAt, superseded: false,
+            dueAt: sendAt,
+            superseded: false,
           };
         }
       }
@@ -249,8 +286,13 @@ export function* planMessages(input: PlanInput): Generator<PlannedMessage> {
       for (const chat of root.chats) {
         yield {
           dedupeKey: `calendar-missing:${year}:${chat.platform}:${chat.externalId}`,
-          kind: "notice", platform: chat.platform, chatExternalId: chat.externalId, unitId: root.id,
-          body, dueAt: at, superseded: false,
+          kind: "notice",
+          platform: chat.platform,
+          chatExternalId: chat.externalId,
+          unitId: root.id,
+          body,
+          dueAt: at,
+          superseded: false,
         };
       }
     }

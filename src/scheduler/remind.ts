@@ -3,7 +3,10 @@
 // in a checkout whose path has spaces or Chinese characters, and then nothing ran at all).
 import { main } from "./cli.js";
 
-main().then((code) => process.exit(code), (e) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  },
+);

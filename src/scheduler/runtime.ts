@@ -43,7 +43,9 @@ export class Scheduler {
   start(): void {
     const run = () => {
       if (this.running) return;
-      this.running = this.tick().finally(() => { this.running = null; });
+      this.running = this.tick().finally(() => {
+        this.running = null;
+      });
     };
     run();
     this.timer = setInterval(run, this.o.intervalMs ?? 60_000);

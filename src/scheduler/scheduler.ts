@@ -27,25 +27,43 @@ const BATCH = 500;
  * leaves the rest to the next one). With `keep: false` (the running bot) the result holds only
  * the counts, so that a quarter-end morning's tens of thousands of messages never sit in memory.
  */
-export async function runPass(store: { db: Db; sql: Sql }, config: Deployment, calendar: WorkCalendar, at: Date, opts: { dryRun?: boolean; keep?: boolean } = {}): Promise<PassResult> {
+export async function runPass(
+  store: { db: Db; sql: Sql },
+  config: Deployment,
+  calendar: WorkCalendar,
+  at: Date,
+  opts: { dryRun?: boolean; keep?: boolean } = {},
+): Promise<PassResult> {
   const keep = opts.keep ?? true;
   const needed = countsNeeded({ at, config, calendar });
-  const [units, counts] = await Promise.all([loadUnits(store.sql), needed ? loadCounts(store.sql, needed.to, needed.windows) : { windows: [], byUnit: new Map() }]);
+  const [units, counts] = await Promise.all([
+    loadUnits(store.sql),
+    needed ? loadCounts(store.sql, needed.to, needed.windows) : { windows: [], byUnit: new Map() },
+  ]);
   const result: PassResult = { planned: [], enqueued: [], plannedCount: 0, enqueuedCount: 0 };
   // A batch is one transaction on the raw driver; ON CONFLICT DO NOTHING on the unique key is the claim.
   const claim = async (batch: PlannedMessage[]) => {
     const taken = opts.dryRun
-      ? await existingKeys(store.sql, batch.map((m) => m.dedupeKey)).then((have) => new Set(batch.filter((m) => !have.has(m.dedupeKey)).map((m) => m.dedupeKey)))
+      ? await existingKeys(
+          store.sql,
+          batch.map((m) => m.dedupeKey),
+        ).then((have) => new Set(batch.filter((m) => !have.has(m.dedupeKey)).map((m) => m.dedupeKey)))
       : await claimMessages(store.sql, batch, at);
     const claimed = batch.filter((m) => taken.has(m.dedupeKey));
     result.plannedCount += batch.length;
     result.enqueuedCount += claimed.length;
-    if (keep) { result.planned.push(...batch); result.enqueued.push(...claimed); }
+    if (keep) {
+      result.planned.push(...batch);
+      result.enqueued.push(...claimed);
+    }
   };
   let batch: PlannedMessage[] = [];
   for (const m of planMessages({ at, config, calendar, units, counts })) {
     batch.push(m);
-    if (batch.length === BATCH) { await claim(batch); batch = []; }
+    if (batch.length === BATCH) {
+      await claim(batch);
+      batch = [];
+    }
   }
   if (batch.length) await claim(batch);
   return result;

@@ -16,7 +16,9 @@ const timer = setInterval(() => { try { db.pragma("wal_checkpoint(PASSIVE)"); } 
 parentPort.on("message", () => { clearInterval(timer); try { db.pragma("wal_checkpoint(PASSIVE)"); } catch {} db.close(); process.exit(0); });
 `;
 
-export interface Checkpointer { stop(): Promise<void> }
+export interface Checkpointer {
+  stop(): Promise<void>;
+}
 
 export function startCheckpointer(file: string, everyMs = 5_000): Checkpointer {
   const worker = new Worker(WORKER, { eval: true, workerData: { file, everyMs, driver: require.resolve("better-sqlite3") } });
@@ -25,12 +27,15 @@ export function startCheckpointer(file: string, everyMs = 5_000): Checkpointer {
   worker.on("error", () => {});
   worker.unref();
   return {
-    stop: () => new Promise<void>((resolve) => {
-      worker.once("exit", () => resolve());
-      // Keep the process alive until the worker has closed its connection.
-      worker.ref();
-      worker.postMessage("stop");
-      setTimeout(() => { void worker.terminate().then(() => resolve()); }, 2_000).unref();
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        worker.once("exit", () => resolve());
+        // Keep the process alive until the worker has closed its connection.
+        worker.ref();
+        worker.postMessage("stop");
+        setTimeout(() => {
+          void worker.terminate().then(() => resolve());
+        }, 2_000).unref();
+      }),
   };
 }

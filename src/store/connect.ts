@@ -58,11 +58,16 @@ export function sqliteFile(url: string): string {
   return path.resolve(raw);
 }
 
-interface Migration { name: string; sql: string; checksum: string }
+interface Migration {
+  name: string;
+  sql: string;
+  checksum: string;
+}
 
 export function readMigrations(provider: Provider): Migration[] {
   const dir = path.join(MIGRATIONS_ROOT, provider);
-  return fs.readdirSync(dir, { withFileTypes: true })
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && fs.existsSync(path.join(dir, d.name, "migration.sql")))
     .map((d) => d.name)
     .sort()
@@ -91,18 +96,25 @@ export function migrateSqlite(file: string, clock: Clock = systemClock): string[
         "migration_name" TEXT NOT NULL, "logs" TEXT, "rolled_back_at" DATETIME,
         "started_at" DATETIME NOT NULL DEFAULT current_timestamp, "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0)`);
       const done = new Map(
-        (conn.prepare(`SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`).all() as { migration_name: string; checksum: string }[])
-          .map((r) => [r.migration_name, r.checksum]),
+        (
+          conn
+            .prepare(`SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`)
+            .all() as { migration_name: string; checksum: string }[]
+        ).map((r) => [r.migration_name, r.checksum]),
       );
       for (const m of readMigrations("sqlite")) {
         const prior = done.get(m.name);
         if (prior) {
-          if (prior !== m.checksum) throw new Error(`migration ${m.name} was changed after it was applied (checksum differs); add a new migration instead`);
+          if (prior !== m.checksum)
+            throw new Error(`migration ${m.name} was changed after it was applied (checksum differs); add a new migration instead`);
           continue;
         }
         const startedAt = clock().toISOString();
         conn.exec(m.sql);
-        conn.prepare(`INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)`)
+        conn
+          .prepare(
+            `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)`,
+          )
           .run(randomUUID(), m.checksum, clock().toISOString(), m.name, startedAt);
         applied.push(m.name);
       }
@@ -135,13 +147,16 @@ export async function migratePostgres(url: string, clock: Clock = systemClock): 
         "id" VARCHAR(36) PRIMARY KEY NOT NULL, "checksum" VARCHAR(64) NOT NULL, "finished_at" TIMESTAMPTZ,
         "migration_name" VARCHAR(255) NOT NULL, "logs" TEXT, "rolled_back_at" TIMESTAMPTZ,
         "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(), "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`);
-      const { rows } = await client.query(`SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`);
+      const { rows } = await client.query(
+        `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+      );
       const done = new Map(rows.map((r: { migration_name: string; checksum: string }) => [r.migration_name, r.checksum]));
       const applied: string[] = [];
       for (const m of readMigrations("postgresql")) {
         const prior = done.get(m.name);
         if (prior) {
-          if (prior !== m.checksum) throw new Error(`migration ${m.name} was changed after it was applied (checksum differs); add a new migration instead`);
+          if (prior !== m.checksum)
+            throw new Error(`migration ${m.name} was changed after it was applied (checksum differs); add a new migration instead`);
           continue;
         }
         // Each migration and its bookkeeping row commit together (PostgreSQL DDL is transactional).
@@ -149,7 +164,10 @@ export async function migratePostgres(url: string, clock: Clock = systemClock): 
         try {
           const startedAt = clock();
           await client.query(m.sql);
-          await client.query(`INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, $4, $5, 1)`, [randomUUID(), m.checksum, clock(), m.name, startedAt]);
+          await client.query(
+            `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, $4, $5, 1)`,
+            [randomUUID(), m.checksum, clock(), m.name, startedAt],
+          );
           await client.query("COMMIT");
         } catch (e) {
           await client.query("ROLLBACK");
@@ -179,15 +197,33 @@ export async function openStore(url = process.env.DATABASE_URL || DEFAULT_DATABA
   if (providerOf(url) === "postgresql") {
     // Loaded only for PostgreSQL: a SQLite deployment never pays for the second client's memory.
     const [{ PrismaPg }, { PrismaClient: PgPrismaClient }, { PgSql }] = await Promise.all([
-      import("@prisma/adapter-pg"), import("../generated/prisma-pg/client.ts"), import("./sql-pg.js"),
+      import("@prisma/adapter-pg"),
+      import("../generated/prisma-pg/client.ts"),
+      import("./sql-pg.js"),
     ]);
     await migratePostgres(url, opts.clock);
     // Two pools per process: Prisma's and the raw driver's (hot paths), each half of PG_POOL_MAX.
     const max = opts.poolMax ?? Number(process.env.PG_POOL_MAX || 10);
-    const adapter = new PrismaPg({ connectionString: url, max: Math.max(1, Math.ceil(max / 2)), idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 });
+    const adapter = new PrismaPg({
+      connectionString: url,
+      max: Math.max(1, Math.ceil(max / 2)),
+      idleTimeoutMillis: 30_000,
+      connectionTimeoutMillis: 10_000,
+    });
     const db = new PgPrismaClient({ adapter }) as unknown as Db;
     const sql = new PgSql(url, Math.max(1, Math.floor(max / 2)));
-    return { db, sql, provider: "postgresql", file: url, url, ping: () => ping(sql), close: async () => { await db.$disconnect(); await sql.close(); } };
+    return {
+      db,
+      sql,
+      provider: "postgresql",
+      file: url,
+      url,
+      ping: () => ping(sql),
+      close: async () => {
+        await db.$disconnect();
+        await sql.close();
+      },
+    };
   }
   const file = sqliteFile(url);
   migrateSqlite(file, opts.clock);
@@ -203,7 +239,16 @@ export async function openStore(url = process.env.DATABASE_URL || DEFAULT_DATABA
   const sql = new SqliteSql(file, SQLITE_CACHE_KIB);
   const checkpointer = startCheckpointer(file);
   return {
-    db, sql, provider: "sqlite", file, url, ping: () => ping(sql),
-    close: async () => { await db.$disconnect(); await sql.close(); await checkpointer.stop(); },
+    db,
+    sql,
+    provider: "sqlite",
+    file,
+    url,
+    ping: () => ping(sql),
+    close: async () => {
+      await db.$disconnect();
+      await sql.close();
+      await checkpointer.stop();
+    },
   };
 }

@@ -5,7 +5,12 @@ import type { Period } from "../domain/periods.js";
 import { marks, toFigureRow, type StoreContext } from "./shared.js";
 
 /** Days in which a rule counts sessions of one kind (and, if given, of these subtypes). */
-export interface RuleWindow { kind: string; subtypes?: string[]; start: string; end: string }
+export interface RuleWindow {
+  kind: string;
+  subtypes?: string[];
+  start: string;
+  end: string;
+}
 
 /**
  * One SUM(CASE …) column per rule window over "Record" r, so that a GROUP BY "unitId" returns
@@ -14,7 +19,12 @@ export interface RuleWindow { kind: string; subtypes?: string[]; start: string; 
  */
 export function windowSums(windows: RuleWindow[]) {
   return {
-    columns: windows.map((w, i) => `SUM(CASE WHEN r."kind" = ? AND r."day" >= ? AND r."day" <= ?${w.subtypes?.length ? ` AND r."subtype" IN (${marks(w.subtypes)})` : ""} THEN r."sessions" ELSE 0 END) AS "c${i}"`).join(", "),
+    columns: windows
+      .map(
+        (w, i) =>
+          `SUM(CASE WHEN r."kind" = ? AND r."day" >= ? AND r."day" <= ?${w.subtypes?.length ? ` AND r."subtype" IN (${marks(w.subtypes)})` : ""} THEN r."sessions" ELSE 0 END) AS "c${i}"`,
+      )
+      .join(", "),
     params: windows.flatMap((w) => [w.kind, w.start, w.end, ...(w.subtypes ?? [])]),
     /** Rows with "unitId" and the columns → each unit's count per window, in the windows' order. */
     read: (rows: Record<string, unknown>[]) => new Map(rows.map((r) => [Number(r.unitId), windows.map((_, i) => Number(r[`c${i}`] ?? 0))])),
@@ -41,7 +51,8 @@ export class FigureStore {
        FROM "Record"
        WHERE "unitId" IN (${marks(unitIds)}) AND "deletedAt" IS NULL AND "day" >= ? AND "day" <= ?${kind ? ` AND "kind" = ?` : ""}
        GROUP BY "kind", "subtype", "item"`,
-      [...unitIds, period.start, period.end, ...(kind ? [kind] : [])]);
+      [...unitIds, period.start, period.end, ...(kind ? [kind] : [])],
+    );
     return rows.map(toFigureRow);
   }
 
@@ -63,31 +74,46 @@ export class FigureStore {
    * the CASE columns. Grouping a town by unit and month to fold in JavaScript returned 3,600 rows
    * and took four times as long as this.
    */
-  async draftFigures(rootId: number, period: { start: string; end: string }, previous: { start: string; end: string }, windows: RuleWindow[]): Promise<{ current: (FigureRow & { topId: number })[]; previous: FigureRow[]; counts: Map<number, number[]> }> {
+  async draftFigures(
+    rootId: number,
+    period: { start: string; end: string },
+    previous: { start: string; end: string },
+    windows: RuleWindow[],
+  ): Promise<{ current: (FigureRow & { topId: number })[]; previous: FigureRow[]; counts: Map<number, number[]> }> {
     const subtree = `WITH RECURSIVE t(id, top) AS (
          SELECT CAST(? AS INTEGER), CAST(? AS INTEGER)
          UNION ALL SELECT u."id", CASE WHEN t.id = CAST(? AS INTEGER) THEN u."id" ELSE t.top END FROM "Unit" u JOIN t ON u."parentId" = t.id)`;
     const root = [rootId, rootId, rootId];
-    const figuresOf = (perChild: boolean, p: { start: string; end: string }) => this.ctx.sql.all(
-      `${subtree}
+    const figuresOf = (perChild: boolean, p: { start: string; end: string }) =>
+      this.ctx.sql.all(
+        `${subtree}
        SELECT ${perChild ? `t.top AS "topId", ` : ""}r."kind", r."subtype", r."item", ${FIGURE_SUMS}
        FROM t CROSS JOIN "Record" r
        WHERE r."unitId" = t.id AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ?
        GROUP BY ${perChild ? "t.top, " : ""}r."kind", r."subtype", r."item"`,
-      [...root, p.start, p.end]);
+        [...root, p.start, p.end],
+      );
     const kinds = [...new Set(windows.map((w) => w.kind))];
     const sums = windowSums(windows);
     const [current, before, countRows] = await Promise.all([
       figuresOf(true, period),
       figuresOf(false, previous),
-      windows.length ? this.ctx.sql.all(
-        `${subtree}
+      windows.length
+        ? this.ctx.sql.all(
+            `${subtree}
          SELECT r."unitId", ${sums.columns}
          FROM t CROSS JOIN "Record" r
          WHERE r."unitId" = t.id AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ? AND r."kind" IN (${marks(kinds)})
          GROUP BY r."unitId"`,
-        [...root, ...sums.params,
-          windows.reduce((a, w) => (w.start < a ? w.start : a), windows[0].start), windows.reduce((a, w) => (w.end > a ? w.end : a), windows[0].end), ...kinds]) : Promise.resolve([]),
+            [
+              ...root,
+              ...sums.params,
+              windows.reduce((a, w) => (w.start < a ? w.start : a), windows[0].start),
+              windows.reduce((a, w) => (w.end > a ? w.end : a), windows[0].end),
+              ...kinds,
+            ],
+          )
+        : Promise.resolve([]),
     ]);
     return {
       current: current.map((r) => ({ ...toFigureRow(r), topId: Number(r.topId) })),
@@ -103,7 +129,13 @@ export class FigureStore {
     const rows = await this.ctx.sql.all(
       `SELECT r."unitId", ${sums.columns} FROM "Record" r
        WHERE r."unitId" = ? AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ? GROUP BY r."unitId"`,
-      [...sums.params, unitId, windows.reduce((a, w) => (w.start < a ? w.start : a), windows[0].start), windows.reduce((a, w) => (w.end > a ? w.end : a), windows[0].end)]);
+      [
+        ...sums.params,
+        unitId,
+        windows.reduce((a, w) => (w.start < a ? w.start : a), windows[0].start),
+        windows.reduce((a, w) => (w.end > a ? w.end : a), windows[0].end),
+      ],
+    );
     return sums.read(rows).get(unitId) ?? windows.map(() => 0);
   }
 }

@@ -7,7 +7,10 @@ import type { Db } from "./connect.js";
 import type { Clock } from "../time.js";
 
 export class Inbox {
-  constructor(private readonly db: Db, private readonly opts: { staleMs?: number; clock: Clock }) {}
+  constructor(
+    private readonly db: Db,
+    private readonly opts: { staleMs?: number; clock: Clock },
+  ) {}
 
   private now(): Date {
     return this.opts.clock();
@@ -48,7 +51,10 @@ export class Inbox {
   /** Marks events answered: later redeliveries are dropped for good. */
   async done(platform: string, eventKeys: string[]): Promise<void> {
     if (!eventKeys.length) return;
-    await this.db.inboundEvent.updateMany({ where: { platform, eventKey: { in: eventKeys } }, data: { status: "done", updatedAt: this.now() } });
+    await this.db.inboundEvent.updateMany({
+      where: { platform, eventKey: { in: eventKeys } },
+      data: { status: "done", updatedAt: this.now() },
+    });
   }
 
   /** Forgets claims older than the longest redelivery window (Lark: about 7 hours; kept 7 days). */

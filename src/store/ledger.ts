@@ -32,7 +32,11 @@ export class Ledger {
   readonly outbox: OutboxStore;
 
   /** `clock` is the bot's one clock: every timestamp written here and every cache expiry reads it. */
-  constructor(readonly db: Db, readonly sql: Sql, readonly clock: Clock) {
+  constructor(
+    readonly db: Db,
+    readonly sql: Sql,
+    readonly clock: Clock,
+  ) {
     this.ctx = new StoreContext(db, sql, clock);
     this.unitStore = new UnitStore(this.ctx);
     this.memberStore = new MemberStore(this.ctx);
@@ -46,7 +50,14 @@ export class Ledger {
     this.ctx.invalidate();
   }
 
-  audit(tx: Prisma.TransactionClient | Db, actor: string | null, action: string, entity: string, entityId: string | number | null, detail?: unknown): Promise<void> {
+  audit(
+    tx: Prisma.TransactionClient | Db,
+    actor: string | null,
+    action: string,
+    entity: string,
+    entityId: string | number | null,
+    detail?: unknown,
+  ): Promise<void> {
     return this.ctx.audit(tx, actor, action, entity, entityId, detail);
   }
 
@@ -167,7 +178,12 @@ export class Ledger {
   }
 
   /** What a draft reads: current figures per child's subtree, the previous period's, and rule-window counts. */
-  draftFigures(rootId: number, period: { start: string; end: string }, previous: { start: string; end: string }, windows: RuleWindow[]): Promise<{ current: (FigureRow & { topId: number })[]; previous: FigureRow[]; counts: Map<number, number[]> }> {
+  draftFigures(
+    rootId: number,
+    period: { start: string; end: string },
+    previous: { start: string; end: string },
+    windows: RuleWindow[],
+  ): Promise<{ current: (FigureRow & { topId: number })[]; previous: FigureRow[]; counts: Map<number, number[]> }> {
     return this.figureStore.draftFigures(rootId, period, previous, windows);
   }
 

@@ -8,9 +8,18 @@ export class MemberStore {
   /** The member row for a platform user, created on first sight; their display name kept current. */
   async member(platform: string, externalId: string, name: string): Promise<MemberRow> {
     const { ctx } = this;
-    return lookupIdentity(ctx, ctx.members, "Member", platform, externalId, "name", name || null, toMemberRow,
+    return lookupIdentity(
+      ctx,
+      ctx.members,
+      "Member",
+      platform,
+      externalId,
+      "name",
+      name || null,
+      toMemberRow,
       () => ctx.db.member.create({ data: { platform, externalId, name, createdAt: ctx.clock() } }),
-      (id) => ctx.db.member.update({ where: { id }, data: { name } }));
+      (id) => ctx.db.member.update({ where: { id }, data: { name } }),
+    );
   }
 
   /** Members of a platform by display name or by id ("telegram:123" or "123"). */
@@ -31,7 +40,10 @@ export class MemberStore {
 
   /** People with a role: every administrator, and the officers of one unit. */
   roleHolders(unitId: number | null): Promise<MemberRow[]> {
-    return this.ctx.db.member.findMany({ where: { OR: [{ role: "admin" }, ...(unitId ? [{ role: "officer", unitId }] : [])] }, orderBy: { id: "asc" } });
+    return this.ctx.db.member.findMany({
+      where: { OR: [{ role: "admin" }, ...(unitId ? [{ role: "officer", unitId }] : [])] },
+      orderBy: { id: "asc" },
+    });
   }
 
   /**
@@ -42,7 +54,10 @@ export class MemberStore {
     const alias = `已删除成员${member.id}`;
     const identity = `${member.platform}:${member.externalId}`;
     const records = await this.ctx.db.$transaction(async (tx) => {
-      await tx.member.update({ where: { id: member.id }, data: { name: alias, externalId: `forgotten:${member.id}`, role: "member", unitId: null } });
+      await tx.member.update({
+        where: { id: member.id },
+        data: { name: alias, externalId: `forgotten:${member.id}`, role: "member", unitId: null },
+      });
       await tx.auditLog.updateMany({ where: { actor: identity }, data: { actor: `forgotten:${member.id}` } });
       await this.ctx.audit(tx, actor, "member.forget", "Member", member.id);
       return tx.record.count({ where: { memberId: member.id } });

@@ -20,7 +20,15 @@ export interface OutboxRow {
 }
 
 export interface OutboxListing {
-  failed: { id: number; platform: string; chatExternalId: string; kind: string; attempts: number; createdAt: Date; lastError: string | null }[];
+  failed: {
+    id: number;
+    platform: string;
+    chatExternalId: string;
+    kind: string;
+    attempts: number;
+    createdAt: Date;
+    lastError: string | null;
+  }[];
   pending: { id: number; platform: string; chatExternalId: string; kind: string; body: string; nextAttemptAt: Date }[];
   pendingCount: number;
 }
@@ -40,7 +48,10 @@ export interface NewOutboxRow {
 }
 
 export class OutboxStore {
-  constructor(private readonly db: Db, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * Claims up to `batch` due rows of these platforms until `lockUntil`. One UPDATE … RETURNING
@@ -64,7 +75,10 @@ export class OutboxStore {
   }
 
   async markSent(id: number, attempts: number): Promise<void> {
-    await this.db.outbox.update({ where: { id }, data: { status: "sent", attempts, sentAt: this.clock(), lockedUntil: null, lastError: null } });
+    await this.db.outbox.update({
+      where: { id },
+      data: { status: "sent", attempts, sentAt: this.clock(), lockedUntil: null, lastError: null },
+    });
   }
 
   async markRetry(id: number, attempts: number, error: string, nextAttemptAt: Date): Promise<void> {
@@ -72,7 +86,10 @@ export class OutboxStore {
   }
 
   async markFailed(id: number, attempts: number, error: string): Promise<void> {
-    await this.db.outbox.update({ where: { id }, data: { status: "failed", attempts, lastError: error.slice(0, 1000), lockedUntil: null } });
+    await this.db.outbox.update({
+      where: { id },
+      data: { status: "failed", attempts, lastError: error.slice(0, 1000), lockedUntil: null },
+    });
   }
 
   /** Not an attempt: the chat's budget is spent for a while, so the row waits and others go first. */
@@ -104,7 +121,10 @@ export class OutboxStore {
   async requeue(id: number, actor: string): Promise<boolean> {
     const now = this.clock();
     return this.db.$transaction(async (tx) => {
-      const { count } = await tx.outbox.updateMany({ where: { id, status: "failed" }, data: { status: "pending", attempts: 0, nextAttemptAt: now, lockedUntil: null } });
+      const { count } = await tx.outbox.updateMany({
+        where: { id, status: "failed" },
+        data: { status: "pending", attempts: 0, nextAttemptAt: now, lockedUntil: null },
+      });
       if (!count) return false;
       await tx.auditLog.create({ data: { at: now, actor, action: "outbox.retry", entity: "Outbox", entityId: String(id), detail: null } });
       return true;

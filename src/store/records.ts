@@ -17,7 +17,10 @@ export class RecordStore {
   ): Promise<{ record: RecordRow; duplicate: boolean }> {
     const source = { sourcePlatform: where.platform, sourceChat: where.sourceChat, sourceMessageId: where.messageId };
     // A redelivery usually finds its record here, before the insert would use up an id.
-    const [prior] = await this.ctx.sql.all(`SELECT * FROM "Record" WHERE "sourcePlatform" = ? AND "sourceChat" = ? AND "sourceMessageId" = ?`, [where.platform, where.sourceChat, where.messageId]);
+    const [prior] = await this.ctx.sql.all(
+      `SELECT * FROM "Record" WHERE "sourcePlatform" = ? AND "sourceChat" = ? AND "sourceMessageId" = ?`,
+      [where.platform, where.sourceChat, where.messageId],
+    );
     if (prior) return { record: toRecordRow(prior), duplicate: true };
     const now = this.ctx.clock();
     // One statement batch on the raw driver: the record and its audit row, atomically; a second
@@ -28,7 +31,10 @@ export class RecordStore {
       { at: now, actor: where.actor, action: "record.create", entity: "Record", detail: JSON.stringify(draft) },
     );
     if (inserted) return { record: toRecordRow(inserted), duplicate: false };
-    return { record: await this.ctx.db.record.findUniqueOrThrow({ where: { sourcePlatform_sourceChat_sourceMessageId: source } }), duplicate: true };
+    return {
+      record: await this.ctx.db.record.findUniqueOrThrow({ where: { sourcePlatform_sourceChat_sourceMessageId: source } }),
+      duplicate: true,
+    };
   }
 
   record(id: number): Promise<RecordRow | null> {

@@ -32,15 +32,29 @@ export interface ReminderClaim {
 /** Every unit with its chats: one join on the raw driver (10,000 units through Prisma's
  * relation loading took a quarter of a second). */
 export async function loadUnits(sql: Sql): Promise<ReminderUnit[]> {
-  const rows = await sql.all<{ id: number; name: string; parentId: number | null; remindersMuted: unknown; platform: string | null; externalId: string | null }>(
+  const rows = await sql.all<{
+    id: number;
+    name: string;
+    parentId: number | null;
+    remindersMuted: unknown;
+    platform: string | null;
+    externalId: string | null;
+  }>(
     `SELECT u."id", u."name", u."parentId", u."remindersMuted", c."platform", c."externalId"
-     FROM "Unit" u LEFT JOIN "Chat" c ON c."unitId" = u."id" ORDER BY u."id", c."id"`);
+     FROM "Unit" u LEFT JOIN "Chat" c ON c."unitId" = u."id" ORDER BY u."id", c."id"`,
+  );
   const units = new Map<number, ReminderUnit>();
   for (const r of rows) {
     const id = Number(r.id);
     let u = units.get(id);
     if (!u) {
-      u = { id, name: r.name, parentId: r.parentId === null ? null : Number(r.parentId), remindersMuted: r.remindersMuted === true || Number(r.remindersMuted) === 1, chats: [] };
+      u = {
+        id,
+        name: r.name,
+        parentId: r.parentId === null ? null : Number(r.parentId),
+        remindersMuted: r.remindersMuted === true || Number(r.remindersMuted) === 1,
+        chats: [],
+      };
       units.set(id, u);
     }
     if (r.platform !== null && r.externalId !== null) u.chats.push({ platform: r.platform, externalId: r.externalId });
@@ -54,7 +68,11 @@ export async function loadUnits(sql: Sql): Promise<ReminderUnit[]> {
  * the monthly study rule: the study records are a third of the ledger). Units with none are
  * left out; the counts are in the windows' order.
  */
-export async function loadCounts<W extends RuleWindow>(sql: Sql, to: string, windows: W[]): Promise<{ windows: W[]; byUnit: Map<number, number[]> }> {
+export async function loadCounts<W extends RuleWindow>(
+  sql: Sql,
+  to: string,
+  windows: W[],
+): Promise<{ windows: W[]; byUnit: Map<number, number[]> }> {
   const from = new Map<string, string>();
   for (const w of windows) if (!from.has(w.kind) || w.start < from.get(w.kind)!) from.set(w.kind, w.start);
   const sums = windowSums(windows);
@@ -62,7 +80,8 @@ export async function loadCounts<W extends RuleWindow>(sql: Sql, to: string, win
     `SELECT r."unitId", ${sums.columns}
      FROM "Record" r WHERE r."deletedAt" IS NULL AND r."day" <= ? AND (${[...from].map(() => `(r."kind" = ? AND r."day" >= ?)`).join(" OR ")})
      GROUP BY r."unitId"`,
-    [...sums.params, to, ...[...from].flat()]);
+    [...sums.params, to, ...[...from].flat()],
+  );
   return { windows, byUnit: sums.read(rows) };
 }
 
@@ -73,13 +92,37 @@ export async function existingKeys(sql: Sql, keys: string[]): Promise<Set<string
   return new Set(rows.map((r) => r.dedupeKey));
 }
 
-const CLAIM_COLUMNS = ["dedupeKey", "kind", "platform", "chatExternalId", "unitId", "body", "payload", "status", "attempts", "nextAttemptAt", "createdAt"];
+const CLAIM_COLUMNS = [
+  "dedupeKey",
+  "kind",
+  "platform",
+  "chatExternalId",
+  "unitId",
+  "body",
+  "payload",
+  "status",
+  "attempts",
+  "nextAttemptAt",
+  "createdAt",
+];
 
 /**
  * Claims a batch of messages, due now (`at`), in one transaction on the raw driver: ON CONFLICT
  * DO NOTHING on the unique key is the claim. Returns the keys this call inserted.
  */
 export async function claimMessages(sql: Sql, batch: ReminderClaim[], at: Date): Promise<Set<string>> {
-  const rows = batch.map((m) => [m.dedupeKey, m.kind, m.platform, m.chatExternalId, m.unitId, m.body, m.actions?.length ? JSON.stringify({ actions: m.actions }) : null, m.superseded ? "superseded" : "pending", 0, at, at]);
+  const rows = batch.map((m) => [
+    m.dedupeKey,
+    m.kind,
+    m.platform,
+    m.chatExternalId,
+    m.unitId,
+    m.body,
+    m.actions?.length ? JSON.stringify({ actions: m.actions }) : null,
+    m.superseded ? "superseded" : "pending",
+    0,
+    at,
+    at,
+  ]);
   return new Set((await sql.insertManyClaimed("Outbox", CLAIM_COLUMNS, rows, "dedupeKey")) as string[]);
 }

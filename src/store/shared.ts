@@ -9,9 +9,27 @@ import type { Clock } from "../time.js";
 
 export type Role = "admin" | "officer" | "member";
 
-export interface ChatRow { id: number; platform: string; externalId: string; title: string | null; unitId: number | null }
-export interface UnitRow { id: number; name: string; parentId: number | null; remindersMuted: boolean }
-export interface MemberRow { id: number; platform: string; externalId: string; name: string; role: string; unitId: number | null }
+export interface ChatRow {
+  id: number;
+  platform: string;
+  externalId: string;
+  title: string | null;
+  unitId: number | null;
+}
+export interface UnitRow {
+  id: number;
+  name: string;
+  parentId: number | null;
+  remindersMuted: boolean;
+}
+export interface MemberRow {
+  id: number;
+  platform: string;
+  externalId: string;
+  name: string;
+  role: string;
+  unitId: number | null;
+}
 export type RecordRow = Awaited<ReturnType<Db["record"]["findFirstOrThrow"]>>;
 
 /** Thrown for rule violations the user can fix; the message is the Chinese reply. */
@@ -30,7 +48,10 @@ export class TtlCache<V> {
   get(k: string): V | undefined {
     const e = this.map.get(k);
     if (!e) return undefined;
-    if (e.until < this.clock().getTime()) { this.map.delete(k); return undefined; }
+    if (e.until < this.clock().getTime()) {
+      this.map.delete(k);
+      return undefined;
+    }
     return e.v;
   }
   set(k: string, v: V): V {
@@ -38,7 +59,9 @@ export class TtlCache<V> {
     this.map.set(k, { v, until: this.clock().getTime() + CACHE_MS });
     return v;
   }
-  clear(): void { this.map.clear(); }
+  clear(): void {
+    this.map.clear();
+  }
 }
 
 /**
@@ -54,7 +77,11 @@ export class StoreContext {
   readonly units: TtlCache<UnitRow | null>;
 
   /** `clock` is the bot's one clock: every timestamp written here and every cache expiry reads it. */
-  constructor(readonly db: Db, readonly sql: Sql, readonly clock: Clock) {
+  constructor(
+    readonly db: Db,
+    readonly sql: Sql,
+    readonly clock: Clock,
+  ) {
     this.chats = new TtlCache(clock);
     this.members = new TtlCache(clock);
     this.units = new TtlCache(clock);
@@ -68,9 +95,23 @@ export class StoreContext {
   }
 
   /** Writes one audit row, in the caller's transaction (or on its own with `db`). */
-  async audit(tx: Prisma.TransactionClient | Db, actor: string | null, action: string, entity: string, entityId: string | number | null, detail?: unknown) {
+  async audit(
+    tx: Prisma.TransactionClient | Db,
+    actor: string | null,
+    action: string,
+    entity: string,
+    entityId: string | number | null,
+    detail?: unknown,
+  ) {
     await tx.auditLog.create({
-      data: { at: this.clock(), actor, action, entity, entityId: entityId === null ? null : String(entityId), detail: detail === undefined ? null : JSON.stringify(detail) },
+      data: {
+        at: this.clock(),
+        actor,
+        action,
+        entity,
+        entityId: entityId === null ? null : String(entityId),
+        detail: detail === undefined ? null : JSON.stringify(detail),
+      },
     });
   }
 }
@@ -81,9 +122,16 @@ export class StoreContext {
  * creating or renaming goes through Prisma. Two first messages racing both end with one row.
  */
 export async function lookupIdentity<R extends { id: number }>(
-  ctx: StoreContext, cache: TtlCache<R>, table: "Chat" | "Member", platform: string, externalId: string,
-  labelColumn: "title" | "name", label: string | null, map: (r: Record<string, unknown>) => R,
-  create: () => Promise<unknown>, rename: (id: number) => Promise<unknown>,
+  ctx: StoreContext,
+  cache: TtlCache<R>,
+  table: "Chat" | "Member",
+  platform: string,
+  externalId: string,
+  labelColumn: "title" | "name",
+  label: string | null,
+  map: (r: Record<string, unknown>) => R,
+  create: () => Promise<unknown>,
+  rename: (id: number) => Promise<unknown>,
 ): Promise<R> {
   const key = `${platform}\u0000${externalId}`;
   const cached = cache.get(key);
@@ -115,7 +163,13 @@ export const asBool = (v: unknown): boolean => v === true || v === 1 || v === 1n
 export const asNum = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 export function toChatRow(r: Record<string, unknown>): ChatRow {
-  return { id: Number(r.id), platform: String(r.platform), externalId: String(r.externalId), title: (r.title as string | null) ?? null, unitId: asNum(r.unitId) };
+  return {
+    id: Number(r.id),
+    platform: String(r.platform),
+    externalId: String(r.externalId),
+    title: (r.title as string | null) ?? null,
+    unitId: asNum(r.unitId),
+  };
 }
 
 export function toUnitRow(r: Record<string, unknown>): UnitRow {
@@ -123,18 +177,39 @@ export function toUnitRow(r: Record<string, unknown>): UnitRow {
 }
 
 export function toMemberRow(r: Record<string, unknown>): MemberRow {
-  return { id: Number(r.id), platform: String(r.platform), externalId: String(r.externalId), name: String(r.name), role: String(r.role), unitId: asNum(r.unitId) };
+  return {
+    id: Number(r.id),
+    platform: String(r.platform),
+    externalId: String(r.externalId),
+    name: String(r.name),
+    role: String(r.role),
+    unitId: asNum(r.unitId),
+  };
 }
 
 /** A Record row read by the raw driver, in the shape Prisma returns. */
 export function toRecordRow(r: Record<string, unknown>): RecordRow {
   return {
-    id: Number(r.id), unitId: Number(r.unitId), kind: String(r.kind), subtype: (r.subtype as string | null) ?? null,
-    sessions: Number(r.sessions), participants: asNum(r.participants), participantsApprox: asBool(r.participantsApprox),
-    quantity: asNum(r.quantity), quantityApprox: asBool(r.quantityApprox), item: (r.item as string | null) ?? null,
-    day: String(r.day), topic: (r.topic as string | null) ?? null, note: (r.note as string | null) ?? null,
-    memberId: asNum(r.memberId), chatId: asNum(r.chatId), sourcePlatform: String(r.sourcePlatform), sourceChat: String(r.sourceChat),
-    sourceMessageId: String(r.sourceMessageId), createdAt: asDate(r.createdAt)!, deletedAt: asDate(r.deletedAt),
+    id: Number(r.id),
+    unitId: Number(r.unitId),
+    kind: String(r.kind),
+    subtype: (r.subtype as string | null) ?? null,
+    sessions: Number(r.sessions),
+    participants: asNum(r.participants),
+    participantsApprox: asBool(r.participantsApprox),
+    quantity: asNum(r.quantity),
+    quantityApprox: asBool(r.quantityApprox),
+    item: (r.item as string | null) ?? null,
+    day: String(r.day),
+    topic: (r.topic as string | null) ?? null,
+    note: (r.note as string | null) ?? null,
+    memberId: asNum(r.memberId),
+    chatId: asNum(r.chatId),
+    sourcePlatform: String(r.sourcePlatform),
+    sourceChat: String(r.sourceChat),
+    sourceMessageId: String(r.sourceMessageId),
+    createdAt: asDate(r.createdAt)!,
+    deletedAt: asDate(r.deletedAt),
   };
 }
 

@@ -39,27 +39,39 @@ export class PgSql implements Sql {
   /** Named statements are prepared once per connection by the server. */
   private name(sql: string): string {
     let n = this.names.get(sql);
-    if (!n) { n = `q${this.names.size}`; this.names.set(sql, n); }
+    if (!n) {
+      n = `q${this.names.size}`;
+      this.names.set(sql, n);
+    }
     return n;
   }
 
   async all<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     const text = PgSql.dollar(sql);
     // Statements with a variable number of placeholders (IN lists) are not worth preparing.
-    const res = params.length > 20
-      ? await this.pool.query(text, params.map(PgSql.value))
-      : await this.pool.query({ name: this.name(text), text, values: params.map(PgSql.value) });
+    const res =
+      params.length > 20
+        ? await this.pool.query(text, params.map(PgSql.value))
+        : await this.pool.query({ name: this.name(text), text, values: params.map(PgSql.value) });
     return res.rows as T[];
   }
 
-  async insertWithAudit(table: string, row: Record<string, unknown>, audit: { at: Date; actor: string | null; action: string; entity: string; detail: string | null }) {
+  async insertWithAudit(
+    table: string,
+    row: Record<string, unknown>,
+    audit: { at: Date; actor: string | null; action: string; entity: string; detail: string | null },
+  ) {
     const cols = Object.keys(row);
     const n = cols.length;
     // One statement, one round trip: the audit row is written from the insert's RETURNING.
     const text = `WITH r AS (INSERT INTO "${table}" (${quoteCols(cols)}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(", ")}) ON CONFLICT DO NOTHING RETURNING *),
       a AS (INSERT INTO "AuditLog" ("at", "actor", "action", "entity", "entityId", "detail") SELECT $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, r."id"::text, $${n + 5} FROM r)
       SELECT * FROM r`;
-    const res = await this.pool.query({ name: this.name(text), text, values: [...cols.map((c) => PgSql.value(row[c])), audit.at.toISOString(), audit.actor, audit.action, audit.entity, audit.detail] });
+    const res = await this.pool.query({
+      name: this.name(text),
+      text,
+      values: [...cols.map((c) => PgSql.value(row[c])), audit.at.toISOString(), audit.actor, audit.action, audit.entity, audit.detail],
+    });
     return (res.rows[0] as Record<string, unknown> | undefined) ?? null;
   }
 
@@ -72,7 +84,10 @@ export class PgSql implements Sql {
       for (let i = 0; i < rows.length; i += per) {
         const chunk = rows.slice(i, i + per);
         const values = chunk.map((_, r) => `(${cols.map((_, c) => `$${r * cols.length + c + 1}`).join(", ")})`).join(", ");
-        const res = await client.query(`INSERT INTO "${table}" (${quoteCols(cols)}) VALUES ${values} ON CONFLICT DO NOTHING RETURNING "${returning}"`, chunk.flat().map(PgSql.value));
+        const res = await client.query(
+          `INSERT INTO "${table}" (${quoteCols(cols)}) VALUES ${values} ON CONFLICT DO NOTHING RETURNING "${returning}"`,
+          chunk.flat().map(PgSql.value),
+        );
         for (const r of res.rows) out.push(r[returning]);
       }
       await client.query("COMMIT");

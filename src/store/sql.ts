@@ -14,7 +14,11 @@ export interface Sql {
    * Inserts a row and its audit row atomically; returns the inserted row, or null when a unique
    * key (the record's source message) already exists.
    */
-  insertWithAudit(table: string, row: Record<string, unknown>, audit: { at: Date; actor: string | null; action: string; entity: string; detail: string | null }): Promise<Record<string, unknown> | null>;
+  insertWithAudit(
+    table: string,
+    row: Record<string, unknown>,
+    audit: { at: Date; actor: string | null; action: string; entity: string; detail: string | null },
+  ): Promise<Record<string, unknown> | null>;
   /**
    * Inserts many rows in one transaction, skipping those whose unique key exists (the claim);
    * returns the `returning` column of the rows actually inserted.
@@ -62,7 +66,10 @@ export class SqliteSql implements Sql {
 
   private prepare(sql: string): Database.Statement {
     let s = this.statements.get(sql);
-    if (!s) { s = this.conn.prepare(sql); this.statements.set(sql, s); }
+    if (!s) {
+      s = this.conn.prepare(sql);
+      this.statements.set(sql, s);
+    }
     return s;
   }
 
@@ -83,9 +90,15 @@ export class SqliteSql implements Sql {
     return this.whenFree(() => stmt.all(...values) as T[]);
   }
 
-  async insertWithAudit(table: string, row: Record<string, unknown>, audit: { at: Date; actor: string | null; action: string; entity: string; detail: string | null }) {
+  async insertWithAudit(
+    table: string,
+    row: Record<string, unknown>,
+    audit: { at: Date; actor: string | null; action: string; entity: string; detail: string | null },
+  ) {
     const cols = Object.keys(row);
-    const insert = this.prepare(`INSERT INTO "${table}" (${quoteCols(cols)}) VALUES (${cols.map(() => "?").join(", ")}) ON CONFLICT DO NOTHING RETURNING *`);
+    const insert = this.prepare(
+      `INSERT INTO "${table}" (${quoteCols(cols)}) VALUES (${cols.map(() => "?").join(", ")}) ON CONFLICT DO NOTHING RETURNING *`,
+    );
     const log = this.prepare(`INSERT INTO "AuditLog" ("at", "actor", "action", "entity", "entityId", "detail") VALUES (?, ?, ?, ?, ?, ?)`);
     // better-sqlite3 is synchronous: the two inserts are one transaction with no await between.
     const run = this.conn.transaction(() => {
@@ -98,7 +111,9 @@ export class SqliteSql implements Sql {
   }
 
   async insertManyClaimed(table: string, cols: string[], rows: unknown[][], returning: string): Promise<unknown[]> {
-    const insert = this.prepare(`INSERT INTO "${table}" (${quoteCols(cols)}) VALUES (${cols.map(() => "?").join(", ")}) ON CONFLICT DO NOTHING RETURNING "${returning}"`);
+    const insert = this.prepare(
+      `INSERT INTO "${table}" (${quoteCols(cols)}) VALUES (${cols.map(() => "?").join(", ")}) ON CONFLICT DO NOTHING RETURNING "${returning}"`,
+    );
     const run = this.conn.transaction(() => {
       const out: unknown[] = [];
       for (const r of rows) {
@@ -114,4 +129,3 @@ export class SqliteSql implements Sql {
     this.conn.close();
   }
 }
-

@@ -1,6 +1,15 @@
 // Units and chats: a chat's row and binding, the unit tree, and a unit's reminder switch.
 // Every change is written together with its audit row in one transaction, and clears the caches.
-import { LedgerError, lookupIdentity, isUniqueViolation, toChatRow, toUnitRow, type StoreContext, type ChatRow, type UnitRow } from "./shared.js";
+import {
+  LedgerError,
+  lookupIdentity,
+  isUniqueViolation,
+  toChatRow,
+  toUnitRow,
+  type StoreContext,
+  type ChatRow,
+  type UnitRow,
+} from "./shared.js";
 
 export class UnitStore {
   constructor(private readonly ctx: StoreContext) {}
@@ -8,9 +17,18 @@ export class UnitStore {
   /** The chat row for a platform chat, created on first sight (unbound); its title kept current. */
   async chat(platform: string, externalId: string, title?: string): Promise<ChatRow> {
     const { ctx } = this;
-    return lookupIdentity(ctx, ctx.chats, "Chat", platform, externalId, "title", title ?? null, toChatRow,
+    return lookupIdentity(
+      ctx,
+      ctx.chats,
+      "Chat",
+      platform,
+      externalId,
+      "title",
+      title ?? null,
+      toChatRow,
       () => ctx.db.chat.create({ data: { platform, externalId, title: title ?? null, createdAt: ctx.clock() } }),
-      (id) => ctx.db.chat.update({ where: { id }, data: { title } }));
+      (id) => ctx.db.chat.update({ where: { id }, data: { title } }),
+    );
   }
 
   /**
@@ -60,7 +78,9 @@ export class UnitStore {
       `WITH RECURSIVE t("id", "name", "parentId") AS (
          SELECT "id", "name", "parentId" FROM "Unit" WHERE "id" = ?
          UNION ALL SELECT u."id", u."name", u."parentId" FROM "Unit" u JOIN t ON u."parentId" = t."id")
-       SELECT "id", "name", "parentId" FROM t ORDER BY "id"`, [unitId]);
+       SELECT "id", "name", "parentId" FROM t ORDER BY "id"`,
+      [unitId],
+    );
     return rows.map((r) => ({ id: Number(r.id), name: r.name, parentId: r.parentId === null ? null : Number(r.parentId) }));
   }
 
@@ -118,7 +138,11 @@ export class UnitStore {
       }
       const previousUnitId = chat.unitId;
       await tx.chat.update({ where: { id: chat.id }, data: { unitId: unit.id } });
-      await ctx.audit(tx, actor, previousUnitId ? "chat.rebind" : "chat.bind", "Chat", chat.id, { from: previousUnitId, to: unit.id, unit: unitName });
+      await ctx.audit(tx, actor, previousUnitId ? "chat.rebind" : "chat.bind", "Chat", chat.id, {
+        from: previousUnitId,
+        to: unit.id,
+        unit: unitName,
+      });
       ctx.invalidate();
       return { unit, unitCreated, parent, parentCreated, parentChanged, previousUnitId };
     });

@@ -12,7 +12,14 @@ export function migratedTo(e: unknown): string | null {
 
 /** True when retrying the same request can never succeed. */
 export function isPermanent(e: unknown): boolean {
-  return e instanceof GrammyError && e.error_code >= 400 && e.error_code < 500 && e.error_code !== 429 && e.error_code !== 401 && e.error_code !== 409;
+  return (
+    e instanceof GrammyError &&
+    e.error_code >= 400 &&
+    e.error_code < 500 &&
+    e.error_code !== 429 &&
+    e.error_code !== 401 &&
+    e.error_code !== 409
+  );
 }
 
 export function describe(e: unknown): string {

@@ -114,7 +114,6 @@ export function isAnonymousCommand(m: Message, me: BotIdentity): boolean {
   return Boolean(cmd && (!cmd[1] || cmd[1].toLowerCase() === me.username.toLowerCase()));
 }
 
-
 /** A press on one of the bot's buttons: run the button's command as the person who pressed it. */
 export function callbackToInbound(q: CallbackQuery, updateId?: number): Converted | null {
   const message = q.message;

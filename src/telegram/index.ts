@@ -15,7 +15,14 @@ import { TelegramSender, type LogFn } from "./sender.js";
 import { describe } from "./errors.js";
 import { menuCommands } from "./menu.js";
 import {
-  PLATFORM, callbackToInbound, chatTitle, isAnonymousCommand, joinKeys, membershipChange, messageKeys, messageToInbound,
+  PLATFORM,
+  callbackToInbound,
+  chatTitle,
+  isAnonymousCommand,
+  joinKeys,
+  membershipChange,
+  messageKeys,
+  messageToInbound,
   type BotIdentity,
 } from "./inbound.js";
 
@@ -73,14 +80,23 @@ export function groupNote(username: string): string {
 /** One Telegram message → the core event it is (null: nothing for the bot). */
 function messageEvent(m: Message, me: BotIdentity, updateId: number, core: BotCore): CoreEvent | null {
   const update = [`update:${updateId}`];
-  if (m.migrate_to_chat_id) return { type: "moved", platform: PLATFORM, from: String(m.chat.id), to: String(m.migrate_to_chat_id), keys: update };
-  if (m.migrate_from_chat_id) return { type: "moved", platform: PLATFORM, from: String(m.migrate_from_chat_id), to: String(m.chat.id), keys: update };
+  if (m.migrate_to_chat_id)
+    return { type: "moved", platform: PLATFORM, from: String(m.chat.id), to: String(m.migrate_to_chat_id), keys: update };
+  if (m.migrate_from_chat_id)
+    return { type: "moved", platform: PLATFORM, from: String(m.migrate_from_chat_id), to: String(m.chat.id), keys: update };
   if (m.new_chat_members?.some((x) => x.id === me.id)) {
-    return { type: "joined", platform: PLATFORM, chatId: String(m.chat.id), chatTitle: chatTitle(m.chat), keys: [...update, ...joinKeys(m.chat.id, m.date)] };
+    return {
+      type: "joined",
+      platform: PLATFORM,
+      chatId: String(m.chat.id),
+      chatTitle: chatTitle(m.chat),
+      keys: [...update, ...joinKeys(m.chat.id, m.date)],
+    };
   }
   if (m.left_chat_member?.id === me.id) return { type: "left", platform: PLATFORM, chatId: String(m.chat.id), keys: update };
   const keys = messageKeys(updateId, m.chat.id, m.message_id);
-  if (isAnonymousCommand(m, me)) return { type: "anonymous", platform: PLATFORM, chatId: String(m.chat.id), keys, replyTo: String(m.message_id) };
+  if (isAnonymousCommand(m, me))
+    return { type: "anonymous", platform: PLATFORM, chatId: String(m.chat.id), keys, replyTo: String(m.message_id) };
   const c = messageToInbound(m, me, { knows: (line) => core.addresses(line), hasStart: core.hasCommand("start") }, updateId);
   if (c) return { type: "message", msg: c.msg, keys: c.eventKeys, replyTo: c.replyTo === undefined ? undefined : String(c.replyTo) };
   // A sticker or a photo without a caption in a private chat: say what the bot can read.
@@ -95,8 +111,12 @@ export function createTelegramAdapter(o: TelegramAdapterOptions): TelegramAdapte
   const { core, log } = o;
   const apiRoot = o.apiRoot?.replace(/\/+$/, "") || undefined;
   if (o.mode === "webhook") {
-    if (!o.webhookSecret) throw new Error("TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_SECRET (1–256 characters of A-Z a-z 0-9 _ -): every update is checked against it.");
-    if (!SECRET_SHAPE.test(o.webhookSecret)) throw new Error("TELEGRAM_WEBHOOK_SECRET may only use A-Z a-z 0-9 _ - and be 1–256 characters long.");
+    if (!o.webhookSecret)
+      throw new Error(
+        "TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_SECRET (1–256 characters of A-Z a-z 0-9 _ -): every update is checked against it.",
+      );
+    if (!SECRET_SHAPE.test(o.webhookSecret))
+      throw new Error("TELEGRAM_WEBHOOK_SECRET may only use A-Z a-z 0-9 _ - and be 1–256 characters long.");
   }
 
   const bot = new Bot(o.token, { client: { apiRoot }, botInfo: o.botInfo });
@@ -118,12 +138,14 @@ export function createTelegramAdapter(o: TelegramAdapterOptions): TelegramAdapte
   bot.catch((err) => log("telegram.update.failed", { update: err.ctx.update.update_id, error: describe(err.error) }));
   // One update at a time per chat (the runner is concurrent across chats; webhooks may be too).
   // A migration notice holds both chats, so the supergroup's first commands wait for the binding.
-  bot.use(sequentialize((ctx) => {
-    if (!ctx.chat) return ctx.from ? `u${ctx.from.id}` : undefined;
-    const m = ctx.message;
-    const other = m?.migrate_to_chat_id ?? m?.migrate_from_chat_id;
-    return other === undefined ? String(ctx.chat.id) : [String(ctx.chat.id), String(other)];
-  }));
+  bot.use(
+    sequentialize((ctx) => {
+      if (!ctx.chat) return ctx.from ? `u${ctx.from.id}` : undefined;
+      const m = ctx.message;
+      const other = m?.migrate_to_chat_id ?? m?.migrate_from_chat_id;
+      return other === undefined ? String(ctx.chat.id) : [String(ctx.chat.id), String(other)];
+    }),
+  );
 
   bot.on("message", (ctx) => handle(messageEvent(ctx.message, me(), ctx.update.update_id, core), ctx.update.update_id));
 
@@ -131,7 +153,10 @@ export function createTelegramAdapter(o: TelegramAdapterOptions): TelegramAdapte
     // Answer first: the button stops spinning even if the command takes a moment.
     await ctx.answerCallbackQuery().catch((e) => log("telegram.callback.answer_failed", { error: describe(e) }));
     const c = callbackToInbound(ctx.callbackQuery, ctx.update.update_id);
-    await handle(c && { type: "button", msg: c.msg, keys: c.eventKeys, replyTo: c.replyTo === undefined ? undefined : String(c.replyTo) }, ctx.update.update_id);
+    await handle(
+      c && { type: "button", msg: c.msg, keys: c.eventKeys, replyTo: c.replyTo === undefined ? undefined : String(c.replyTo) },
+      ctx.update.update_id,
+    );
   });
 
   bot.on("my_chat_member", (ctx) => {
@@ -139,7 +164,16 @@ export function createTelegramAdapter(o: TelegramAdapterOptions): TelegramAdapte
     const chat = ctx.myChatMember.chat;
     const keys = [`update:${ctx.update.update_id}`];
     if (change === "joined") {
-      return handle({ type: "joined", platform: PLATFORM, chatId: String(chat.id), chatTitle: chatTitle(chat), keys: [...keys, ...joinKeys(chat.id, ctx.myChatMember.date)] }, ctx.update.update_id);
+      return handle(
+        {
+          type: "joined",
+          platform: PLATFORM,
+          chatId: String(chat.id),
+          chatTitle: chatTitle(chat),
+          keys: [...keys, ...joinKeys(chat.id, ctx.myChatMember.date)],
+        },
+        ctx.update.update_id,
+      );
     }
     if (change === "left") return handle({ type: "left", platform: PLATFORM, chatId: String(chat.id), keys }, ctx.update.update_id);
   });
@@ -244,12 +278,16 @@ export function createTelegramAdapter(o: TelegramAdapterOptions): TelegramAdapte
       const signal = abort.signal;
       const work = setup(signal);
       let timer: NodeJS.Timeout | undefined;
-      const slow = new Promise<"slow">((resolve) => { timer = setTimeout(resolve, o.startTimeoutMs ?? 20_000, "slow"); });
+      const slow = new Promise<"slow">((resolve) => {
+        timer = setTimeout(resolve, o.startTimeoutMs ?? 20_000, "slow");
+      });
       try {
         const outcome = await Promise.race([work.then(() => "done" as const), slow]);
         if (outcome === "slow") {
           log("telegram.start.slow", { mode: o.mode, note: "Telegram did not answer yet; still trying in the background" });
-          work.catch((e) => { if (!signal.aborted) log("telegram.start.failed", { error: describe(e) }); });
+          work.catch((e) => {
+            if (!signal.aborted) log("telegram.start.failed", { error: describe(e) });
+          });
         }
       } catch (e) {
         if (signal.aborted) return;
@@ -271,8 +309,16 @@ export function createTelegramAdapter(o: TelegramAdapterOptions): TelegramAdapte
       runner = undefined;
       if (!r) return;
       let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<"late">((resolve) => { timer = setTimeout(resolve, o.stopTimeoutMs ?? 15_000, "late"); });
-      const outcome = await Promise.race([r.stop().then(() => "stopped" as const, () => "stopped" as const), late]);
+      const late = new Promise<"late">((resolve) => {
+        timer = setTimeout(resolve, o.stopTimeoutMs ?? 15_000, "late");
+      });
+      const outcome = await Promise.race([
+        r.stop().then(
+          () => "stopped" as const,
+          () => "stopped" as const,
+        ),
+        late,
+      ]);
       clearTimeout(timer);
       if (outcome === "late") log("telegram.stop.late", {});
     },

@@ -95,7 +95,9 @@ export function planReply(reply: Reply): Plan {
     return { ops, dropped };
   }
   const pieces = splitText(text);
-  pieces.forEach((piece, i) => ops.push({ method: "sendMessage", text: piece, reply_markup: i === pieces.length - 1 ? markup : undefined }));
+  pieces.forEach((piece, i) =>
+    ops.push({ method: "sendMessage", text: piece, reply_markup: i === pieces.length - 1 ? markup : undefined }),
+  );
   return { ops, dropped };
 }
 
@@ -120,11 +122,20 @@ export async function sendReply(api: Api, chatId: string, reply: Reply, opts: Se
   const skip = opts.skip ?? 0;
   for (const [i, op] of plan.ops.entries()) {
     if (i < skip) continue;
-    const reply_parameters = i === 0 && opts.replyTo !== undefined ? { message_id: opts.replyTo, allow_sending_without_reply: true } : undefined;
+    const reply_parameters =
+      i === 0 && opts.replyTo !== undefined ? { message_id: opts.replyTo, allow_sending_without_reply: true } : undefined;
     if (op.method === "sendMessage") {
-      await api.sendMessage(chat, op.text, { reply_parameters, reply_markup: op.reply_markup, link_preview_options: { is_disabled: true } });
+      await api.sendMessage(chat, op.text, {
+        reply_parameters,
+        reply_markup: op.reply_markup,
+        link_preview_options: { is_disabled: true },
+      });
     } else {
-      await api.sendDocument(chat, new InputFile(op.file.data, op.file.name), { caption: op.caption, reply_parameters, reply_markup: op.reply_markup });
+      await api.sendDocument(chat, new InputFile(op.file.data, op.file.name), {
+        caption: op.caption,
+        reply_parameters,
+        reply_markup: op.reply_markup,
+      });
     }
     opts.onSent?.(i + 1);
   }

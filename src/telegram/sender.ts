@@ -36,7 +36,10 @@ export class TelegramSender implements Sender {
   /** Messages already sent of a reply whose later message failed, by delivery id. */
   private readonly progress = new Map<string, number>();
 
-  constructor(private readonly api: Api, private readonly opts: TelegramSenderOptions = {}) {
+  constructor(
+    private readonly api: Api,
+    private readonly opts: TelegramSenderOptions = {},
+  ) {
     this.limits = opts.limits ?? TELEGRAM_LIMITS;
   }
 
@@ -62,12 +65,18 @@ export class TelegramSender implements Sender {
     const plan = await sendReply(this.api, chatId, reply, {
       replyTo: replyToId,
       skip: key ? this.progress.get(key) : 0,
-      onSent: (n) => { if (key) this.progress.set(key, n); },
+      onSent: (n) => {
+        if (key) this.progress.set(key, n);
+      },
     });
     if (key) this.progress.delete(key);
     if (this.progress.size > 10_000) this.progress.clear();
     if (plan.dropped.length) {
-      this.opts.log?.("telegram.buttons.dropped", { chat: chatId, commands: plan.dropped.map((a) => a.command.split(/\s/)[0]), reason: "callback_data over 64 bytes" });
+      this.opts.log?.("telegram.buttons.dropped", {
+        chat: chatId,
+        commands: plan.dropped.map((a) => a.command.split(/\s/)[0]),
+        reason: "callback_data over 64 bytes",
+      });
     }
   }
 }
