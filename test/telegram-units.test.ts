@@ -119,6 +119,29 @@ describe("messageToInbound", () => {
     expect(c.msg).toMatchObject({ text: "记录 学习 3人", addressedToBot: true });
   });
 
+  it("carries a captioned photo's largest size and a document as attachments, and the message replied to", () => {
+    const photo = msg("/记录 学习 12人", {
+      text: undefined,
+      caption: "/记录 学习 12人",
+      photo: [
+        { file_id: "small", file_unique_id: "s", width: 90, height: 60, file_size: 900 },
+        { file_id: "large", file_unique_id: "l", width: 1280, height: 853, file_size: 120_000 },
+      ],
+      reply_to_message: { message_id: 3, date: 0, chat: grp, from: { id: 42, is_bot: true, first_name: "bot" } },
+    } as Partial<Message>);
+    const c = messageToInbound(photo, me, { knows })!;
+    expect(c.msg.attachments).toEqual([{ kind: "photo", ref: "large", size: 120_000, mime: "image/jpeg" }]);
+    expect(c.msg.replyToMessageId).toBe("3");
+    const doc = msg("/记录 会议 专题会议", {
+      text: undefined,
+      caption: "/记录 会议 专题会议",
+      document: { file_id: "d1", file_unique_id: "u", file_name: "签到表.pdf", mime_type: "application/pdf", file_size: 2048 },
+    } as Partial<Message>);
+    expect(messageToInbound(doc, me, { knows })!.msg.attachments).toEqual([
+      { kind: "file", ref: "d1", name: "签到表.pdf", mime: "application/pdf", size: 2048 },
+    ]);
+  });
+
   it("takes a reply to the bot only when it starts with a command or record word", () => {
     const toBot = {
       reply_to_message: { message_id: 1, date: 0, chat: grp, from: { id: 42, is_bot: true, first_name: "bot" } },

@@ -179,6 +179,7 @@ export function parseMessageEvent(ev: LarkMessageEvent, bot: BotIdentity | null,
     sentAt: larkTime(m.create_time),
     addressedToBot: addressed,
     direct,
+    replyToMessageId: m.parent_id || undefined,
   };
   const keys = [...(ev.event_id ? [`event:${ev.event_id}`] : []), `msg:${m.message_id}`];
   return { kind: "message", msg, keys };

@@ -21,7 +21,7 @@ import {
   type LarkCardActionEvent,
   type LarkBotMembershipEvent,
 } from "./inbound.js";
-import { renderReply } from "./render.js";
+import { renderReply, toast } from "./render.js";
 import { LARK_LIMITS, LarkMessenger, sendUuid, toSendError } from "./send.js";
 import { createWebhookHandler } from "./webhook.js";
 import { larkDomain, sdkLogger, withTimeout } from "./sdk.js";
@@ -198,16 +198,6 @@ export function createLarkAdapter(o: LarkAdapterOptions): LarkAdapter {
     if (name) parsed = parseMessageEvent(ev, bot, { userName: name });
     if (parsed.kind !== "message") return;
     await core.handle({ type: "message", msg: parsed.msg, keys: parsed.keys, replyTo: parsed.msg.messageId });
-  }
-
-  function toast(replies: Reply[] | null | undefined | "timeout"): Record<string, unknown> {
-    if (replies === "timeout") return { toast: { type: "info", content: "正在处理…" } };
-    if (replies === null) return { toast: { type: "info", content: "已处理过" } };
-    if (!replies) return { toast: { type: "error", content: "处理失败，请稍后再试" } };
-    const first = replies[0];
-    if (!first) return {};
-    const line = first.text.split("\n")[0].slice(0, 60);
-    return { toast: { type: first.kind === "error" ? "error" : "success", content: line } };
   }
 
   async function onCardAction(ev: LarkCardActionEvent): Promise<Record<string, unknown>> {

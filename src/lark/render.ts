@@ -149,3 +149,14 @@ export function renderReply(reply: Reply): OutPart[] {
   }
   return textParts(reply.text);
 }
+
+/** The toast a card button press answers with: the command's first line, or what became of it. */
+export function toast(replies: Reply[] | null | undefined | "timeout"): Record<string, unknown> {
+  if (replies === "timeout") return { toast: { type: "info", content: "正在处理…" } };
+  if (replies === null) return { toast: { type: "info", content: "已处理过" } };
+  if (!replies) return { toast: { type: "error", content: "处理失败，请稍后再试" } };
+  const first = replies[0];
+  if (!first) return {};
+  const line = first.text.split("\n")[0].slice(0, 60);
+  return { toast: { type: first.kind === "error" ? "error" : "success", content: line } };
+}

@@ -31,17 +31,6 @@ export class Inbox {
     return count === 1;
   }
 
-  /**
-   * Runs `fn` at most once for these keys (a greeting, a hint): claimed first, marked done after.
-   * Returns false when another delivery already took them.
-   */
-  async once(platform: string, eventKeys: string[], fn: () => Promise<unknown>): Promise<boolean> {
-    for (const key of eventKeys) if (!(await this.claim(platform, key))) return false;
-    await fn();
-    await this.done(platform, eventKeys);
-    return true;
-  }
-
   /** Gives claims back (the command could not run): a redelivery of the event is handled. */
   async release(platform: string, eventKeys: string[]): Promise<void> {
     if (!eventKeys.length) return;

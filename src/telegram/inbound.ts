@@ -6,7 +6,8 @@
 // else — ordinary group chatter the bot sees when privacy mode is off — is ignored before it
 // touches the database.
 import type { CallbackQuery, Chat, Message, Update, User } from "grammy/types";
-import type { InboundMessage } from "../core/types.js";
+import type { Attachment, CoreEvent, InboundMessage } from "../core/types.js";
+import type { BotCore } from "../core/bot.js";
 
 export const PLATFORM = "telegram";
 
@@ -98,10 +99,23 @@ export function messageToInbound(m: Message, me: BotIdentity, opts: ConvertOptio
       sentAt: new Date(m.date * 1000),
       addressedToBot: addressed,
       direct,
+      attachments: attachmentsOf(m),
+      replyToMessageId: m.reply_to_message ? String(m.reply_to_message.message_id) : undefined,
     },
     replyTo: direct ? undefined : m.message_id,
     eventKeys: messageKeys(updateId, m.chat.id, m.message_id),
   };
+}
+
+/** The photo (its largest size) or document a message carries, by the file_id getFile takes. */
+export function attachmentsOf(m: Message): Attachment[] | undefined {
+  if (m.photo?.length) {
+    const largest = m.photo.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
+    return [{ kind: "photo", ref: largest.file_id, size: largest.file_size, mime: "image/jpeg" }];
+  }
+  if (m.document)
+    return [{ kind: "file", ref: m.document.file_id, name: m.document.file_name, mime: m.document.mime_type, size: m.document.file_size }];
+  return undefined;
 }
 
 /** A message sent as the group (anonymous admin) or as a channel that is trying to use the bot. */
@@ -160,4 +174,43 @@ export function membershipChange(u: NonNullable<Update["my_chat_member"]>): Memb
 export function joinKeys(chatId: number, date: number): string[] {
   const b = Math.floor(date / 120);
   return [`join:${chatId}:${b}`, `join:${chatId}:${b + 1}`];
+}
+
+/** A group line in the Telegram manner: English commands need @BotName, Chinese ones a reply. */
+export function groupNote(username: string): string {
+  return `在 Telegram 群里，英文命令后请加 @${username}，例如 /bind@${username} 金桥社区、/record@${username} study 12 people；中文命令可以直接回复机器人的任意一条消息发送，例如回复：记录 学习 12人。`;
+}
+
+/** One Telegram message → the core event it is (null: nothing for the bot). */
+export function messageEvent(
+  m: Message,
+  me: BotIdentity,
+  updateId: number,
+  core: Pick<BotCore, "addresses" | "hasCommand">,
+): CoreEvent | null {
+  const update = [`update:${updateId}`];
+  if (m.migrate_to_chat_id)
+    return { type: "moved", platform: PLATFORM, from: String(m.chat.id), to: String(m.migrate_to_chat_id), keys: update };
+  if (m.migrate_from_chat_id)
+    return { type: "moved", platform: PLATFORM, from: String(m.migrate_from_chat_id), to: String(m.chat.id), keys: update };
+  if (m.new_chat_members?.some((x) => x.id === me.id)) {
+    return {
+      type: "joined",
+      platform: PLATFORM,
+      chatId: String(m.chat.id),
+      chatTitle: chatTitle(m.chat),
+      keys: [...update, ...joinKeys(m.chat.id, m.date)],
+    };
+  }
+  if (m.left_chat_member?.id === me.id) return { type: "left", platform: PLATFORM, chatId: String(m.chat.id), keys: update };
+  const keys = messageKeys(updateId, m.chat.id, m.message_id);
+  if (isAnonymousCommand(m, me))
+    return { type: "anonymous", platform: PLATFORM, chatId: String(m.chat.id), keys, replyTo: String(m.message_id) };
+  const c = messageToInbound(m, me, { knows: (line) => core.addresses(line), hasStart: core.hasCommand("start") }, updateId);
+  if (c) return { type: "message", msg: c.msg, keys: c.eventKeys, replyTo: c.replyTo === undefined ? undefined : String(c.replyTo) };
+  // A sticker or a photo without a caption in a private chat: say what the bot can read.
+  if (m.chat.type === "private" && m.from && !m.from.is_bot && !m.text && !m.caption) {
+    return { type: "unsupported", platform: PLATFORM, chatId: String(m.chat.id), direct: true, keys };
+  }
+  return null;
 }

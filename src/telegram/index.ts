@@ -4,7 +4,7 @@
 // sends the replies through this adapter's sender; the core throttles and retries every send,
 // so grammY's own throttler and auto-retry are not used (a message is throttled once).
 import { Bot, GrammyError, webhookCallback, type Api, type Transformer } from "grammy";
-import type { Message, UserFromGetMe } from "grammy/types";
+import type { UserFromGetMe } from "grammy/types";
 import { run, sequentialize, type RunnerHandle } from "@grammyjs/runner";
 import type { BotCore } from "../core/bot.js";
 import type { CoreEvent } from "../core/types.js";
@@ -18,11 +18,10 @@ import {
   PLATFORM,
   callbackToInbound,
   chatTitle,
-  isAnonymousCommand,
   joinKeys,
   membershipChange,
-  messageKeys,
-  messageToInbound,
+  messageEvent,
+  groupNote,
   type BotIdentity,
 } from "./inbound.js";
 
@@ -70,40 +69,6 @@ export interface TelegramAdapter extends PlatformAdapter {
   /** The grammY bot (for tests and advanced wiring). */
   bot: Bot;
   sender: TelegramSender;
-}
-
-/** A group line in the Telegram manner: English commands need @BotName, Chinese ones a reply. */
-export function groupNote(username: string): string {
-  return `在 Telegram 群里，英文命令后请加 @${username}，例如 /bind@${username} 金桥社区、/record@${username} study 12 people；中文命令可以直接回复机器人的任意一条消息发送，例如回复：记录 学习 12人。`;
-}
-
-/** One Telegram message → the core event it is (null: nothing for the bot). */
-function messageEvent(m: Message, me: BotIdentity, updateId: number, core: BotCore): CoreEvent | null {
-  const update = [`update:${updateId}`];
-  if (m.migrate_to_chat_id)
-    return { type: "moved", platform: PLATFORM, from: String(m.chat.id), to: String(m.migrate_to_chat_id), keys: update };
-  if (m.migrate_from_chat_id)
-    return { type: "moved", platform: PLATFORM, from: String(m.migrate_from_chat_id), to: String(m.chat.id), keys: update };
-  if (m.new_chat_members?.some((x) => x.id === me.id)) {
-    return {
-      type: "joined",
-      platform: PLATFORM,
-      chatId: String(m.chat.id),
-      chatTitle: chatTitle(m.chat),
-      keys: [...update, ...joinKeys(m.chat.id, m.date)],
-    };
-  }
-  if (m.left_chat_member?.id === me.id) return { type: "left", platform: PLATFORM, chatId: String(m.chat.id), keys: update };
-  const keys = messageKeys(updateId, m.chat.id, m.message_id);
-  if (isAnonymousCommand(m, me))
-    return { type: "anonymous", platform: PLATFORM, chatId: String(m.chat.id), keys, replyTo: String(m.message_id) };
-  const c = messageToInbound(m, me, { knows: (line) => core.addresses(line), hasStart: core.hasCommand("start") }, updateId);
-  if (c) return { type: "message", msg: c.msg, keys: c.eventKeys, replyTo: c.replyTo === undefined ? undefined : String(c.replyTo) };
-  // A sticker or a photo without a caption in a private chat: say what the bot can read.
-  if (m.chat.type === "private" && m.from && !m.from.is_bot && !m.text && !m.caption) {
-    return { type: "unsupported", platform: PLATFORM, chatId: String(m.chat.id), direct: true, keys };
-  }
-  return null;
 }
 
 export function createTelegramAdapter(o: TelegramAdapterOptions): TelegramAdapter {
