@@ -39,6 +39,9 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
+/** A positive number of milliseconds from the environment, else the default (undefined). */
+const positive = (v: string | undefined) => (v && Number(v) > 0 ? Number(v) : undefined);
+
 const within = <T>(p: Promise<T>, ms: number) => Promise.race([p, new Promise<void>((r) => setTimeout(r, ms).unref())]);
 
 export async function startBot(opts: StartOptions = {}): Promise<RunningBot> {
@@ -46,7 +49,13 @@ export async function startBot(opts: StartOptions = {}): Promise<RunningBot> {
   const log = opts.log ?? logEvent;
   const stopTimeoutMs = opts.stopTimeoutMs ?? 10_000;
   const app = await createApp(opts.app);
-  const core = new BotCore(app, { log, stopTimeoutMs });
+  const core = new BotCore(app, {
+    log,
+    stopTimeoutMs,
+    soleProcess: app.store.provider === "sqlite",
+    heartbeatMs: positive(env.INBOX_HEARTBEAT_MS),
+    deadAfterMs: positive(env.INBOX_DEAD_AFTER_MS),
+  });
   const adapters: PlatformAdapter[] = [];
   for (const platform of configuredPlatforms(env)) adapters.push(await platform.create(env, core, log));
   const scheduler = new Scheduler({
@@ -67,6 +76,9 @@ export async function startBot(opts: StartOptions = {}): Promise<RunningBot> {
   });
   const port = await listen(server, opts.port ?? Number(env.PORT || 8080), opts.host);
   for (const a of adapters) await a.start();
+  // Heartbeat, and what a dead process (or this one before a crash) left in the inbox; on a
+  // SQLite file this is the only bot process, so everything left pending is taken at once.
+  await core.start();
   if (opts.schedulerTimer !== false) scheduler.start();
   log("started", { platforms: adapters.map((a) => a.platform), port });
 
@@ -103,8 +115,9 @@ export async function runConsoleBot(
   // The console user is the administrator unless --member (or :member) tries the bot as an
   // ordinary member. A scripted console session may pipe hundreds of lines: no command budgets.
   const app = await createApp({ trustedPlatforms: [CONSOLE], limits: false });
-  const core = new BotCore(app, { log: logEvent });
+  const core = new BotCore(app, { log: logEvent, soleProcess: app.store.provider === "sqlite" });
   core.attach(CONSOLE, { sender: new ConsoleSender(output, opts.filesDir) });
+  await core.start();
   const scheduler = opts.withScheduler
     ? new Scheduler({ db: app.store.db, sql: app.store.sql, config: app.config, outbound: core.outbound, clock: app.clock, log: logEvent })
     : null;

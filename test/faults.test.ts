@@ -12,6 +12,7 @@ import {
   pgDropAfterCommitScenario,
   pgIdleTerminateScenario,
   crashBeforeReplyScenario,
+  fullDiskScenario,
   platformFaultsScenario,
   clockJumpScenario,
   authzScenario,
@@ -74,12 +75,21 @@ describe("the database fails in the middle of a command", () => {
   );
 });
 
-describe("the process is killed between writing a record and replying", () => {
-  it("the record exists, the claim stays 'processing', and a redelivery after the stale time replies once without a second record", async () => {
-    const r = await crashBeforeReplyScenario();
-    expect(r.faults).toEqual({ "killed-before-reply": 1, redelivery: 3 });
+describe("the disk is full", () => {
+  it("stores nothing, tells the person, and records the resent message once there is room", async () => {
+    const r = await fullDiskScenario();
+    if (TEST_STORE !== "sqlite") return;
+    expect(r.faults).toEqual({ "disk-full": 10 });
     expectClean(r);
-    expect(r.notes[0]).toMatch(/^reply on redelivery: 这条消息已经记录过了（#\d+），没有重复登记。已记录 #\d+：/);
+  }, 60_000);
+});
+
+describe("the process is killed between writing a record and replying", () => {
+  it("the record exists and the event stays pending; a redelivery while its owner lives is a duplicate; a restarted process takes it over at once and replies once, without a second record", async () => {
+    const r = await crashBeforeReplyScenario();
+    expect(r.faults).toEqual({ "killed-before-reply": 1, redelivery: 2, "takeover-at-start": 1 });
+    expectClean(r);
+    expect(r.notes[0]).toMatch(/^reply after the takeover: 这条消息已经记录过了（#\d+），没有重复登记。已记录 #\d+：/);
   }, 60_000);
 });
 

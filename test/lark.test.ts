@@ -81,10 +81,12 @@ beforeAll(async () => {
   const port = await listen(server, 0, "127.0.0.1");
   endpoint = `http://127.0.0.1:${port}/lark/events`;
   await adapter.start();
+  await core.start();
 });
 
 afterAll(async () => {
   await adapter?.stop();
+  await core?.drain();
   server?.closeAllConnections();
   await new Promise((r) => server?.close(r));
   await fake?.close();
@@ -343,6 +345,8 @@ describe("Lark webhook (/lark/events) through the real SDK", () => {
         platform: "lark",
         chatExternalId: GROUP,
         body: "提醒：本季度还没有召开意识形态工作专题会议。",
+        // Due by the bot's clock (which moves only with the outbound path's waits here).
+        nextAttemptAt: app.clock(),
       },
     });
     const result = await new Outbox(db, [adapter.sender], { clock: app.clock }).deliverDue();

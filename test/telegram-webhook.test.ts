@@ -136,12 +136,13 @@ describe("Telegram webhook", () => {
   it("takes @mentions and replies to the bot, ignores chatter and other bots' commands", async () => {
     const chat = newGroup();
     await bind(chat, "提及社区");
+    const confirmed = () => w.fake.texts(chat.id).filter((t) => t.startsWith("已记录")).length;
     await say(chat, officer, "@LedgerBot 记录 学习 8人");
-    await waitFor(async () => (await records("提及社区")).length === 1, 5000, "mention record");
+    await waitFor(() => confirmed() === 1, 5000, "mention record");
     const botMessage = w.fake.sent("sendMessage", chat.id).at(-1)!.result;
 
     await say(chat, officer, "记录 宣讲 3场 约200人次", { reply_to_message: botMessage });
-    await waitFor(async () => (await records("提及社区")).length === 2, 5000, "reply record");
+    await waitFor(() => confirmed() === 2, 5000, "reply record");
     const before = w.fake.texts(chat.id).length;
     await say(chat, officer, "谢谢", { reply_to_message: botMessage });
     await say(chat, officer, "/record@OtherBot study 5 people");
@@ -172,6 +173,84 @@ describe("Telegram webhook", () => {
       where: { platform: "telegram", eventKey: { in: [`update:${update.update_id}`, `msg:${chat.id}:${message.message_id}`] } },
     });
     expect(events.map((e) => e.status)).toEqual(["done", "done"]);
+  });
+
+  it("answers 500 and says nothing was saved while the store cannot write (a full disk); Telegram's redelivery is recorded once", async () => {
+    if (w.app.store.provider !== "sqlite") return; // the full disk is simulated with SQLite's page limit
+    const chat = newGroup();
+    await bind(chat, "满盘社区");
+    const full = async (on: boolean) => {
+      const [{ page_count: pages }] = await w.app.store.sql.all<{ page_count: number }>("PRAGMA page_count");
+      const limit = on ? Number(pages) : 1_073_741_823;
+      await w.app.store.db.$queryRawUnsafe(`PRAGMA max_page_count = ${limit}`);
+      await w.app.store.sql.all(`PRAGMA max_page_count = ${limit}`);
+    };
+    const update = messageUpdate(w.fake, textMessage(w.fake, chat, officer, `/record@LedgerBot study 12 people 主题：${"满".repeat(150)}`));
+    await full(true);
+    let status: number;
+    try {
+      // Fill what is left of the inbox's last pages, so that the next event needs a new one.
+      const now = w.app.clock();
+      for (let i = 0; i < 200; i++) {
+        const filler = {
+          platform: "filler",
+          chatId: "x",
+          payload: "x".repeat(300),
+          status: "done",
+          owner: "x",
+          createdAt: now,
+          updatedAt: now,
+        };
+        if (
+          !(await w.app.store.db.inboxEvent.create({ data: filler }).then(
+            () => true,
+            () => false,
+          ))
+        )
+          break;
+      }
+      status = await w.post(update);
+    } finally {
+      await full(false);
+    }
+    expect(status).toBe(500);
+    await waitFor(() => w.fake.texts(chat.id).some((t) => t.includes("本条没有保存")), 5000, "the not-saved reply");
+    expect(await records("满盘社区")).toHaveLength(0);
+    // Telegram delivers the update again (it got no 2xx): now it is stored and recorded, once.
+    expect(await w.post(update)).toBe(200);
+    await waitFor(() => w.fake.texts(chat.id).some((t) => t.startsWith("已记录")), 5000, "the record reply");
+    expect(await w.post(update)).toBe(200);
+    expect(await records("满盘社区")).toHaveLength(1);
+  });
+
+  it("refuses a body over 1 MB with 413 before reading it, with the secret or without a length", async () => {
+    const big = JSON.stringify({ update_id: 1, message: { text: "x".repeat(2 * 1024 * 1024) } });
+    const sized = await fetch(`http://127.0.0.1:${w.port}/telegram/webhook`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
+      body: big,
+    });
+    expect(sized.status).toBe(413);
+    const { request } = await import("node:http");
+    const chunked = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: "127.0.0.1",
+          port: w.port,
+          path: "/telegram/webhook",
+          method: "POST",
+          headers: { "x-telegram-bot-api-secret-token": SECRET, "transfer-encoding": "chunked" },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on("error", reject);
+      for (let i = 0; i < 32; i++) req.write("x".repeat(64 * 1024));
+      req.end();
+    });
+    expect(chunked).toBe(413);
   });
 
   it("refuses a wrong or missing secret with 401 and records nothing", async () => {

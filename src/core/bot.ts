@@ -2,19 +2,23 @@
 // CoreEvents and registers a Sender that turns core replies into platform calls; everything in
 // between is here, the same for every platform:
 //
-//   ignore bots → de-duplicate (claim the event's keys) → the router (rate limit, permission,
-//   handler, error boundary) → replies out through the one outbound path → keys marked done
+//   ignore bots → screen in memory (not for the bot, a flood, a garbled line: no database work) →
+//   store in the inbox under the event's keys (a redelivery is recognised) → the platform is
+//   answered → the router (permission, handler, error boundary) → replies out through the one
+//   outbound path → the event closed
 //
-// plus greetings on join (a welcome back for a chat that is still bound), chat moves, one-off
-// claims, "does this line address me", in-flight tracking and a drain with one stop timeout.
-import type { Router } from "./router.js";
+// plus taking over what a dead process left in the inbox, greetings on join (a welcome back for a
+// chat that is still bound), chat moves, "does this line address me", in-flight tracking and a
+// drain with one stop timeout.
+import { randomUUID } from "node:crypto";
+import type { Router, Screened } from "./router.js";
 import { STORE_BUSY, isStoreUnavailable, splitCommand } from "./router.js";
 import type { CoreEvent, InboundMessage, Reply } from "./types.js";
 import { errorReply, text } from "./types.js";
 import { ANONYMOUS_HINT, NON_TEXT_HINT, greeting } from "./greetings.js";
 import { Outbound, type OutboundOptions, type Sender, type Target } from "./outbound.js";
 import type { Ledger } from "../store/ledger.js";
-import { Inbox } from "../store/inbox.js";
+import { Inbox, type Acceptance } from "../store/inbox.js";
 import { OutboxStore } from "../store/outbox.js";
 import type { Db } from "../store/connect.js";
 import { lookupWord } from "../domain/catalog.js";
@@ -22,9 +26,6 @@ import { normaliseText } from "../domain/parser.js";
 import type { Clock } from "../time.js";
 
 export type LogFn = (event: string, detail: Record<string, unknown>) => void;
-
-const isLocked = (e: unknown) =>
-  /SQLITE_BUSY|database is locked/.test(`${(e as Error)?.message ?? e} ${(e as { code?: string })?.code ?? ""}`);
 
 /** What the core needs of the app (src/app.ts). */
 export interface CoreApp {
@@ -46,18 +47,45 @@ export interface BotCoreOptions {
   log?: LogFn;
   /** How long drain() waits for events being handled (default 15 s). */
   stopTimeoutMs?: number;
-  /** How long a claim left "processing" by a dead process blocks a redelivery (default 2 min). */
-  staleMs?: number;
+  /** The heartbeat, and how often the inbox is swept for a dead process's events (default 5 s). */
+  heartbeatMs?: number;
+  /** A process silent for this long is dead and its events are taken over (default 15 s). */
+  deadAfterMs?: number;
+  /** The only bot process on its store (SQLite): at start every other owner's events are taken over at once. */
+  soleProcess?: boolean;
+  /** Waits between a command's attempts while the store reconnects (default 200 ms, 1 s); tests pass []. */
+  retryWaitsMs?: number[];
   /** The outbound path's settings (retry policy, waits; tests inject sleep). */
   outbound?: Omit<OutboundOptions, "clock" | "log">;
 }
 
+/**
+ * What receiving an event came to, for the adapter's answer to the platform: "failed" wants the
+ * platform to deliver it again (a retry status); everything else is answered at once.
+ * `done` resolves when the event has been handled, with its replies (null: nothing to do).
+ */
+export interface Receipt {
+  status: "ignored" | "answered" | "stored" | "duplicate" | "failed";
+  done: Promise<Reply[] | null>;
+}
+
+const NOTHING: Promise<null> = Promise.resolve(null);
+/** Attempts at one stored event before it is dropped with a reply (or, without one, left for good). */
+const MAX_ATTEMPTS = 5;
+
 export class BotCore {
   readonly inbox: Inbox;
   readonly outbound: Outbound;
+  /** This process, as the owner of the inbox events it handles. */
+  readonly owner = randomUUID();
   private readonly platforms = new Map<string, PlatformHooks>();
   private readonly inflight = new Set<Promise<unknown>>();
+  /** Inbox events being processed here, so a sweep never starts one twice. */
+  private readonly processing = new Set<number>();
+  /** Per chat, the tail of its events being processed: one chat's events are handled in order. */
+  private readonly chains = new Map<string, Promise<unknown>>();
   private stopping = false;
+  private timer: NodeJS.Timeout | null = null;
   private readonly log: LogFn;
 
   constructor(
@@ -65,7 +93,7 @@ export class BotCore {
     private readonly o: BotCoreOptions = {},
   ) {
     this.log = o.log ?? (() => {});
-    this.inbox = new Inbox(app.store.db, { clock: app.clock, staleMs: o.staleMs });
+    this.inbox = new Inbox(app.store.db, { clock: app.clock, deadAfterMs: o.deadAfterMs });
     this.outbound = new Outbound(new OutboxStore(app.store.db, app.clock), { ...o.outbound, clock: app.clock, log: this.log });
   }
 
@@ -75,6 +103,48 @@ export class BotCore {
 
   get isStopping(): boolean {
     return this.stopping;
+  }
+
+  /**
+   * Starts the heartbeat and takes over what dead processes (on a SQLite file: any earlier
+   * process) left pending, then sweeps again on every heartbeat. Call once platforms are attached.
+   */
+  async start(): Promise<void> {
+    await this.inbox.heartbeat(this.owner);
+    await this.inbox.prune().catch((e) => this.log("inbox.prune_failed", { error: String((e as Error)?.message ?? e) }));
+    await this.sweep(Boolean(this.o.soleProcess));
+    this.timer = setInterval(() => void this.tick(), this.o.heartbeatMs ?? 5_000);
+    this.timer.unref();
+  }
+
+  private ticks = 0;
+  private async tick(): Promise<void> {
+    try {
+      await this.inbox.heartbeat(this.owner);
+      await this.sweep(false);
+      // About once an hour: forget claims older than any redelivery.
+      if (++this.ticks % 720 === 0) await this.inbox.prune();
+    } catch (e) {
+      this.log("inbox.sweep_failed", { error: String((e as Error)?.message ?? e) });
+    }
+  }
+
+  /** Takes over a dead process's pending events and processes them, oldest first. */
+  async sweep(everyone = false): Promise<number> {
+    if (this.stopping) return 0;
+    const events = await this.inbox.takeOver(this.owner, { everyone });
+    for (const e of events) {
+      this.log("inbox.taken_over", { id: e.id, platform: e.platform });
+      void this.track(this.process(e.id, JSON.parse(e.payload) as CoreEvent).catch(() => null));
+    }
+    return events.length;
+  }
+
+  /** The process dies here (tests): no heartbeat any more, nothing drained, nothing closed. */
+  halt(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.stopping = true;
   }
 
   /** An adapter registers its platform: its sender (for replies and the outbox) and its names. */
@@ -92,78 +162,115 @@ export class BotCore {
   }
 
   /**
-   * Handles one event: null when it was not for the bot or was a redelivery, else the replies
-   * (already sent, or queued in the outbox when the platform would not take them). `onReplies`
-   * sees them before they are sent (Lark's card toast). An event an adapter has taken is handled
-   * even while the bot drains (refusing it then would lose an update the platform was already
-   * answered for); adapters stop taking new ones when `isStopping`.
+   * Takes one event: screens it, stores it in the inbox, and starts handling it. Resolves as soon
+   * as the event is stored (or found to be a redelivery), so that the adapter answers the platform
+   * only once nothing can be lost; `done` follows when it has been handled.
    */
-  handle(ev: CoreEvent, opts: { onReplies?: (replies: Reply[]) => void } = {}): Promise<Reply[] | null> {
-    return this.track(this.run(ev, opts));
-  }
-
-  private async run(ev: CoreEvent, opts: { onReplies?: (replies: Reply[]) => void }): Promise<Reply[] | null> {
-    const platform = ev.type === "message" || ev.type === "button" ? ev.msg.platform : ev.platform;
-    if ((ev.type === "message" || ev.type === "button") && ev.msg.fromBot) return null;
+  async receive(ev: CoreEvent, opts: { onReplies?: (replies: Reply[]) => void; quiet?: boolean } = {}): Promise<Receipt> {
+    const platform = platformOf(ev);
     const target = this.targetOf(ev);
-    let claimed: boolean;
-    try {
-      claimed = await this.claim(platform, ev.keys);
-    } catch (e) {
-      // The store failed at the event claim, before the command: nothing was done under this
-      // event, so the claim is given back and the person is told to send it again.
-      if (!isStoreUnavailable(e) || !target) throw e;
-      this.log("event.claim_failed", { platform, type: ev.type, error: String((e as Error)?.message ?? e) });
-      // A locked SQLite file wrote nothing; a broken connection may have committed the claim.
-      if (!isLocked(e)) await this.settle(() => this.inbox.release(platform, ev.keys));
-      const reply: Reply = { ...errorReply(STORE_BUSY), retryable: true };
-      const sender = this.platforms.get(platform)?.sender;
-      await sender
-        ?.send(target.chatId, { ...reply, deliveryId: `busy:${platform}:${ev.keys.at(-1) ?? ""}` }, { replyTo: target.replyTo })
-        .catch(() => undefined);
-      return [reply];
-    }
-    if (!claimed) return null;
-    let replies: Reply[];
-    try {
-      replies = await this.respond(platform, ev);
-    } catch (e) {
-      await this.settle(() => this.inbox.release(platform, ev.keys));
-      throw e;
-    }
-    opts.onReplies?.(replies);
-    if (target) {
-      const seed = ev.keys[ev.keys.length - 1] ?? `${target.chatId}`;
-      for (const [i, reply] of replies.entries()) {
-        await this.outbound
-          .reply(platform, target, reply, `reply:${platform}:${seed}:${i}`)
-          .catch((e) => this.log("reply.lost", { platform, chat: target.chatId, error: String((e as Error)?.message ?? e) }));
+    let screened: Screened | null = null;
+    if (ev.type === "message" || ev.type === "button") {
+      if (ev.msg.fromBot) return { status: "ignored", done: NOTHING };
+      screened = this.app.router.screen(ev.msg, await this.names(platform));
+      if (screened.kind === "ignore") return { status: "ignored", done: NOTHING };
+      if (screened.kind === "reply") {
+        // Answered from memory (a flood, a garbled line, an unknown command): nothing to store.
+        const replies = screened.replies;
+        opts.onReplies?.(replies);
+        return { status: "answered", done: this.track(this.send(platform, target, ev.keys, replies).then(() => replies)) };
       }
     }
-    // A command the store kept from running may come again under the same keys: its claim is
-    // given back rather than closed, so the platform's (or the person's) resend is handled. A
-    // claim that cannot be closed stays "processing": after the stale time a redelivery takes it
-    // over, and the record's own source key keeps the ledger at one row.
-    if (replies.some((r) => r.retryable)) await this.settle(() => this.inbox.release(platform, ev.keys));
-    else await this.settle(() => this.inbox.done(platform, ev.keys));
+    let accepted: Acceptance;
+    try {
+      accepted = await this.track(this.inbox.accept(platform, ev.keys, chatOf(ev), JSON.stringify(ev), this.owner));
+    } catch (e) {
+      // The store cannot take the event (locked, full, unreachable): the platform is asked to
+      // deliver it again, and the person is told that nothing was saved.
+      this.log("inbox.store_failed", { platform, type: ev.type, error: String((e as Error)?.message ?? e) });
+      if (!target || !isStoreUnavailable(e) || opts.quiet) return { status: "failed", done: NOTHING };
+      const reply: Reply = { ...errorReply(STORE_BUSY), retryable: true };
+      const sender = this.platforms.get(platform)?.sender;
+      const told = sender
+        ?.send(target.chatId, { ...reply, deliveryId: `busy:${platform}:${ev.keys.at(-1) ?? ""}` }, { replyTo: target.replyTo })
+        .then(
+          () => [reply],
+          () => [reply],
+        );
+      return { status: "failed", done: told ?? Promise.resolve([reply]) };
+    }
+    if (accepted.status === "duplicate") return { status: "duplicate", done: NOTHING };
+    const event = accepted.status === "takenOver" ? (JSON.parse(accepted.payload) as CoreEvent) : ev;
+    if (accepted.status === "takenOver") this.log("inbox.taken_over", { id: accepted.id, platform, via: "redelivery" });
+    return { status: "stored", done: this.track(this.process(accepted.id, event, opts)) };
+  }
+
+  /**
+   * Takes one event and waits until it is handled: the replies, or null when it was not for the
+   * bot, a redelivery, or being handled elsewhere. (The console, tests, Lark's card callbacks.)
+   */
+  async handle(ev: CoreEvent, opts: { onReplies?: (replies: Reply[]) => void } = {}): Promise<Reply[] | null> {
+    return (await this.receive(ev, opts)).done;
+  }
+
+  /** Processes one stored event, after the chat's earlier ones. */
+  private process(id: number, ev: CoreEvent, opts: { onReplies?: (replies: Reply[]) => void } = {}): Promise<Reply[] | null> {
+    if (this.processing.has(id)) return NOTHING;
+    this.processing.add(id);
+    // A chat move holds both chats, so the new chat's first commands wait for the binding.
+    const chats = ev.type === "moved" ? [ev.from, ev.to] : [chatOf(ev)];
+    const keys = chats.map((c) => `${platformOf(ev)}\u0000${c}`);
+    const before = Promise.all(keys.map((k) => (this.chains.get(k) ?? Promise.resolve()).catch(() => undefined)));
+    const run = before
+      .then(() => this.handleStored(id, ev, opts))
+      .finally(() => {
+        this.processing.delete(id);
+        for (const k of keys) if (this.chains.get(k) === run) this.chains.delete(k);
+      });
+    for (const k of keys) this.chains.set(k, run);
+    return run;
+  }
+
+  private async handleStored(id: number, ev: CoreEvent, opts: { onReplies?: (replies: Reply[]) => void }): Promise<Reply[] | null> {
+    const platform = platformOf(ev);
+    const waits = this.o.retryWaitsMs ?? [200, 1000];
+    let replies: Reply[] = [];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        replies = await this.respond(platform, ev);
+      } catch (e) {
+        // The store failed outside the router (a greeting's chat row, a chat move): the event
+        // stays pending and is tried again by a later sweep, a few times.
+        const attempts = await this.inbox.failed(id).catch(() => MAX_ATTEMPTS);
+        this.log("inbox.event_failed", { id, platform, type: ev.type, attempts, error: String((e as Error)?.message ?? e) });
+        if (attempts >= MAX_ATTEMPTS) await this.settle(() => this.inbox.drop(id));
+        else this.processing.delete(id);
+        return null;
+      }
+      // The store broke in the middle of the command (nothing was written): a moment later the
+      // connection is usually back, so the command is tried again before anyone is bothered.
+      if (!replies.some((r) => r.retryable) || attempt >= waits.length) break;
+      await new Promise((r) => setTimeout(r, waits[attempt]));
+    }
+    opts.onReplies?.(replies);
+    await this.send(platform, this.targetOf(ev), ev.keys, replies);
+    // Still failing: the person was told to send it again, so the event is closed and its keys
+    // given back (a redelivery is handled). Else it is done. A close that fails leaves the event
+    // pending: a later sweep handles it again, and the record's own source key keeps the ledger
+    // at one row.
+    if (replies.some((r) => r.retryable)) await this.settle(() => this.inbox.drop(id));
+    else await this.settle(() => this.inbox.done(id));
     return replies;
   }
 
-  /** Claims the keys in order; the first one found taken ends it (false: a redelivery). */
-  private async claim(platform: string, keys: string[]): Promise<boolean> {
-    // Two deliveries racing for the same keys always meet at the same key first, so exactly one
-    // goes on (claiming on after a loss let each of two processes win one key, and neither
-    // handled the update).
-    const won: string[] = [];
-    for (const key of keys) {
-      if (!(await this.inbox.claim(platform, key))) {
-        // The keys this delivery took are its own (a new update id of a known message): closed.
-        await this.inbox.done(platform, won);
-        return false;
-      }
-      won.push(key);
+  private async send(platform: string, target: Target | null, keys: string[], replies: Reply[]): Promise<void> {
+    if (!target) return;
+    const seed = keys[keys.length - 1] ?? target.chatId;
+    for (const [i, reply] of replies.entries()) {
+      await this.outbound
+        .reply(platform, target, reply, `reply:${platform}:${seed}:${i}`)
+        .catch((e) => this.log("reply.lost", { platform, chat: target.chatId, error: String((e as Error)?.message ?? e) }));
     }
-    return true;
   }
 
   /** Bookkeeping after the fact, retried briefly while the store reconnects; a failure is logged. */
@@ -172,9 +279,7 @@ export class BotCore {
       try {
         return await fn();
       } catch (e) {
-        // A connection that broke is worth another try at once; a locked SQLite file is not
-        // (each try waits out the busy timeout while the lock holder goes on).
-        if (attempt >= 4 || !isStoreUnavailable(e) || isLocked(e)) {
+        if (attempt >= 4 || !isStoreUnavailable(e)) {
           this.log("event.bookkeeping_failed", { error: String((e as Error)?.message ?? e) });
           return;
         }
@@ -201,8 +306,12 @@ export class BotCore {
   private async respond(platform: string, ev: CoreEvent): Promise<Reply[]> {
     switch (ev.type) {
       case "message":
-      case "button":
-        return this.app.router.handle(ev.msg, await this.names(platform));
+      case "button": {
+        // Screened again without counting against the budgets (it was counted when it arrived).
+        const screened = this.app.router.screen(ev.msg, await this.names(platform), { limits: false });
+        if (screened.kind === "run") return this.app.router.run(ev.msg, screened);
+        return screened.kind === "reply" ? screened.replies : [];
+      }
       case "unsupported":
         return ev.direct ? [text(NON_TEXT_HINT)] : [];
       case "anonymous":
@@ -260,6 +369,8 @@ export class BotCore {
   /** Marks the bot stopping (adapters refuse new events) and waits, at most the stop timeout, for those in flight; true when all finished. */
   async drain(timeoutMs = this.o.stopTimeoutMs ?? 15_000): Promise<boolean> {
     this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<false>((resolve) => (timer = setTimeout(resolve, timeoutMs, false)));
     const drained = (async () => {
@@ -270,6 +381,17 @@ export class BotCore {
     const done = await Promise.race([drained, late]);
     clearTimeout(timer);
     if (!done) this.log("bot.stop.late", { inflight: this.inflight.size });
+    // Gone for good: another process takes over whatever is still pending at once.
+    else await this.settle(() => this.inbox.leave(this.owner));
     return done;
   }
+}
+
+function platformOf(ev: CoreEvent): string {
+  return ev.type === "message" || ev.type === "button" ? ev.msg.platform : ev.platform;
+}
+
+function chatOf(ev: CoreEvent): string {
+  if (ev.type === "message" || ev.type === "button") return ev.msg.chatId;
+  return ev.type === "moved" ? ev.from : ev.chatId;
 }

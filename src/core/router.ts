@@ -96,6 +96,11 @@ const ROLE_RANK: Record<Role, number> = { member: 1, officer: 2, admin: 3 };
 const PERMISSION_RANK: Record<Permission, number> = { anyone: 0, member: 1, officer: 2, admin: 3 };
 const ROLE_NAMES: Record<Role, string> = { admin: "管理员", officer: "单位宣传员", member: "成员" };
 
+/** What screening a line decided: not for the bot, answered at once, or to be run. */
+export type Screened = { kind: "ignore" } | { kind: "reply"; replies: Reply[] } | { kind: "run"; line: ParsedLine };
+const IGNORE: Screened = { kind: "ignore" };
+const reply = (r: Reply): Screened => ({ kind: "reply", replies: [r] });
+
 export const STORE_BUSY = "数据库正忙或连接中断，本条没有保存，请稍后再发一次。";
 
 export const UNBOUND_HINT = "本群还没有绑定单位。请管理员发送：/bind 单位名 [上级单位名]\n例如：/bind 金桥社区 金桥镇";
@@ -130,8 +135,51 @@ export class Router {
 
   /** Handles one message; returns the replies (none when the message is not for the bot). */
   async handle(msg: InboundMessage, botUsernames: string[] = []): Promise<Reply[]> {
+    const screened = this.screen(msg, botUsernames);
+    if (screened.kind === "ignore") return [];
+    if (screened.kind === "reply") return screened.replies;
+    return this.run(msg, screened);
+  }
+
+  /**
+   * What can be decided without the store, in memory: whether the line is for this bot at all,
+   * an over-long or garbled line, a flood (each person's and chat's budget), an unknown command.
+   * Only a line that passes reaches the inbox and the database, so a flood costs no database work.
+   */
+  screen(msg: InboundMessage, botUsernames: string[] = [], opts: { limits?: boolean } = {}): Screened {
+    const raw = msg.text ?? "";
+    const slashless = Boolean(msg.addressedToBot || msg.direct);
+    const looksLikeCommand = raw.trimStart().startsWith("/") || raw.trimStart().startsWith("／") || slashless;
+    if (!looksLikeCommand) return IGNORE;
+    // Whether the line is for this bot at all (/cmd@OtherBot is not) is decided first: a message
+    // for another bot gets no reply from this one, however long or odd it is.
+    const text = normaliseText(raw);
+    const line = splitCommand(text, this.table, { slashless, botUsernames });
+    if (!line || (!line.name && !slashless)) return IGNORE;
+    if ([...raw].length > MAX_MESSAGE_CHARS) {
+      return reply(errorReply(`消息太长（${[...raw].length} 字）。一条命令请不超过 ${MAX_MESSAGE_CHARS} 字，主题和备注可以写简短些。`));
+    }
+    // Control characters (other than line breaks and tabs) never come from a keyboard.
+    if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/.test(raw)) {
+      return reply(errorReply("消息里有无法显示的控制字符，可能是复制粘贴带进来的。请重新输入这条命令。"));
+    }
+    const limiter = opts.limits === false ? null : this.limiter;
+    const verdict = limiter?.check(`${msg.platform}:${msg.userId}`, `${msg.platform}:${msg.chatId}`, this.clock().getTime()) ?? "ok";
+    if (verdict === "drop") return IGNORE;
+    if (verdict === "warn") {
+      const l = this.opts.limits || DEFAULT_LIMITS;
+      return reply(
+        errorReply(`操作太频繁了，请稍等一分钟再发。（每人每分钟最多 ${l.userPerMinute} 条命令，每个群每分钟最多 ${l.chatPerMinute} 条）`),
+      );
+    }
+    if (!this.table.has(line.name)) return reply(this.unknownCommand(line.name, line.rest));
+    return { kind: "run", line };
+  }
+
+  /** Runs a screened command against the store; never throws: every failure becomes a reply. */
+  async run(msg: InboundMessage, screened: Extract<Screened, { kind: "run" }>): Promise<Reply[]> {
     try {
-      return await this.dispatch(msg, botUsernames);
+      return await this.dispatch(msg, screened.line);
     } catch (e) {
       if (e instanceof LedgerError) return [errorReply(e.message)];
       this.opts.log?.("command.failed", {
@@ -145,34 +193,8 @@ export class Router {
     }
   }
 
-  private async dispatch(msg: InboundMessage, botUsernames: string[]): Promise<Reply[]> {
-    const raw = msg.text ?? "";
-    const slashless = Boolean(msg.addressedToBot || msg.direct);
-    const looksLikeCommand = raw.trimStart().startsWith("/") || raw.trimStart().startsWith("／") || slashless;
-    if (!looksLikeCommand) return [];
-    // Whether the line is for this bot at all (/cmd@OtherBot is not) is decided first: a message
-    // for another bot gets no reply from this one, however long or odd it is.
-    const text = normaliseText(raw);
-    const line = splitCommand(text, this.table, { slashless, botUsernames });
-    if (!line || (!line.name && !slashless)) return [];
-    if ([...raw].length > MAX_MESSAGE_CHARS) {
-      return [errorReply(`消息太长（${[...raw].length} 字）。一条命令请不超过 ${MAX_MESSAGE_CHARS} 字，主题和备注可以写简短些。`)];
-    }
-    // Control characters (other than line breaks and tabs) never come from a keyboard.
-    if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/.test(raw)) {
-      return [errorReply("消息里有无法显示的控制字符，可能是复制粘贴带进来的。请重新输入这条命令。")];
-    }
-    // Budgets are checked before any database work: a flood costs nothing but this check.
-    const verdict = this.limiter?.check(`${msg.platform}:${msg.userId}`, `${msg.platform}:${msg.chatId}`, this.clock().getTime()) ?? "ok";
-    if (verdict === "drop") return [];
-    if (verdict === "warn") {
-      const l = this.opts.limits || DEFAULT_LIMITS;
-      return [
-        errorReply(`操作太频繁了，请稍等一分钟再发。（每人每分钟最多 ${l.userPerMinute} 条命令，每个群每分钟最多 ${l.chatPerMinute} 条）`),
-      ];
-    }
-    const command = this.table.get(line.name);
-    if (!command) return [this.unknownCommand(line.name, line.rest)];
+  private async dispatch(msg: InboundMessage, line: ParsedLine): Promise<Reply[]> {
+    const command = this.table.get(line.name)!;
 
     // Names and titles come from the platform: stored cut to a sane length.
     const chat = await this.opts.ledger.chat(msg.platform, msg.chatId, msg.chatTitle === undefined ? undefined : cut(msg.chatTitle, 100));
@@ -232,9 +254,15 @@ export class Router {
 export function isStoreUnavailable(e: unknown): boolean {
   const err = e as { message?: string; code?: unknown; cause?: { code?: unknown; message?: string } } | undefined;
   const codes = [err?.code, err?.cause?.code].map((c) => String(c ?? ""));
-  if (codes.some((c) => /^(SQLITE_BUSY|SQLITE_LOCKED|57P0\d|08\w{3}|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE)/.test(c))) return true;
+  // A full disk too (SQLITE_FULL, PostgreSQL 53100, ENOSPC): nothing was written.
+  if (
+    codes.some((c) =>
+      /^(SQLITE_BUSY|SQLITE_LOCKED|SQLITE_FULL|SQLITE_IOERR|57P0\d|08\w{3}|53100|ENOSPC|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE)/.test(c),
+    )
+  )
+    return true;
   const text = `${err?.message ?? e} ${err?.cause?.message ?? ""}`;
-  return /SQLITE_BUSY|database is locked|Timed out|timeout|ECONNRESET|ECONNREFUSED|Connection terminated|terminating connection|not queryable|connection.*(closed|ended)|Client has encountered a connection error/i.test(
+  return /SQLITE_BUSY|SQLITE_FULL|database is locked|disk is full|No space left|Timed out|timeout|ECONNRESET|ECONNREFUSED|Connection terminated|terminating connection|not queryable|connection.*(closed|ended)|Client has encountered a connection error/i.test(
     text,
   );
 }

@@ -2,6 +2,9 @@
 // (/telegram/webhook, /lark/events) registered by the adapters that use them.
 import http from "node:http";
 
+/** The largest request body any route accepts (platform events are a few kilobytes). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
 export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
 
 export interface HttpServerOptions {
@@ -19,6 +22,14 @@ export function createHttpServer(opts: HttpServerOptions): http.Server {
         const ok = await opts.health().catch(() => false);
         res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
         res.end(JSON.stringify({ ok }));
+        return;
+      }
+      // No route takes more than this (the webhooks read their bodies with the same limit, for a
+      // body sent without a length): a large upload is refused before anything reads it.
+      if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES) {
+        res.writeHead(413, { "content-type": "text/plain", connection: "close" });
+        res.end("request body too large");
+        req.resume();
         return;
       }
       const handler = opts.routes[path];

@@ -9,7 +9,7 @@
 // ("/undo 128") and is run as the person who pressed it.
 import * as lark from "@larksuiteoapi/node-sdk";
 import type { PlatformAdapter } from "../platform.js";
-import type { BotCore } from "../core/bot.js";
+import type { BotCore, Receipt } from "../core/bot.js";
 import type { CoreEvent, InboundMessage, Reply } from "../core/types.js";
 import { SendError, type Sender } from "../core/outbound.js";
 import {
@@ -61,10 +61,19 @@ export interface LarkAdapter extends PlatformAdapter {
 
 const NAME_TTL_MS = 24 * 3600_000;
 const NAME_FAIL_TTL_MS = 10 * 60_000;
+/** How long the name look-up may hold an event before it is stored under the open_id (Lark allows 3 s in all). */
+const NAME_WAIT_MS = 1000;
 /** How long a card callback waits for the command's result to choose its toast (Lark allows 3 s). */
 const TOAST_WAIT_MS = 2000;
 
 export function createLarkAdapter(o: LarkAdapterOptions): LarkAdapter {
+  // Without either, anyone who finds the URL can post events as any user, administrators included.
+  if (o.mode === "webhook" && !o.encryptKey && !o.verificationToken) {
+    throw new Error(
+      "LARK_MODE=webhook needs LARK_ENCRYPT_KEY (and LARK_VERIFICATION_TOKEN) from the console's 加密策略: without them anyone can post forged events. " +
+        "Webhook 模式必须配置 LARK_ENCRYPT_KEY（及 LARK_VERIFICATION_TOKEN），否则任何人都能伪造事件。",
+    );
+  }
   const { core, log } = o;
   const domain = larkDomain(o.domain);
   const logger = sdkLogger(log);
@@ -178,26 +187,36 @@ export function createLarkAdapter(o: LarkAdapterOptions): LarkAdapter {
     if (stopped || core.isStopping) throw new Error("lark adapter is stopping");
   }
 
+  /**
+   * Stores the event in the core's inbox and only then lets the handler return, so Lark is
+   * answered for what is saved; while the store cannot take it the handler throws, Lark gets a 500 (a failed answer on the long connection) and delivers
+   * it again on its schedule. Handling goes on in the background, in the core's drain.
+   */
+  async function take(ev: CoreEvent, what: Record<string, unknown>, opts: { onReplies?: (r: Reply[]) => void } = {}): Promise<Receipt> {
+    const receipt = await core.receive(ev, opts);
+    track(receipt.done, what);
+    if (receipt.status === "failed") throw new Error("lark event not stored: Lark delivers it again");
+    return receipt;
+  }
+
+  /** A person's name within a second, else their open_id: Lark wants its answer within 3 s. */
+  const quickName = (openId: string) => Promise.race([userName(openId), new Promise<undefined>((r) => setTimeout(r, NAME_WAIT_MS))]);
+
   async function onMessage(ev: LarkMessageEvent): Promise<void> {
+    const what = { event: "im.message.receive_v1", eventId: ev.event_id, message: ev.message?.message_id };
     const bot = await botIdentity();
     let parsed = parseMessageEvent(ev, bot);
     if (parsed.kind === "ignore") return;
     if (parsed.kind === "unsupported") {
       const { chatId, messageId, direct } = parsed;
-      await core.handle({
-        type: "unsupported",
-        platform: PLATFORM,
-        chatId,
-        direct,
-        keys: [`event:${ev.event_id ?? messageId}`, `msg:${messageId}`],
-        replyTo: messageId,
-      });
+      const keys = [`event:${ev.event_id ?? messageId}`, `msg:${messageId}`];
+      await take({ type: "unsupported", platform: PLATFORM, chatId, direct, keys, replyTo: messageId }, what);
       return;
     }
-    const name = await userName(parsed.msg.userId);
+    const name = await quickName(parsed.msg.userId);
     if (name) parsed = parseMessageEvent(ev, bot, { userName: name });
     if (parsed.kind !== "message") return;
-    await core.handle({ type: "message", msg: parsed.msg, keys: parsed.keys, replyTo: parsed.msg.messageId });
+    await take({ type: "message", msg: parsed.msg, keys: parsed.keys, replyTo: parsed.msg.messageId }, what);
   }
 
   async function onCardAction(ev: LarkCardActionEvent): Promise<Record<string, unknown>> {
@@ -206,25 +225,30 @@ export function createLarkAdapter(o: LarkAdapterOptions): LarkAdapter {
     const userId = ev.operator?.open_id;
     const eventId = ev.event_id;
     if (!command || !chatId || !userId || !eventId) return { toast: { type: "error", content: "这个按钮已失效" } };
+    const name = await quickName(userId);
+    const msg: InboundMessage = {
+      platform: PLATFORM,
+      chatId,
+      messageId: `card:${eventId}`,
+      userId,
+      userName: name || userId,
+      text: command,
+      addressedToBot: true,
+      direct: false,
+    };
+    const event: CoreEvent = { type: "button", msg, keys: [`event:${eventId}`], replyTo: ev.context?.open_message_id };
     let routed!: (r: Reply[] | null | undefined) => void;
     const result = new Promise<Reply[] | null | undefined>((r) => (routed = r));
-    const work = (async () => {
-      const name = await userName(userId);
-      const msg: InboundMessage = {
-        platform: PLATFORM,
-        chatId,
-        messageId: `card:${eventId}`,
-        userId,
-        userName: name || userId,
-        text: command,
-        addressedToBot: true,
-        direct: false,
-      };
-      const event: CoreEvent = { type: "button", msg, keys: [`event:${eventId}`], replyTo: ev.context?.open_message_id };
-      routed(await core.handle(event, { onReplies: routed }));
-    })();
+    let receipt: Receipt;
+    try {
+      receipt = await core.receive(event, { onReplies: routed });
+    } catch (e) {
+      log("lark.event.failed", { event: "card.action.trigger", eventId, chat: chatId, error: String((e as Error)?.message ?? e) });
+      return toast(undefined);
+    }
+    if (receipt.status === "failed") return toast(undefined);
     track(
-      work.catch((e) => {
+      receipt.done.then(routed, (e) => {
         routed(undefined);
         throw e;
       }),
@@ -239,36 +263,35 @@ export function createLarkAdapter(o: LarkAdapterOptions): LarkAdapter {
     }
   }
 
-  const membership = (type: "joined" | "left", ev: LarkBotMembershipEvent): Promise<unknown> => {
+  const membership = async (type: "joined" | "left", ev: LarkBotMembershipEvent): Promise<void> => {
     const chatId = ev.chat_id;
-    if (!chatId) return Promise.resolve();
+    if (!chatId) return;
     const keys = [`event:${ev.event_id ?? `${type}:${chatId}`}`];
-    return core.handle(
+    const event: CoreEvent =
       type === "joined"
         ? { type, platform: PLATFORM, chatId, chatTitle: ev.name || undefined, keys }
-        : { type, platform: PLATFORM, chatId, keys },
-    );
+        : { type, platform: PLATFORM, chatId, keys };
+    await take(event, { event: `im.chat.member.bot.${type === "joined" ? "added" : "deleted"}_v1`, eventId: ev.event_id, chat: chatId });
   };
 
   dispatcher.register<{ "card.action.trigger": (data: LarkCardActionEvent) => Promise<Record<string, unknown>> }>({
-    "im.message.receive_v1": (data) => {
+    "im.message.receive_v1": async (data) => {
       refuseWhenStopped();
-      const ev = data as LarkMessageEvent;
-      track(onMessage(ev), { event: "im.message.receive_v1", eventId: ev.event_id, message: ev.message?.message_id });
+      await onMessage(data as LarkMessageEvent);
       return {};
     },
     "card.action.trigger": (data) => {
       refuseWhenStopped();
       return onCardAction(data);
     },
-    "im.chat.member.bot.added_v1": (data) => {
+    "im.chat.member.bot.added_v1": async (data) => {
       refuseWhenStopped();
-      track(membership("joined", data), { event: "im.chat.member.bot.added_v1", eventId: data.event_id, chat: data.chat_id });
+      await membership("joined", data);
       return {};
     },
-    "im.chat.member.bot.deleted_v1": (data) => {
-      if (!core.isStopping)
-        track(membership("left", data), { event: "im.chat.member.bot.deleted_v1", eventId: data.event_id, chat: data.chat_id });
+    "im.chat.member.bot.deleted_v1": async (data) => {
+      refuseWhenStopped();
+      await membership("left", data);
       return {};
     },
   });
@@ -293,11 +316,6 @@ export function createLarkAdapter(o: LarkAdapterOptions): LarkAdapter {
         : undefined,
     async start() {
       stopped = false;
-      if (o.mode === "webhook" && !o.encryptKey && !o.verificationToken) {
-        log("lark.webhook.unprotected", {
-          hint: "set LARK_ENCRYPT_KEY (and LARK_VERIFICATION_TOKEN): without them anyone can post events",
-        });
-      }
       const id = await botIdentity();
       log("lark.started", { mode: o.mode, bot: id?.openId ?? null, name: id?.name ?? null });
       if (o.mode === "ws") {

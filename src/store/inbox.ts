@@ -1,54 +1,181 @@
-// De-duplication of platform events. Platforms deliver at least once (Lark retries after 15 s,
-// 5 min, 1 h, 6 h; Telegram re-sends a webhook update that got no 2xx), so each event is claimed
-// in the database before it is processed: a redelivery finds the claim and is dropped. A claim
-// still "processing" after `staleMs` belonged to a process that died before replying; it is taken
-// over, and the record's own unique source key keeps the ledger from getting a second row.
+// The inbox. Platforms deliver at least once and never again once answered (Lark never resends
+// an answered event; Telegram forgets an update once a later getUpdates confirms it or its webhook
+// got a 2xx), so every event the bot takes is stored here before the platform is answered, and
+// processed from here: a process that dies leaves its events pending, and another process — or the
+// same one restarted — takes them over.
+//
+// Each event is claimed by its de-duplication keys (update id, event id, message id: rows of
+// "InboundEvent", unique per platform), which point to the stored event ("InboxEvent": the
+// normalised event as JSON, its status and the process that owns it). Liveness is a heartbeat
+// ("BotProcess"): a process whose heartbeat is older than `deadAfterMs` is dead.
 import type { Db } from "./connect.js";
 import type { Clock } from "../time.js";
 
+export type Acceptance =
+  /** Stored under this id, owned by this process: process it. */
+  | { status: "stored"; id: number }
+  /** A redelivery of an event a dead process left pending: taken over, process it (its stored payload). */
+  | { status: "takenOver"; id: number; payload: string }
+  /**
+   * Already taken: handled, or stored and being handled by a live process — the stored copy is
+   * durable (if that process dies, another takes it over), so the platform is answered and this
+   * copy dropped.
+   */
+  | { status: "duplicate" };
+
+export interface PendingEvent {
+  id: number;
+  platform: string;
+  payload: string;
+}
+
+export interface InboxOptions {
+  clock: Clock;
+  /** A process whose heartbeat is older than this is dead (default 15 s). */
+  deadAfterMs?: number;
+}
+
 export class Inbox {
+  private readonly deadAfterMs: number;
+
   constructor(
     private readonly db: Db,
-    private readonly opts: { staleMs?: number; clock: Clock },
-  ) {}
+    private readonly opts: InboxOptions,
+  ) {
+    this.deadAfterMs = opts.deadAfterMs ?? 15_000;
+  }
 
   private now(): Date {
     return this.opts.clock();
   }
 
-  /** True when this process should handle the event; false for a duplicate. */
-  async claim(platform: string, eventKey: string): Promise<boolean> {
+  /** Registers this process, or renews its sign of life. */
+  async heartbeat(owner: string): Promise<void> {
     const now = this.now();
-    const inserted = await this.db.$queryRaw<{ id: number }[]>`
-      INSERT INTO "InboundEvent" ("platform", "eventKey", "status", "createdAt", "updatedAt") VALUES (${platform}, ${eventKey}, 'processing', ${now}, ${now})
-      ON CONFLICT ("platform", "eventKey") DO NOTHING RETURNING "id"`;
-    if (inserted.length) return true;
-    const staleBefore = new Date(now.getTime() - (this.opts.staleMs ?? 120_000));
-    const { count } = await this.db.inboundEvent.updateMany({
-      where: { platform, eventKey, status: "processing", updatedAt: { lt: staleBefore } },
-      data: { updatedAt: now },
+    await this.db.$queryRaw`
+      INSERT INTO "BotProcess" ("id", "startedAt", "heartbeatAt") VALUES (${owner}, ${now}, ${now})
+      ON CONFLICT ("id") DO UPDATE SET "heartbeatAt" = ${now}`;
+  }
+
+  /** This process is stopping cleanly: its pending events (none, after a drain) are anyone's at once. */
+  async leave(owner: string): Promise<void> {
+    await this.db.botProcess.deleteMany({ where: { id: owner } });
+  }
+
+  private async alive(owner: string): Promise<boolean> {
+    const p = await this.db.botProcess.findUnique({ where: { id: owner } });
+    return Boolean(p && p.heartbeatAt.getTime() >= this.now().getTime() - this.deadAfterMs);
+  }
+
+  /**
+   * Stores an event under its keys, claimed in order: the first key already taken ends it (two
+   * deliveries racing for the same keys always meet at the same key first, so exactly one stores).
+   * What the taken key belongs to decides the answer: handled, or pending with a live owner →
+   * duplicate; pending with a dead owner → taken over by `owner` at once (no waiting for a sweep).
+   */
+  async accept(platform: string, keys: string[], chatId: string, payload: string, owner: string): Promise<Acceptance> {
+    const now = this.now();
+    const event = await this.db.inboxEvent.create({
+      data: { platform, chatId, payload, status: "pending", owner, createdAt: now, updatedAt: now },
+      select: { id: true },
     });
-    return count === 1;
+    const won: string[] = [];
+    for (const key of keys) {
+      const inserted = await this.db.$queryRaw<{ id: number }[]>`
+        INSERT INTO "InboundEvent" ("platform", "eventKey", "status", "inboxId", "createdAt", "updatedAt")
+        VALUES (${platform}, ${key}, 'processing', ${event.id}, ${now}, ${now})
+        ON CONFLICT ("platform", "eventKey") DO NOTHING RETURNING "id"`;
+      if (inserted.length) {
+        won.push(key);
+        continue;
+      }
+      // A delivery of something already taken: this copy is not stored after all.
+      await this.db.inboxEvent.delete({ where: { id: event.id } });
+      if (won.length) await this.db.inboundEvent.deleteMany({ where: { platform, eventKey: { in: won } } });
+      return this.existing(platform, key, owner);
+    }
+    return { status: "stored", id: event.id };
   }
 
-  /** Gives claims back (the command could not run): a redelivery of the event is handled. */
-  async release(platform: string, eventKeys: string[]): Promise<void> {
-    if (!eventKeys.length) return;
-    await this.db.inboundEvent.deleteMany({ where: { platform, eventKey: { in: eventKeys }, status: "processing" } });
-  }
-
-  /** Marks events answered: later redeliveries are dropped for good. */
-  async done(platform: string, eventKeys: string[]): Promise<void> {
-    if (!eventKeys.length) return;
-    await this.db.inboundEvent.updateMany({
-      where: { platform, eventKey: { in: eventKeys } },
-      data: { status: "done", updatedAt: this.now() },
+  private async existing(platform: string, key: string, owner: string): Promise<Acceptance> {
+    const claim = await this.db.inboundEvent.findUnique({ where: { platform_eventKey: { platform, eventKey: key } } });
+    if (!claim || claim.status === "done") return { status: "duplicate" };
+    if (claim.inboxId === null) {
+      // A claim from before the inbox existed, still "processing": its process is long gone.
+      return { status: "duplicate" };
+    }
+    const held = await this.db.inboxEvent.findUnique({ where: { id: claim.inboxId } });
+    if (!held || held.status !== "pending") return { status: "duplicate" };
+    if (held.owner === owner || (await this.alive(held.owner))) return { status: "duplicate" };
+    const taken = await this.db.inboxEvent.updateMany({
+      where: { id: held.id, status: "pending", owner: held.owner },
+      data: { owner, updatedAt: this.now() },
     });
+    return taken.count === 1 ? { status: "takenOver", id: held.id, payload: held.payload } : { status: "duplicate" };
   }
 
-  /** Forgets claims older than the longest redelivery window (Lark: about 7 hours; kept 7 days). */
+  /**
+   * Takes over the pending events of processes that are dead (all other owners with `everyone`:
+   * a SQLite file has one bot process, so at its start every other owner is gone). Returns them
+   * oldest first, to be processed in the order they arrived.
+   */
+  async takeOver(owner: string, opts: { everyone?: boolean } = {}): Promise<PendingEvent[]> {
+    const deadBefore = new Date(this.now().getTime() - this.deadAfterMs);
+    const candidates = await this.db.inboxEvent.findMany({
+      where: { status: "pending", owner: { not: owner } },
+      orderBy: { id: "asc" },
+      take: 500,
+    });
+    if (!candidates.length) return [];
+    const owners = [...new Set(candidates.map((c) => c.owner))];
+    const living = opts.everyone
+      ? new Set<string>()
+      : new Set((await this.db.botProcess.findMany({ where: { id: { in: owners }, heartbeatAt: { gte: deadBefore } } })).map((p) => p.id));
+    const out: PendingEvent[] = [];
+    for (const c of candidates) {
+      if (living.has(c.owner)) continue;
+      const taken = await this.db.inboxEvent.updateMany({
+        where: { id: c.id, status: "pending", owner: c.owner },
+        data: { owner, updatedAt: this.now() },
+      });
+      if (taken.count === 1) out.push({ id: c.id, platform: c.platform, payload: c.payload });
+    }
+    return out;
+  }
+
+  /** The event was handled: it and its keys are closed for good. */
+  async done(id: number): Promise<void> {
+    const now = this.now();
+    await this.db.$transaction([
+      this.db.inboxEvent.updateMany({ where: { id }, data: { status: "done", updatedAt: now } }),
+      this.db.inboundEvent.updateMany({ where: { inboxId: id }, data: { status: "done", updatedAt: now } }),
+    ]);
+  }
+
+  /**
+   * The event could not be handled (the store kept the command from running) and the person was
+   * told to send it again: it is closed, and its keys given back, so a redelivery is handled.
+   */
+  async drop(id: number): Promise<void> {
+    const now = this.now();
+    await this.db.$transaction([
+      this.db.inboxEvent.updateMany({ where: { id }, data: { status: "dropped", updatedAt: now } }),
+      this.db.inboundEvent.deleteMany({ where: { inboxId: id } }),
+    ]);
+  }
+
+  /** Counts a failed attempt at processing (the event stays pending). */
+  async failed(id: number): Promise<number> {
+    const row = await this.db.inboxEvent.update({ where: { id }, data: { attempts: { increment: 1 }, updatedAt: this.now() } });
+    return row.attempts;
+  }
+
+  /** Forgets what is older than the longest redelivery window (Lark: about 7 hours; kept 7 days). */
   async prune(olderThanMs = 7 * 86_400_000): Promise<number> {
-    const { count } = await this.db.inboundEvent.deleteMany({ where: { createdAt: { lt: new Date(this.now().getTime() - olderThanMs) } } });
-    return count;
+    const before = new Date(this.now().getTime() - olderThanMs);
+    const keys = await this.db.inboundEvent.deleteMany({ where: { createdAt: { lt: before } } });
+    const events = await this.db.inboxEvent.deleteMany({ where: { status: { not: "pending" }, updatedAt: { lt: before } } });
+    const processes = await this.db.botProcess.deleteMany({ where: { heartbeatAt: { lt: before } } });
+    return keys.count + events.count + processes.count;
   }
 }

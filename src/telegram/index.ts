@@ -3,11 +3,13 @@
 // token). Each update becomes a core event (src/core/bot.ts), which claims it, routes it and
 // sends the replies through this adapter's sender; the core throttles and retries every send,
 // so grammY's own throttler and auto-retry are not used (a message is throttled once).
-import { Bot, GrammyError, webhookCallback, type Api, type Transformer } from "grammy";
-import type { UserFromGetMe } from "grammy/types";
-import { run, sequentialize, type RunnerHandle } from "@grammyjs/runner";
+import { Bot, GrammyError, type Api, type Transformer } from "grammy";
+import type { Update, UserFromGetMe } from "grammy/types";
+import { timingSafeEqual } from "node:crypto";
+import type http from "node:http";
 import type { BotCore } from "../core/bot.js";
 import type { CoreEvent } from "../core/types.js";
+import type { Receipt } from "../core/bot.js";
 import type { PlatformAdapter } from "../platform.js";
 import type { Handler } from "../http/server.js";
 import type { RateLimits } from "../core/rate-limit.js";
@@ -35,6 +37,22 @@ export const WEBHOOK_PATH = "/telegram/webhook";
 /** The update types the bot asks for (edits, reactions, channel posts are not used). */
 export const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const;
 const SECRET_SHAPE = /^[A-Za-z0-9_-]{1,256}$/;
+/** The largest update the webhook reads (Telegram's are a few kilobytes; a caption is at most 1,024 characters). */
+export const MAX_UPDATE_BYTES = 1024 * 1024;
+
+/** The request body, or null once it passes `limit` bytes (the rest is not kept). */
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.on("end", () => resolve(size > limit ? null : Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
 
 export interface TelegramAdapterOptions {
   core: BotCore;
@@ -90,35 +108,37 @@ export function createTelegramAdapter(o: TelegramAdapterOptions): TelegramAdapte
   const sender = new TelegramSender(bot.api, { log, limits: o.limits, onMoved: (from, to) => core.moveChat(PLATFORM, from, to) });
   core.attach(PLATFORM, { sender, names: () => [me().username], greetingNote: () => groupNote(me().username) });
 
-  /** Handlers never throw: a webhook must still be answered, and polling must go on. */
-  const handle = async (ev: CoreEvent | null, updateId: number): Promise<void> => {
+  // ── receiving: every update is stored in the core's inbox before Telegram is answered ──
+  /** What the core made of each update being received, for the webhook's answer. */
+  const outcomes = new Map<number, Receipt["status"]>();
+  const take = async (ev: CoreEvent | null, updateId: number): Promise<void> => {
     if (!ev) return;
+    let receipt: Receipt;
     try {
-      await core.handle(ev);
+      receipt = await core.receive(ev);
+      // Polling confirms an update by asking for the next ones, so the poller must not move on
+      // before the update is stored: while the store cannot take it, it is tried again.
+      for (let wait = 500; o.mode === "polling" && receipt.status === "failed" && !stopping; wait = Math.min(wait * 2, 30_000)) {
+        await new Promise((r) => setTimeout(r, wait));
+        receipt = await core.receive(ev, { quiet: true });
+      }
     } catch (e) {
       log("telegram.update.failed", { update: updateId, type: ev.type, error: describe(e) });
+      receipt = { status: "failed", done: Promise.resolve(null) };
     }
+    outcomes.set(updateId, receipt.status);
+    receipt.done.catch((e) => log("telegram.update.failed", { update: updateId, type: ev.type, error: describe(e) }));
   };
 
   bot.catch((err) => log("telegram.update.failed", { update: err.ctx.update.update_id, error: describe(err.error) }));
-  // One update at a time per chat (the runner is concurrent across chats; webhooks may be too).
-  // A migration notice holds both chats, so the supergroup's first commands wait for the binding.
-  bot.use(
-    sequentialize((ctx) => {
-      if (!ctx.chat) return ctx.from ? `u${ctx.from.id}` : undefined;
-      const m = ctx.message;
-      const other = m?.migrate_to_chat_id ?? m?.migrate_from_chat_id;
-      return other === undefined ? String(ctx.chat.id) : [String(ctx.chat.id), String(other)];
-    }),
-  );
 
-  bot.on("message", (ctx) => handle(messageEvent(ctx.message, me(), ctx.update.update_id, core), ctx.update.update_id));
+  bot.on("message", (ctx) => take(messageEvent(ctx.message, me(), ctx.update.update_id, core), ctx.update.update_id));
 
   bot.on("callback_query", async (ctx) => {
     // Answer first: the button stops spinning even if the command takes a moment.
     await ctx.answerCallbackQuery().catch((e) => log("telegram.callback.answer_failed", { error: describe(e) }));
     const c = callbackToInbound(ctx.callbackQuery, ctx.update.update_id);
-    await handle(
+    await take(
       c && { type: "button", msg: c.msg, keys: c.eventKeys, replyTo: c.replyTo === undefined ? undefined : String(c.replyTo) },
       ctx.update.update_id,
     );
@@ -129,54 +149,62 @@ export function createTelegramAdapter(o: TelegramAdapterOptions): TelegramAdapte
     const chat = ctx.myChatMember.chat;
     const keys = [`update:${ctx.update.update_id}`];
     if (change === "joined") {
-      return handle(
-        {
-          type: "joined",
-          platform: PLATFORM,
-          chatId: String(chat.id),
-          chatTitle: chatTitle(chat),
-          keys: [...keys, ...joinKeys(chat.id, ctx.myChatMember.date)],
-        },
+      const at = joinKeys(chat.id, ctx.myChatMember.date);
+      return take(
+        { type: "joined", platform: PLATFORM, chatId: String(chat.id), chatTitle: chatTitle(chat), keys: [...keys, ...at] },
         ctx.update.update_id,
       );
     }
-    if (change === "left") return handle({ type: "left", platform: PLATFORM, chatId: String(chat.id), keys }, ctx.update.update_id);
+    if (change === "left") return take({ type: "left", platform: PLATFORM, chatId: String(chat.id), keys }, ctx.update.update_id);
   });
 
-  // ── receiving ──
+  /** One update through the handlers: what the core made of it (undefined: nothing for the bot). */
+  const receive = async (update: Update): Promise<Receipt["status"] | undefined> => {
+    await bot.handleUpdate(update);
+    const status = outcomes.get(update.update_id);
+    outcomes.delete(update.update_id);
+    return status;
+  };
+
   let routes: Record<string, Handler> | undefined;
   let stopping = false;
   if (o.mode === "webhook") {
-    const callback = webhookCallback(bot, "http", {
-      secretToken: o.webhookSecret,
-      // Answer Telegram in time; the update's handling finishes afterwards (it never throws).
-      onTimeout: "return",
-      timeoutMilliseconds: o.webhookTimeoutMs ?? 8000,
-    });
+    const secret = Buffer.from(o.webhookSecret!, "utf8");
     routes = {
       [WEBHOOK_PATH]: async (req, res) => {
-        if (req.method !== "POST") {
-          res.writeHead(405, { allow: "POST", "content-type": "text/plain" });
-          res.end("POST only");
-          return;
-        }
+        const answer = (status: number, headers: Record<string, string> = {}) => {
+          res.writeHead(status, { "content-type": "text/plain", ...headers });
+          res.end();
+        };
+        if (req.method !== "POST") return answer(405, { allow: "POST" });
         // Stopping: a non-2xx makes Telegram deliver the update again (to another process, or
         // to this one after a restart) instead of it being half-handled by a closing store.
-        if (stopping || core.isStopping) {
-          res.writeHead(503, { "retry-after": "5", "content-type": "text/plain" });
-          res.end("stopping");
-          return;
+        if (stopping || core.isStopping) return answer(503, { "retry-after": "5" });
+        const given = Buffer.from(String(req.headers["x-telegram-bot-api-secret-token"] ?? ""), "utf8");
+        if (given.length !== secret.length || !timingSafeEqual(given, secret)) {
+          req.resume();
+          return answer(401);
         }
-        // Kept in the core's drain from the first byte, not only once grammY has the update.
-        await core.track(Promise.resolve(callback(req, res)));
+        const body = await readBody(req, MAX_UPDATE_BYTES);
+        if (body === null) return answer(413);
+        let update: Update;
+        try {
+          update = JSON.parse(body.toString("utf8")) as Update;
+        } catch {
+          return answer(400);
+        }
+        if (!update || typeof update.update_id !== "number") return answer(400);
+        // Answered once the update is stored (or known): 500 while the store cannot take it, so
+        // that Telegram delivers it again later.
+        const status = await core.track(receive(update));
+        answer(status === "failed" ? 500 : 200);
       },
     };
   }
 
-  let runner: RunnerHandle | undefined;
   let abort: AbortController | undefined;
   let started = false;
-  let restartTimer: NodeJS.Timeout | undefined;
+  let polling: Promise<void> | undefined;
 
   const registerMenu = async (signal: AbortSignal): Promise<void> => {
     try {
@@ -188,24 +216,37 @@ export function createTelegramAdapter(o: TelegramAdapterOptions): TelegramAdapte
     }
   };
 
-  const startPolling = (): void => {
-    if (stopping) return;
-    runner = run(bot, {
-      runner: {
-        fetch: { timeout: o.pollTimeoutSec ?? 30, allowed_updates: ALLOWED_UPDATES },
-        // Failures are logged by logPollFailures; back off by 100 ms more per failed attempt.
-        silent: true,
-        retryInterval: "quadratic",
-        maxRetryTime: 24 * 3600_000,
-      },
-    });
-    const handle = runner;
-    handle.task()?.catch((e) => {
-      if (stopping || runner !== handle) return;
-      const fatal = e instanceof GrammyError && e.error_code === 401;
-      log("telegram.polling.stopped", { error: describe(e), restart: !fatal });
-      if (!fatal) restartTimer = setTimeout(startPolling, o.restartDelayMs ?? 10_000);
-    });
+  /**
+   * Long polling: getUpdates, then every update stored in order, then the next getUpdates —
+   * whose offset is what tells Telegram the earlier ones are taken. An update is therefore
+   * confirmed only once it is in the inbox; handling goes on in the core meanwhile.
+   */
+  const poll = async (signal: AbortSignal): Promise<void> => {
+    let offset = 0;
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        const updates = await bot.api.getUpdates(
+          { offset, timeout: o.pollTimeoutSec ?? 30, allowed_updates: ALLOWED_UPDATES },
+          apiSignal(signal),
+        );
+        failures = 0;
+        for (const u of updates) {
+          await core.track(receive(u));
+          offset = u.update_id + 1;
+        }
+      } catch (e) {
+        if (signal.aborted) return;
+        if (e instanceof GrammyError && e.error_code === 401) {
+          log("telegram.polling.stopped", { error: describe(e), restart: false });
+          return;
+        }
+        failures++;
+        // Back off by 100 ms more per failed attempt, as Telegram's own clients do, up to the restart delay.
+        const wait = Math.min(100 * failures * failures, o.restartDelayMs ?? 10_000);
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
   };
 
   const setup = async (signal: AbortSignal): Promise<void> => {
@@ -215,7 +256,7 @@ export function createTelegramAdapter(o: TelegramAdapterOptions): TelegramAdapte
     if (o.mode === "polling") {
       // A webhook left from an earlier deployment would make getUpdates fail with 409.
       await bot.api.deleteWebhook({}, apiSignal(signal)).catch((e) => log("telegram.webhook.delete_failed", { error: describe(e) }));
-      if (!signal.aborted) startPolling();
+      if (!signal.aborted) polling = poll(signal);
       return;
     }
     if (o.webhookUrl) {
@@ -264,26 +305,19 @@ export function createTelegramAdapter(o: TelegramAdapterOptions): TelegramAdapte
       }
     },
 
-    /** Stops receiving: the poller lets go (updates it fetched are finished); the core drains the rest. */
+    /** Stops receiving: the poll in flight is cut off (what it fetched and did not store is not confirmed). */
     async stop() {
       stopping = true;
       started = false;
       abort?.abort();
-      clearTimeout(restartTimer);
-      const r = runner;
-      runner = undefined;
-      if (!r) return;
+      const p = polling;
+      polling = undefined;
+      if (!p) return;
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<"late">((resolve) => {
         timer = setTimeout(resolve, o.stopTimeoutMs ?? 15_000, "late");
       });
-      const outcome = await Promise.race([
-        r.stop().then(
-          () => "stopped" as const,
-          () => "stopped" as const,
-        ),
-        late,
-      ]);
+      const outcome = await Promise.race([p.then(() => "stopped" as const), late]);
       clearTimeout(timer);
       if (outcome === "late") log("telegram.stop.late", {});
     },
