@@ -1,5 +1,5 @@
 // Wires the store, the deployment config and the command router: what every entry point shares.
-import { openStore, type Store } from "./store/connect.js";
+import { openStore, type Store, type StoreOptions } from "./store/connect.js";
 import { Ledger } from "./store/ledger.js";
 import { loadDeployment, type Deployment } from "./config/deployment.js";
 import { Router } from "./core/router.js";
@@ -20,6 +20,8 @@ export interface App {
 
 export interface AppOptions {
   databaseUrl?: string;
+  /** How the store is opened (the bot process opens a SQLite file exclusively). */
+  store?: Omit<StoreOptions, "clock">;
   config?: Deployment;
   admins?: string[];
   clock?: Clock;
@@ -39,7 +41,7 @@ export function parseAdmins(value: string | undefined): string[] {
 export async function createApp(opts: AppOptions = {}): Promise<App> {
   const config = opts.config ?? loadDeployment();
   const clock = opts.clock ?? systemClock;
-  const store = await openStore(opts.databaseUrl, { clock });
+  const store = await openStore(opts.databaseUrl, { ...opts.store, clock });
   const ledger = new Ledger(store.db, store.sql, clock);
   const router = new Router({
     ledger,

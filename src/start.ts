@@ -48,7 +48,9 @@ export async function startBot(opts: StartOptions = {}): Promise<RunningBot> {
   const env = opts.env ?? process.env;
   const log = opts.log ?? logEvent;
   const stopTimeoutMs = opts.stopTimeoutMs ?? 10_000;
-  const app = await createApp(opts.app);
+  // The bot process (platforms and scheduler) is the only one on a SQLite file; a second is
+  // refused at start (`npm run remind` and other tools still open it alongside).
+  const app = await createApp({ ...opts.app, store: { exclusive: true, ...opts.app?.store } });
   const core = new BotCore(app, {
     log,
     stopTimeoutMs,
@@ -68,10 +70,8 @@ export async function startBot(opts: StartOptions = {}): Promise<RunningBot> {
   });
   const server = createHttpServer({
     routes: Object.assign({}, ...adapters.map((a) => a.routes ?? {}), opts.routes ?? {}),
-    health: async () => {
-      await app.store.ping();
-      return true;
-    },
+    // Healthy when the store can write, not only answer (a full disk answers reads).
+    health: () => Promise.race([app.store.writable(), new Promise<boolean>((r) => setTimeout(r, 3000, false).unref())]),
     log,
   });
   const port = await listen(server, opts.port ?? Number(env.PORT || 8080), opts.host);
@@ -114,7 +114,7 @@ export async function runConsoleBot(
   const output = opts.output ?? process.stdout;
   // The console user is the administrator unless --member (or :member) tries the bot as an
   // ordinary member. A scripted console session may pipe hundreds of lines: no command budgets.
-  const app = await createApp({ trustedPlatforms: [CONSOLE], limits: false });
+  const app = await createApp({ trustedPlatforms: [CONSOLE], limits: false, store: { exclusive: Boolean(opts.withScheduler) } });
   const core = new BotCore(app, { log: logEvent, soleProcess: app.store.provider === "sqlite" });
   core.attach(CONSOLE, { sender: new ConsoleSender(output, opts.filesDir) });
   await core.start();

@@ -37,6 +37,28 @@ describe("deployment config", () => {
     }
   });
 
+  it.each([
+    ["calendar: { holidays: ['2026-02-30'] }", "calendar.holidays.0", "2026-02-30"],
+    ["calendar: { holidays: ['2026-01-01', '2026-02-29'] }", "calendar.holidays.1", "2026-02-29"],
+    ["calendar: { workdays: ['2026-13-01'] }", "calendar.workdays.0", "2026-13-01"],
+    ["calendar: { workdays: ['2026-04-31'] }", "calendar.workdays.0", "2026-04-31"],
+    ["calendar: { holidays: ['2026-00-10'] }", "calendar.holidays.0", "2026-00-10"],
+  ])("a calendar day that does not exist is refused, naming the field and the value (%#)", (text, field, value) => {
+    let message = "";
+    try {
+      parseDeployment(text, "bot.config.yaml");
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      message = (e as Error).message;
+    }
+    expect(message).toContain(`  ${field}: ${value} is not a day of the calendar`);
+  });
+
+  it("real calendar days, leap days included, are accepted", () => {
+    const c = parseDeployment("calendar: { holidays: ['2028-02-29', '2026-12-31'], workdays: ['2026-01-04'] }");
+    expect(c.calendar).toEqual({ holidays: ["2028-02-29", "2026-12-31"], workdays: ["2026-01-04"] });
+  });
+
   it("a broken BOT_CONFIG stops start-up with the field named", () => {
     const dir = tempDir();
     const file = path.join(dir, "bad.yaml");

@@ -1,5 +1,7 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import JSZip from "jszip";
+// saxes is exceljs's own XML parser (installed with it): strict XML 1.0, character checks included.
+import { SaxesParser } from "saxes";
 import { patchDocument } from "docx";
 import { draftToDocx, DOCX_CREATOR } from "../src/report/docx.js";
 import type { Draft } from "../src/report/draft-types.js";
@@ -205,6 +207,38 @@ describe("draftToDocx", () => {
     const { buffer, paras } = await open({ ...DRAFT, preface: [{ text: "第一\u0001段\u000b落" }] });
     expect(paras.map((p) => p.text)).toContain("第一段落");
     await expect(patchDocument({ outputType: "nodebuffer", data: buffer, patches: {} })).resolves.toBeInstanceOf(Buffer);
+  });
+
+  it("every XML part is well-formed whatever the draft's text holds (U+FFFF, U+FFFE, controls, lone surrogates)", async () => {
+    const bad = "\uFFFF\uFFFE\u0001\u001F\u007F\uDFFF\uD800";
+    const nasty: Draft = {
+      ...DRAFT,
+      title: `金桥${bad}社区报告`,
+      signature: `中共金桥${bad}社区委员会`,
+      date: `2026年11月22日${bad}`,
+      preface: [{ lead: `开头${bad}`, text: `正文${bad}` }],
+      sections: [
+        {
+          heading: `一、${bad}情况`,
+          paragraphs: [{ text: `主题：学习${bad}二十大` }],
+          subsections: [{ heading: `（一）${bad}组织`, paragraphs: [{ text: `备注${bad}` }] }],
+        },
+      ],
+    };
+    const buffer = await draftToDocx(nasty);
+    const zip = await JSZip.loadAsync(buffer);
+    for (const name of Object.keys(zip.files).filter((n) => /\.(xml|rels)$/.test(n))) {
+      const errors: string[] = [];
+      const parser = new SaxesParser();
+      parser.on("error", (e) => errors.push(e.message));
+      const xml = await zip.file(name)!.async("string");
+      parser.write(xml).close();
+      expect(errors, name).toEqual([]);
+      expect(xml, name).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/);
+    }
+    const { paras } = await open(nasty);
+    expect(paras.map((p) => p.text)).toContain("金桥\uFFFD\uFFFD社区报告");
+    expect(paras.map((p) => p.text)).toContain("主题：学习\uFFFD\uFFFD二十大");
   });
 
   it("copes with a draft that has no preface and no sections", async () => {

@@ -58,6 +58,13 @@ describe("free order, shapes and aliases", () => {
     ["学习《习近平谈治国理政》第四卷 12人", { kind: "study", participants: 12, topic: "《习近平谈治国理政》第四卷" }],
     ["ＳＴＵＤＹ １２人", { kind: "study", participants: 12 }],
     ["学习\u200b 12人", { kind: "study", participants: 12 }],
+    ["学习\u200d12人", { kind: "study", participants: 12 }],
+    ["学习 12人\u200e \u202e昨天", { kind: "study", participants: 12, day: "2026-11-21" }],
+    [
+      "学习 12人 主题：👨\u200d👩\u200d👧\u200d👦亲子共读",
+      { kind: "study", participants: 12, topic: "👨\u200d👩\u200d👧\u200d👦亲子共读" },
+    ],
+    ["学习 12人 主题：🏳\ufe0f\u200d🌈", { kind: "study", participants: 12, topic: "🏳\ufe0f\u200d🌈" }],
     ["报送 季度分析研判报告", { kind: "report", subtype: "季度意识形态工作分析研判报告" }],
     ["学习 12人 上周五", { kind: "study", participants: 12, day: "2026-11-13" }],
   ])("%s", (line, expected) => {

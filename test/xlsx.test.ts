@@ -1,6 +1,8 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import ExcelJS from "exceljs";
 import JSZip from "jszip";
+// saxes is exceljs's own XML parser (installed with it): strict XML 1.0, character checks included.
+import { SaxesParser } from "saxes";
 import { ledgerToXlsx, EMPTY_MESSAGE, XLSX_CREATOR, type LedgerExport, type LedgerExportRow } from "../src/report/xlsx.js";
 
 const TITLE = "金桥镇 2026年第四季度 意识形态工作台账";
@@ -256,5 +258,91 @@ describe("ledgerToXlsx", () => {
     const legacy = out.worksheets[1];
     expect(rowValues(legacy, 2)).toContain("数量");
     expect(legacy.getCell(3, column(legacy, "数量")).value).toBe(5);
+  });
+});
+
+/** Every XML part of an Office file, parsed strictly: the errors, by part (empty when well-formed). */
+async function xmlErrors(buffer: Buffer): Promise<Record<string, string[]>> {
+  const zip = await JSZip.loadAsync(buffer);
+  const out: Record<string, string[]> = {};
+  for (const name of Object.keys(zip.files).filter((n) => /\.(xml|rels)$/.test(n))) {
+    const xml = await zip.file(name)!.async("string");
+    const errors: string[] = [];
+    const parser = new SaxesParser();
+    parser.on("error", (e) => errors.push(e.message));
+    parser.write(xml).close();
+    // The characters themselves too, raw or as references: U+FFFE/U+FFFF, C0 controls, lone surrogates.
+    const bad =
+      /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|&#x0*(?:[0-8bcef]|1[0-9a-f]|fff[ef]|d[89a-f][0-9a-f]{2});|&#0*(?:[0-8]|1[1-24-9]|2[0-9]|3[01]|6553[45]);/gi;
+    for (const m of xml.matchAll(bad)) errors.push(`character ${JSON.stringify(m[0])} at ${m.index}`);
+    if (errors.length) out[name] = errors;
+  }
+  return out;
+}
+
+describe("text XML cannot carry", () => {
+  // What a phone, a paste or an old record can hold: noncharacters, C0 and C1 controls, a lone
+  // surrogate, bidi overrides, a vertical tab — in every field that reaches the workbook.
+  const NASTY = "\uFFFF\uFFFE\u0001\u0008\u000B\u001F\u007F\u0085\uDFFF\uD800\u202E";
+  const rows: LedgerExportRow[] = [
+    row({
+      id: 1,
+      kind: "study",
+      day: "2026-11-03",
+      unit: `金桥${NASTY}社区`,
+      subtype: `集中${NASTY}学习`,
+      topic: `主题${NASTY}二十大`,
+      note: `备注${NASTY}线上`,
+      recordedBy: `张${NASTY}三`,
+      participants: 12,
+    }),
+    row({ id: 2, kind: "distribution", day: "2026-11-04", item: `宣传册${NASTY}`, quantity: 30, unit: "浦东社区\uFFFE" }),
+    // A kind code the catalog does not know becomes a sheet name: controls, Excel's reserved name.
+    row({ id: 3, kind: `old${NASTY}kind`, day: "2026-11-05" }),
+    row({ id: 4, kind: "History", day: "2026-11-05" }),
+    row({ id: 5, kind: "\uFFFF\u0001", day: "2026-11-05" }),
+  ];
+
+  it("a topic with U+FFFF and a name with U+FFFE: a workbook Excel opens (strict XML in every part)", async () => {
+    const buffer = await ledgerToXlsx({
+      title: TITLE,
+      rows: [row({ id: 1, kind: "study", day: "2026-11-03", topic: "学习\uFFFF二十大精神", recordedBy: "张\uFFFE三" })],
+    });
+    expect(await xmlErrors(buffer)).toEqual({});
+    const ws = (await load(buffer)).getWorksheet("学习")!;
+    expect(ws.getCell(3, column(ws, "主题")).value).toBe("学习二十大精神");
+    expect(ws.getCell(3, column(ws, "登记人")).value).toBe("张三");
+  });
+
+  it("writes a workbook whose every XML part is well-formed, for the unit and for its parents' titles", async () => {
+    for (const title of [`金桥${NASTY}社区 2026年第四季度 意识形态工作台账`, `金桥镇\uFFFF 2026年第四季度 意识形态工作台账`]) {
+      const buffer = await ledgerToXlsx({ title, rows });
+      expect(await xmlErrors(buffer)).toEqual({});
+      const wb = await load(buffer);
+      expect(wb.worksheets.map((w) => w.name)).toEqual(["学习", "宣传发放", "History_", "old\uFFFD\uFFFDkind", "Sheet"]);
+    }
+  });
+
+  it("drops only the characters XML cannot carry (and direction controls from names)", async () => {
+    const wb = await load(await ledgerToXlsx({ title: `金桥${NASTY}社区 台账`, rows }));
+    const ws = wb.getWorksheet("学习")!;
+    const get = (header: string) => ws.getCell(3, column(ws, header)).value;
+    expect(ws.getCell("A1").value).toBe("金桥\uFFFD\uFFFD社区 台账");
+    expect(wb.title).toBe("金桥\uFFFD\uFFFD社区 台账");
+    expect(get("单位")).toBe("金桥\uFFFD\uFFFD社区");
+    expect(get("登记人")).toBe("张\uFFFD\uFFFD三");
+    expect(get("类型")).toBe("集中\uFFFD\uFFFD\u202E学习");
+    expect(get("主题")).toBe("主题\uFFFD\uFFFD\u202E二十大");
+    expect(get("备注")).toBe("备注\uFFFD\uFFFD\u202E线上");
+    expect(wb.getWorksheet("宣传发放")!.getCell(3, column(wb.getWorksheet("宣传发放")!, "物品")).value).toBe("宣传册\uFFFD\uFFFD\u202E");
+  });
+
+  it("an empty period's workbook too", async () => {
+    expect(await xmlErrors(await ledgerToXlsx({ title: `金桥${NASTY}社区`, rows: [] }))).toEqual({});
+  });
+
+  it("a sheet name cut at 31 characters never keeps half an emoji", async () => {
+    const wb = await load(await ledgerToXlsx({ title: TITLE, rows: [row({ id: 1, kind: `${"长".repeat(30)}😀😀`, day: "2026-11-05" })] }));
+    expect(wb.worksheets[0].name).toBe("长".repeat(30));
   });
 });

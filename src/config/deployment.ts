@@ -12,7 +12,21 @@ import type { DeploymentRules } from "../domain/rules.js";
 const KIND_CODES = KINDS.map((k) => k.code) as [string, ...string[]];
 const Per = z.enum(["month", "quarter", "half", "year"]);
 const Units = z.union([z.enum(["all", "leaf", "parent"]), z.array(z.string().min(1)).min(1)]).default("all");
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a day written YYYY-MM-DD");
+/** A real calendar day written YYYY-MM-DD: 2026-02-30 and 2026-13-01 are refused, naming the value. */
+const Day = z.string().superRefine((day, ctx) => {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) {
+    ctx.addIssue({ code: "custom", message: `${JSON.stringify(day)} must be a day written YYYY-MM-DD` });
+    return;
+  }
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  // setUTCFullYear, not Date.UTC: the latter reads years 0–99 as 1900–1999.
+  const date = new Date(0);
+  date.setUTCFullYear(y, mo - 1, d);
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) {
+    ctx.addIssue({ code: "custom", message: `${day} is not a day of the calendar (${m[1]} has no ${m[2]}-${m[3]})` });
+  }
+});
 
 const Requirement = z
   .object({

@@ -9,13 +9,14 @@ import type { Deployment } from "../config/deployment.js";
 import { chinaDay, type Clock } from "../time.js";
 import { lookupWord } from "../domain/catalog.js";
 import { normaliseText } from "../domain/parser.js";
+import { safeName } from "../domain/text.js";
 import { CommandLimiter, DEFAULT_LIMITS, type AbuseLimits } from "./abuse.js";
 
 export const MAX_MESSAGE_CHARS = 1000;
 
 /** Cuts by characters (code points), never inside an emoji's surrogate pair. */
 function cut(s: string, n: number): string {
-  return [...normaliseText(s)].slice(0, n).join("");
+  return safeName(s, n);
 }
 
 export interface RouterOptions {
@@ -198,7 +199,8 @@ export class Router {
 
     // Names and titles come from the platform: stored cut to a sane length.
     const chat = await this.opts.ledger.chat(msg.platform, msg.chatId, msg.chatTitle === undefined ? undefined : cut(msg.chatTitle, 100));
-    const member = await this.opts.ledger.member(msg.platform, msg.userId, cut(msg.userName || msg.userId, 64));
+    // A name that is nothing but invisible or control characters is shown as the person's id.
+    const member = await this.opts.ledger.member(msg.platform, msg.userId, cut(msg.userName || "", 64) || cut(msg.userId, 64));
     const role = this.roleOf(member, chat.unitId, msg.asMember);
     const needed = command.permission;
 

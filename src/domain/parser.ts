@@ -16,6 +16,7 @@ import {
 import { parseAmount } from "./numbers.js";
 import { parseDay } from "./dates.js";
 import { dayLabel } from "../time.js";
+import { normaliseText } from "./text.js";
 
 export const MAX_FIGURE = 10_000_000;
 export const MAX_TOPIC_CHARS = 200;
@@ -95,18 +96,11 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** Normalises what phones and IMEs put in: full-width digits and colons, zero-width spaces. */
-export function normaliseText(text: string): string {
-  return (
-    text
-      // A lone surrogate (half an emoji cut by a client) is not text: one U+FFFD, as PostgreSQL
-      // would store it, instead of invalid UTF-8 in SQLite.
-      .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD")
-      .normalize("NFKC")
-      .replace(/[\u200B-\u200D\u2060\uFEFF]/g, "")
-      .replace(/[\r\n\t]+/g, " ")
-  );
-}
+/**
+ * Normalises what phones and IMEs put in: full-width digits and colons, zero-width, bidi and
+ * control characters; emoji sequences keep their joiners (src/domain/text.ts).
+ */
+export { normaliseText };
 
 /** Splits off 主题：… and 备注：… (each runs to the next such label or the end of the line). */
 function splitLabels(text: string): { rest: string; topic: string | null; note: string | null } {

@@ -3,6 +3,7 @@
 // Pure: the same draft gives the same document, apart from the created/modified timestamps.
 import { AlignmentType, Document, Footer, LineRuleType, Packer, PageNumber, Paragraph, TextRun, type IParagraphOptions } from "docx";
 import type { Draft, DraftParagraph } from "./draft-types.js";
+import { xmlSafe } from "../domain/text.js";
 
 export const DOCX_CREATOR = "意识形态工作台账机器人";
 
@@ -39,6 +40,10 @@ function fonts(name: string) {
   return { ascii: name, hAnsi: name, eastAsia: name, cs: name, hint: "eastAsia" };
 }
 
+/**
+ * Every run's text passes through xmlSafe (src/domain/text.ts): one control character or U+FFFF
+ * pasted into a topic or a name would otherwise make Word refuse the whole file.
+ */
 function run(text: string, font: string, size: number, bold = false): TextRun {
   return new TextRun({ text: xmlSafe(text), font: fonts(font), size, sizeComplexScript: size, bold, boldComplexScript: bold });
 }
@@ -112,15 +117,4 @@ export async function draftToDocx(draft: Draft): Promise<Buffer> {
     ],
   });
   return Packer.toBuffer(doc);
-}
-
-/**
- * Drops the characters XML 1.0 cannot carry (C0 controls other than tab/newline, lone surrogates,
- * U+FFFE/FFFF): one pasted control character would otherwise make Word refuse the whole file.
- */
-function xmlSafe(text: string): string {
-  return text.replace(
-    /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
-    "",
-  );
 }

@@ -16,6 +16,7 @@ import {
 import { periodLabel, previousPeriodNoun, type Period, type PeriodType } from "../domain/periods.js";
 import { perLabel, type Rule, type Progress } from "../domain/requirements.js";
 import { dayLabel } from "../time.js";
+import { displaySafe } from "../domain/text.js";
 import type { Draft, DraftParagraph, DraftSection, DraftSubsection } from "./draft-types.js";
 
 export interface RuleResult {
@@ -296,8 +297,23 @@ function preface(input: DraftInput, structure: "analysis" | "responsibility"): D
   };
 }
 
+/**
+ * The names a draft prints come from the ledger (and so, once, from a chat): shown without the
+ * control, invisible and direction-changing characters a name could carry (a right-to-left
+ * override would turn the rest of the title around), the same way wherever they appear.
+ */
+function safeNames(input: DraftInput): DraftInput {
+  return {
+    ...input,
+    unit: displaySafe(input.unit),
+    children: input.children.map((c) => ({ ...c, name: displaySafe(c.name) })),
+    rules: input.rules.map((r) => ({ ...r, unit: displaySafe(r.unit) })),
+  };
+}
+
 /** The whole draft; null when the period has no records (the caller says so plainly). */
-export function composeDraft(input: DraftInput): Draft | null {
+export function composeDraft(unsafe: DraftInput): Draft | null {
+  const input = safeNames(unsafe);
   const totals = totalsByKind(input.rows);
   if (totals.length === 0) return null;
   const prevTotals = input.previous ? totalsByKind(input.previous) : null;

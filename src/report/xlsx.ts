@@ -3,6 +3,7 @@
 import ExcelJS from "exceljs";
 import { KINDS, type Kind } from "../domain/catalog.js";
 import { chinaTime } from "../time.js";
+import { displaySafe, xmlSafe } from "../domain/text.js";
 
 export interface LedgerExportRow {
   id: number;
@@ -86,7 +87,7 @@ function columnsFor(kind: SheetKind, withQuantity: boolean): Column[] {
     : [];
   return [
     { header: "编号", width: 8, value: (r) => r.id, total: () => "合计" },
-    { header: "单位", width: 16, value: (r) => r.unit, wrap: true },
+    { header: "单位", width: 16, value: (r) => displaySafe(r.unit), wrap: true },
     { header: "日期", width: 12, value: (r) => excelDay(r.day), numFmt: "yyyy-mm-dd" },
     { header: "类型", width: 24, value: (r) => r.subtype, wrap: true },
     { header: `次数（${kind.countUnit}）`, width: 10, value: (r) => r.sessions, total: (rows) => sum(rows.map((r) => r.sessions)) },
@@ -101,7 +102,7 @@ function columnsFor(kind: SheetKind, withQuantity: boolean): Column[] {
     ...quantity,
     { header: "主题", width: 32, value: (r) => r.topic, wrap: true },
     { header: "备注", width: 28, value: (r) => r.note, wrap: true },
-    { header: "登记人", width: 10, value: (r) => r.recordedBy },
+    { header: "登记人", width: 10, value: (r) => (r.recordedBy === null ? null : displaySafe(r.recordedBy)) },
     { header: "登记时间", width: 17, value: (r) => chinaWallTime(r.createdAt), numFmt: "yyyy-mm-dd hh:mm" },
   ];
 }
@@ -109,17 +110,31 @@ function columnsFor(kind: SheetKind, withQuantity: boolean): Column[] {
 const THIN = { style: "thin" as const };
 const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };
 
-/** Excel refuses []:*?/\ in sheet names, more than 31 characters, and a leading or trailing apostrophe. */
+/** At most `n` UTF-16 units (Excel's measure for sheet names), never half of a surrogate pair. */
+function cutUnits(s: string, n: number): string {
+  if (s.length <= n) return s;
+  const cut = s.slice(0, n);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
+/**
+ * Excel refuses []:*?/\ and control characters in sheet names, more than 31 characters, a leading
+ * or trailing apostrophe, and the name History (reserved for change tracking).
+ */
 function sheetName(wanted: string, taken: Set<string>): string {
-  const base =
-    wanted
-      .replace(/[[\]:*?/\\]/g, "_")
-      .replace(/^'+|'+$/g, "")
-      .slice(0, 31) || "Sheet";
+  const clean = (s: string) => s.replace(/^'+|'+$/g, "").trim();
+  let base = clean(cutUnits(clean(displaySafe(wanted).replace(/[[\]:*?/\\]/g, "_")), 31));
+  if (!base) base = "Sheet";
+  if (base.toLowerCase() === "history") base = `${base}_`;
   let name = base;
-  for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base.slice(0, 31 - `(${n})`.length)}(${n})`;
+  for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${clean(cutUnits(base, 31 - `(${n})`.length))}(${n})`;
   taken.add(name.toLowerCase());
   return name;
+}
+
+/** Every string that goes into the workbook passes here: one U+FFFF would make Excel call the file corrupt. */
+function cellValue<T extends CellValue>(v: T): T {
+  return (typeof v === "string" ? xmlSafe(v) : v) as T;
 }
 
 /**
@@ -151,7 +166,7 @@ function addKindSheet(wb: ExcelJS.Workbook, name: string, title: string, kind: S
     ws.getColumn(i + 1).width = c.width;
   });
 
-  ws.getCell(TITLE_ROW, 1).value = title;
+  ws.getCell(TITLE_ROW, 1).value = cellValue(title);
   ws.mergeCells(TITLE_ROW, 1, TITLE_ROW, columns.length);
   const titleCell = ws.getCell(TITLE_ROW, 1);
   titleCell.font = { bold: true, size: 14 };
@@ -161,7 +176,7 @@ function addKindSheet(wb: ExcelJS.Workbook, name: string, title: string, kind: S
   const header = ws.getRow(HEADER_ROW);
   columns.forEach((c, i) => {
     const cell = header.getCell(i + 1);
-    cell.value = c.header;
+    cell.value = cellValue(c.header);
     cell.font = { bold: true };
     cell.alignment = { horizontal: "center", vertical: "middle", wrapText: true };
     cell.fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFE7E6E6" } };
@@ -173,7 +188,7 @@ function addKindSheet(wb: ExcelJS.Workbook, name: string, title: string, kind: S
     columns.forEach((c, i) => {
       const cell = row.getCell(i + 1);
       // Plain assignment: exceljs only makes a formula from { formula }, so a user's "=1+2" stays text.
-      cell.value = c.value(r);
+      cell.value = cellValue(c.value(r));
       if (c.numFmt) cell.numFmt = c.numFmt;
       cell.alignment = { vertical: "top", wrapText: c.wrap ?? false };
       cell.border = BORDER;
@@ -190,7 +205,7 @@ function addKindSheet(wb: ExcelJS.Workbook, name: string, title: string, kind: S
       // The cached result is what readers that never calculate (previews, parsers, WPS in protected view) show.
       cell.value = { formula: `SUM(${letter}${FIRST_DATA_ROW}:${letter}${lastData})`, result: total };
     } else {
-      cell.value = total;
+      cell.value = cellValue(total);
     }
     cell.font = { bold: true };
     cell.border = BORDER;
@@ -202,14 +217,16 @@ function addEmptySheet(wb: ExcelJS.Workbook, title: string): void {
   ws.getColumn(1).width = 48;
   ws.getCell(1, 1).value = EMPTY_MESSAGE;
   ws.getCell(1, 1).font = { bold: true, size: 14 };
-  ws.getCell(2, 1).value = title;
+  ws.getCell(2, 1).value = cellValue(title);
 }
 
 export async function ledgerToXlsx(input: LedgerExport): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = XLSX_CREATOR;
   wb.lastModifiedBy = XLSX_CREATOR;
-  wb.title = input.title;
+  // The title carries the unit's name: shown as a name is (no direction controls), and XML-safe.
+  const title = displaySafe(input.title);
+  wb.title = title;
 
   const byKind = new Map<string, LedgerExportRow[]>();
   for (const r of input.rows) {
@@ -223,9 +240,9 @@ export async function ledgerToXlsx(input: LedgerExport): Promise<Buffer> {
   const taken = new Set<string>();
   for (const code of [...known, ...unknown]) {
     const kind = sheetKind(code);
-    addKindSheet(wb, sheetName(kind.name, taken), input.title, kind, byKind.get(code)!);
+    addKindSheet(wb, sheetName(kind.name, taken), title, kind, byKind.get(code)!);
   }
-  if (byKind.size === 0) addEmptySheet(wb, input.title);
+  if (byKind.size === 0) addEmptySheet(wb, title);
 
   // Typed as exceljs's own ArrayBuffer-like "Buffer"; at run time it is a Node Buffer already.
   const out: unknown = await wb.xlsx.writeBuffer();

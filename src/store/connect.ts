@@ -1,6 +1,7 @@
 // Opens the store named by DATABASE_URL, applies the committed migrations, and returns a Prisma
 // client on a driver adapter (Prisma 6.19, engineType "client": no Rust engines on this machine).
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { PROJECT_ROOT } from "../paths.js";
 import { createHash, randomUUID } from "node:crypto";
@@ -39,8 +40,22 @@ export interface Store {
   url: string;
   /** Resolves when the store answers a trivial query (the load balancer's /healthz). */
   ping(): Promise<void>;
+  /**
+   * Whether the store can write right now: one real write that changes nothing, committed
+   * (Sql.writeProbe: SQLite's header, PostgreSQL's first bookkeeping row), and for SQLite at
+   * least SQLITE_MIN_FREE_BYTES free on the file's disk (SQLite can keep writing into WAL space
+   * it already has on a full disk). Never throws: false when the disk is full, the file or server
+   * is read-only, the write lock is held for over 2 s, or the store is down. About a millisecond.
+   */
+  writable(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/** The database was migrated by a newer version of the bot: this one does not know its schema. */
+export class StoreVersionError extends Error {}
+
+/** Another bot process holds the SQLite file (openStore's `exclusive`). */
+export class StoreLockedError extends Error {}
 
 /** Which store a client talks to, for the few statements that differ (SKIP LOCKED). */
 export function dbProvider(db: Db): Provider {
@@ -62,6 +77,23 @@ interface Migration {
   name: string;
   sql: string;
   checksum: string;
+}
+
+/**
+ * Refuses a database that has migrations this version does not know (applied by a newer version,
+ * or by a branch): its schema is not the one this code queries, and every command would fail.
+ */
+function refuseUnknownMigrations(where: string, applied: Iterable<string>, known: Migration[]): void {
+  const names = new Set(known.map((m) => m.name));
+  const unknown = [...applied].filter((n) => !names.has(n)).sort();
+  if (!unknown.length) return;
+  throw new StoreVersionError(
+    `${where} was migrated by a newer version of the bot: it has ${unknown.length} migration(s) this version does not know ` +
+      `(${unknown.join(", ")}; the newest this version knows is ${known.at(-1)?.name ?? "none"}). Refusing to start: ` +
+      `run the newer version, or restore a backup taken before the upgrade.\n` +
+      `数据库已由更新版本的机器人升级，含有本版本不认识的迁移（${unknown.join("、")}）。为免每条命令都出错，本版本拒绝启动：` +
+      `请运行新版本，或恢复升级前的备份。`,
+  );
 }
 
 export function readMigrations(provider: Provider): Migration[] {
@@ -95,14 +127,17 @@ export function migrateSqlite(file: string, clock: Clock = systemClock): string[
         "id" TEXT PRIMARY KEY NOT NULL, "checksum" TEXT NOT NULL, "finished_at" DATETIME,
         "migration_name" TEXT NOT NULL, "logs" TEXT, "rolled_back_at" DATETIME,
         "started_at" DATETIME NOT NULL DEFAULT current_timestamp, "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0)`);
-      const done = new Map(
-        (
-          conn
-            .prepare(`SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`)
-            .all() as { migration_name: string; checksum: string }[]
-        ).map((r) => [r.migration_name, r.checksum]),
+      const rows = conn
+        .prepare(`SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`)
+        .all() as { migration_name: string; checksum: string; finished_at: string | null }[];
+      const done = new Map(rows.filter((r) => r.finished_at !== null).map((r) => [r.migration_name, r.checksum]));
+      const known = readMigrations("sqlite");
+      refuseUnknownMigrations(
+        `The SQLite database ${file}`,
+        rows.map((r) => r.migration_name),
+        known,
       );
-      for (const m of readMigrations("sqlite")) {
+      for (const m of known) {
         const prior = done.get(m.name);
         if (prior) {
           if (prior !== m.checksum)
@@ -147,12 +182,18 @@ export async function migratePostgres(url: string, clock: Clock = systemClock): 
         "id" VARCHAR(36) PRIMARY KEY NOT NULL, "checksum" VARCHAR(64) NOT NULL, "finished_at" TIMESTAMPTZ,
         "migration_name" VARCHAR(255) NOT NULL, "logs" TEXT, "rolled_back_at" TIMESTAMPTZ,
         "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(), "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`);
-      const { rows } = await client.query(
-        `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+      const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
+        `SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`,
       );
-      const done = new Map(rows.map((r: { migration_name: string; checksum: string }) => [r.migration_name, r.checksum]));
+      const done = new Map(rows.filter((r) => r.finished_at !== null).map((r) => [r.migration_name, r.checksum]));
+      const known = readMigrations("postgresql");
+      refuseUnknownMigrations(
+        `The PostgreSQL database ${redact(url)}`,
+        rows.map((r) => r.migration_name),
+        known,
+      );
       const applied: string[] = [];
-      for (const m of readMigrations("postgresql")) {
+      for (const m of known) {
         const prior = done.get(m.name);
         if (prior) {
           if (prior !== m.checksum)
@@ -184,13 +225,150 @@ export async function migratePostgres(url: string, clock: Clock = systemClock): 
   }
 }
 
+/** A URL for messages: the password never appears in a log or an error. */
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(DATABASE_URL)";
+  }
+}
+
 const ping = async (sql: Sql) => void (await sql.all("SELECT 1"));
+
+/** Below this much free space on the SQLite file's disk the store is reported not writable. */
+export const SQLITE_MIN_FREE_BYTES = 1024 * 1024;
+
+/** One committed write that changes nothing (Sql.writeProbe); false instead of an error. */
+async function probeWrite(sql: Sql): Promise<boolean> {
+  try {
+    await sql.writeProbe();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function freeBytes(file: string): Promise<number> {
+  const st = await fs.promises.statfs(path.dirname(file));
+  return Number(st.bavail) * Number(st.bsize);
+}
+
+/** The default statement time-out on PostgreSQL (PG_STATEMENT_TIMEOUT_MS), in milliseconds. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+
+/** PG_STATEMENT_TIMEOUT_MS: a whole number of milliseconds, 0 for the server's own setting; anything else stops start-up. */
+export function statementTimeoutFrom(value: string | undefined): number {
+  if (value === undefined || value.trim() === "") return DEFAULT_STATEMENT_TIMEOUT_MS;
+  const n = Number(value.trim());
+  if (!Number.isInteger(n) || n < 0) {
+    throw new Error(
+      `PG_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds (0 = the server's own setting), not ${JSON.stringify(value)}. ` +
+        `PG_STATEMENT_TIMEOUT_MS 须为毫秒数（整数；0 表示沿用数据库服务器的设置）。`,
+    );
+  }
+  return n;
+}
 
 export interface StoreOptions {
   /** PostgreSQL pool size per process (PG_POOL_MAX, default 10). */
   poolMax?: number;
   /** The bot's one clock, for the migrations' bookkeeping. */
   clock?: Clock;
+  /**
+   * PostgreSQL: the longest one statement may run, in ms, on both pools (Prisma's and the raw
+   * driver's); the server cancels it after that. Default PG_STATEMENT_TIMEOUT_MS, else 30 s; 0
+   * leaves the server's setting. Migrations run without it.
+   */
+  statementTimeoutMs?: number;
+  /**
+   * SQLite: this process is *the* bot on the file (platforms, scheduler): a second exclusive open
+   * of the same file, in this process or another, is refused with StoreLockedError until this
+   * store is closed or its process ends (even by kill -9: the lock is SQLite's own file lock on
+   * `<file>.lock`, which the operating system releases with the process). Opens without it (npm
+   * run remind, scripts, tests) are never refused and never refuse. Ignored for PostgreSQL,
+   * where several processes are the design.
+   */
+  exclusive?: boolean;
+  /** SQLite: the free space below which writable() says false (default SQLITE_MIN_FREE_BYTES). */
+  minFreeBytes?: number;
+}
+
+interface FileLock {
+  release(): void;
+}
+
+/**
+ * Takes the bot's lock on a SQLite file: a small SQLite database beside it, `<file>.lock`, on
+ * which this process holds a write transaction (SQLite's RESERVED lock, an fcntl lock) for as long
+ * as the store is open. Another process can still read who holds it, but cannot take it; the
+ * operating system drops the lock when the holder exits in any way, so a crash never leaves a
+ * stale lock behind (and a reused pid cannot keep one alive).
+ */
+function lockSqliteFile(file: string, clock: Clock): FileLock {
+  const lockFile = `${file}.lock`;
+  const conn = new Database(lockFile, { timeout: 0 });
+  const holder = () => {
+    try {
+      const row = conn.prepare(`SELECT "pid", "host", "since" FROM "holder" LIMIT 1`).get() as
+        { pid: number; host: string; since: string } | undefined;
+      return row ? `pid ${row.pid} on ${row.host}, since ${row.since}` : "a process that has not said who it is";
+    } catch {
+      return "another process";
+    }
+  };
+  const refuse = (): never => {
+    const who = holder();
+    conn.close();
+    throw new StoreLockedError(
+      `Another bot process is already running on the SQLite database ${file} (${who}). Only one bot process (platforms and ` +
+        `scheduler) may use a SQLite file: stop the other one first, or use PostgreSQL (DATABASE_URL=postgresql://…) for ` +
+        `several processes.\n另一个机器人进程正在使用这个 SQLite 数据库（${who}）。同一个 SQLite 文件只能运行一个机器人进程：` +
+        `请先停止那个进程；需要多个进程时请改用 PostgreSQL。`,
+    );
+  };
+  const busy = (e: unknown) => String((e as { code?: string }).code ?? "").startsWith("SQLITE_BUSY");
+  try {
+    conn.exec(`CREATE TABLE IF NOT EXISTS "holder" ("pid" INTEGER NOT NULL, "host" TEXT NOT NULL, "since" TEXT NOT NULL)`);
+  } catch (e) {
+    if (busy(e)) refuse();
+    conn.close();
+    throw e;
+  }
+  try {
+    conn.exec("BEGIN IMMEDIATE");
+  } catch (e) {
+    if (busy(e)) refuse();
+    conn.close();
+    throw e;
+  }
+  try {
+    // Say who holds it (committed, so that a refused process can read it), then hold it again.
+    // A reader of the row holds its shared lock for a moment: the commit may wait that long.
+    conn.exec(`DELETE FROM "holder"`);
+    conn.prepare(`INSERT INTO "holder" ("pid", "host", "since") VALUES (?, ?, ?)`).run(process.pid, os.hostname(), clock().toISOString());
+    conn.pragma("busy_timeout = 2000");
+    conn.exec("COMMIT");
+    conn.exec("BEGIN IMMEDIATE");
+  } catch (e) {
+    if (busy(e)) refuse();
+    conn.close();
+    throw e;
+  }
+  let released = false;
+  return {
+    release() {
+      if (released) return;
+      released = true;
+      try {
+        conn.exec("ROLLBACK");
+      } finally {
+        conn.close();
+      }
+    },
+  };
 }
 
 export async function openStore(url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL, opts: StoreOptions = {}): Promise<Store> {
@@ -201,17 +379,21 @@ export async function openStore(url = process.env.DATABASE_URL || DEFAULT_DATABA
       import("../generated/prisma-pg/client.ts"),
       import("./sql-pg.js"),
     ]);
+    const statementTimeoutMs = opts.statementTimeoutMs ?? statementTimeoutFrom(process.env.PG_STATEMENT_TIMEOUT_MS);
     await migratePostgres(url, opts.clock);
     // Two pools per process: Prisma's and the raw driver's (hot paths), each half of PG_POOL_MAX.
+    // Both set statement_timeout at connect: a runaway statement is cancelled by the server
+    // instead of holding a connection (and the user waiting) for ever.
     const max = opts.poolMax ?? Number(process.env.PG_POOL_MAX || 10);
     const adapter = new PrismaPg({
       connectionString: url,
       max: Math.max(1, Math.ceil(max / 2)),
       idleTimeoutMillis: 30_000,
       connectionTimeoutMillis: 10_000,
+      statement_timeout: statementTimeoutMs || undefined,
     });
     const db = new PgPrismaClient({ adapter }) as unknown as Db;
-    const sql = new PgSql(url, Math.max(1, Math.floor(max / 2)));
+    const sql = new PgSql(url, Math.max(1, Math.floor(max / 2)), statementTimeoutMs);
     return {
       db,
       sql,
@@ -219,6 +401,7 @@ export async function openStore(url = process.env.DATABASE_URL || DEFAULT_DATABA
       file: url,
       url,
       ping: () => ping(sql),
+      writable: () => probeWrite(sql),
       close: async () => {
         await db.$disconnect();
         await sql.close();
@@ -226,6 +409,18 @@ export async function openStore(url = process.env.DATABASE_URL || DEFAULT_DATABA
     };
   }
   const file = sqliteFile(url);
+  // The bot's lock comes first: a second bot on the file is refused before it migrates anything.
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const lock = opts.exclusive ? lockSqliteFile(file, opts.clock ?? systemClock) : null;
+  try {
+    return await openSqlite(url, file, opts, lock);
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
+}
+
+async function openSqlite(url: string, file: string, opts: StoreOptions, lock: FileLock | null): Promise<Store> {
   migrateSqlite(file, opts.clock);
   // timeout = SQLite's busy timeout: a second process waits for the write lock instead of failing.
   const adapter = new PrismaBetterSQLite3({ url: file, timeout: 10_000 });
@@ -238,6 +433,7 @@ export async function openStore(url = process.env.DATABASE_URL || DEFAULT_DATABA
   await db.$queryRawUnsafe(`PRAGMA cache_size = ${SQLITE_CACHE_KIB}`);
   const sql = new SqliteSql(file, SQLITE_CACHE_KIB);
   const checkpointer = startCheckpointer(file);
+  const minFree = opts.minFreeBytes ?? SQLITE_MIN_FREE_BYTES;
   return {
     db,
     sql,
@@ -245,10 +441,19 @@ export async function openStore(url = process.env.DATABASE_URL || DEFAULT_DATABA
     file,
     url,
     ping: () => ping(sql),
+    writable: async () => {
+      // The disk first: on a full disk SQLite may still "write" into WAL space it already has.
+      const free = await freeBytes(file).catch(() => Number.POSITIVE_INFINITY);
+      return free >= minFree && (await probeWrite(sql));
+    },
     close: async () => {
-      await db.$disconnect();
-      await sql.close();
-      await checkpointer.stop();
+      try {
+        await db.$disconnect();
+        await sql.close();
+        await checkpointer.stop();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }

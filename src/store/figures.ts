@@ -4,6 +4,12 @@ import type { FigureRow } from "../domain/figures.js";
 import type { Period } from "../domain/periods.js";
 import { marks, toFigureRow, type StoreContext } from "./shared.js";
 
+/**
+ * The deepest unit tree the figures walk (city → district → town → village → branch is five
+ * levels): a bound, so that no recursive query can run for ever.
+ */
+export const MAX_TREE_DEPTH = 32;
+
 /** Days in which a rule counts sessions of one kind (and, if given, of these subtypes). */
 export interface RuleWindow {
   kind: string;
@@ -80,10 +86,15 @@ export class FigureStore {
     previous: { start: string; end: string },
     windows: RuleWindow[],
   ): Promise<{ current: (FigureRow & { topId: number })[]; previous: FigureRow[]; counts: Map<number, number[]> }> {
-    const subtree = `WITH RECURSIVE t(id, top) AS (
-         SELECT CAST(? AS INTEGER), CAST(? AS INTEGER)
-         UNION ALL SELECT u."id", CASE WHEN t.id = CAST(? AS INTEGER) THEN u."id" ELSE t.top END FROM "Unit" u JOIN t ON u."parentId" = t.id)`;
-    const root = [rootId, rootId, rootId];
+    // Bounded, whatever is in "Unit": the walk never comes back to the root and stops at
+    // MAX_TREE_DEPTH levels, so a cycle (which bind refuses, but a hand edit could make) yields
+    // each unit once and ends, instead of a statement that runs until the process is killed.
+    const subtree = `WITH RECURSIVE t(id, top, depth) AS (
+         SELECT CAST(? AS INTEGER), CAST(? AS INTEGER), 0
+         UNION ALL SELECT u."id", CASE WHEN t.id = CAST(? AS INTEGER) THEN u."id" ELSE t.top END, t.depth + 1
+         FROM "Unit" u JOIN t ON u."parentId" = t.id
+         WHERE u."id" <> CAST(? AS INTEGER) AND t.depth < ${MAX_TREE_DEPTH})`;
+    const root = [rootId, rootId, rootId, rootId];
     const figuresOf = (perChild: boolean, p: { start: string; end: string }) =>
       this.ctx.sql.all(
         `${subtree}

@@ -1,7 +1,7 @@
 // The PostgreSQL side of src/store/sql.ts, in its own module so that SQLite deployments never
 // load node-postgres.
 import pg from "pg";
-import { quoteCols, type Sql } from "./sql.js";
+import { quoteCols, WRITE_PROBE_TIMEOUT_MS, type Sql } from "./sql.js";
 
 // node-postgres reads "timestamp without time zone" as local time; Prisma stores UTC there.
 const types = {
@@ -18,8 +18,16 @@ export class PgSql implements Sql {
   private readonly pool: pg.Pool;
   private readonly names = new Map<string, string>();
 
-  constructor(url: string, max: number) {
-    this.pool = new pg.Pool({ connectionString: url, max, types, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 });
+  /** `statementTimeoutMs`: the server cancels a statement running longer (0: the server's own setting). */
+  constructor(url: string, max: number, statementTimeoutMs = 0) {
+    this.pool = new pg.Pool({
+      connectionString: url,
+      max,
+      types,
+      idleTimeoutMillis: 30_000,
+      connectionTimeoutMillis: 10_000,
+      statement_timeout: statementTimeoutMs || undefined,
+    });
     // An idle connection the server drops (restart, failover, pg_terminate_backend) is reported
     // here; without a listener node-postgres' 'error' event would end the process. The pool has
     // already discarded that client, and the next query opens a new one.
@@ -98,6 +106,29 @@ export class PgSql implements Sql {
       client.release();
     }
     return out;
+  }
+
+  /**
+   * Updates Prisma's first bookkeeping row to itself and commits: PostgreSQL writes a new row
+   * version (and WAL) whatever the values, and refuses on a read-only server or transaction.
+   */
+  async writeProbe(timeoutMs = WRITE_PROBE_TIMEOUT_MS): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
+      const res = await client.query(
+        `UPDATE "_prisma_migrations" SET "applied_steps_count" = "applied_steps_count"
+         WHERE "id" = (SELECT "id" FROM "_prisma_migrations" ORDER BY "started_at", "id" LIMIT 1)`,
+      );
+      if (res.rowCount !== 1) throw new Error("write probe: no bookkeeping row to write");
+      await client.query("COMMIT");
+    } catch (e) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw e;
+    } finally {
+      client.release();
+    }
   }
 
   async close(): Promise<void> {

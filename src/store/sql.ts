@@ -24,8 +24,16 @@ export interface Sql {
    * returns the `returning` column of the rows actually inserted.
    */
   insertManyClaimed(table: string, cols: string[], rows: unknown[][], returning: string): Promise<unknown[]>;
+  /**
+   * Commits one real write that changes nothing, for the health check: throws when the store
+   * cannot write (full disk, read-only file or server), or has waited `timeoutMs` for the write lock.
+   */
+  writeProbe(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
+
+/** How long the health check's write waits for the write lock: held longer, writes are stuck. */
+export const WRITE_PROBE_TIMEOUT_MS = 2_000;
 
 /** How long a statement waits for another connection's write lock before the user is told. */
 const BUSY_TIMEOUT_MS = 10_000;
@@ -50,9 +58,9 @@ export class SqliteSql implements Sql {
   }
 
   /** Runs a synchronous statement batch, retrying with back-off while the database is locked. */
-  private async whenFree<T>(fn: () => T): Promise<T> {
+  private async whenFree<T>(fn: () => T, timeoutMs = BUSY_TIMEOUT_MS): Promise<T> {
     // Elapsed time on the monotonic timer: a deadline, not a reading of the date.
-    const deadline = performance.now() + BUSY_TIMEOUT_MS;
+    const deadline = performance.now() + timeoutMs;
     for (let wait = 2; ; wait = Math.min(wait * 2, 100)) {
       try {
         return fn();
@@ -123,6 +131,19 @@ export class SqliteSql implements Sql {
       return out;
     });
     return this.whenFree(() => run.immediate());
+  }
+
+  /**
+   * Writes the header's user_version (which nothing else uses) back unchanged, committed: SQLite
+   * writes the page to the WAL whatever its content. (An UPDATE setting a row to itself would not
+   * do: SQLite skips writing a cell whose bytes did not change.)
+   */
+  async writeProbe(timeoutMs = WRITE_PROBE_TIMEOUT_MS): Promise<void> {
+    const run = this.conn.transaction(() => {
+      const v = Number(this.conn.pragma("user_version", { simple: true })) | 0;
+      this.conn.pragma(`user_version = ${v}`);
+    });
+    await this.whenFree(() => run.immediate(), timeoutMs);
   }
 
   async close(): Promise<void> {
