@@ -10,7 +10,7 @@ export default defineCommand({
   zhName: "删除",
   aliases: ["del", "rm", "删"],
   permission: "member",
-  summary: "删除一条记录（管理员、本单位宣传员或记录人本人）",
+  summary: "删除一条记录（记录人本人、本单位宣传员删本单位的，管理员还可删下级单位的）",
   summaryEn: "Delete a record by id",
   usage: ["/删除 128 — 删除 #128（编号见 /明细）"],
   args: z
@@ -25,7 +25,21 @@ export default defineCommand({
     if (!record || !allowedUnits.includes(record.unitId)) return [errorReply(`本单位没有记录 #${id}。发送 /明细 查看记录编号。`)];
     if (record.deletedAt) return [errorReply(`记录 #${id} 已经删除过了。`)];
     const isAuthor = record.memberId === ctx.member.id;
-    if (!isAuthor && ctx.role === "member") return [errorReply(`只有管理员、本单位宣传员或记录人本人可以删除 #${id}。`)];
+    // The author may delete their own; an officer, the records of their own unit (the chat's:
+    // router.roleOf makes someone an officer only in their own unit's chats); an administrator,
+    // any record of the chat's subtree.
+    const own = record.unitId === ctx.unit!.id;
+    if (!isAuthor && ctx.role === "member") {
+      return [errorReply(`只有管理员、本单位宣传员或记录人本人可以删除 #${id}。如需删除，请联系记录人、本单位宣传员或管理员。`)];
+    }
+    if (!isAuthor && ctx.role === "officer" && !own) {
+      const child = await ctx.ledger.unit(record.unitId);
+      return [
+        errorReply(
+          `#${id} 是下级单位「${child?.name ?? record.unitId}」的记录：宣传员只能删除本单位的记录，下级单位的记录请由该单位的宣传员在其群里删除，或请管理员删除。`,
+        ),
+      ];
+    }
     const done = await ctx.ledger.deleteRecord(id, ctx.actor, "record.delete");
     const total = await runningTotal(ctx.ledger, done.unitId, done.kind, done.day, ctx.today);
     return [text(`已删除 #${done.id}：${recordSummary(done)}（${dayLabel(done.day)}）。${total}。`)];

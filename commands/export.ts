@@ -1,6 +1,6 @@
 import { defineCommand } from "../src/core/command.js";
-import { errorReply } from "../src/core/types.js";
-import { reportArgs, periodWord, targetUnit } from "../src/report/args.js";
+import { errorReply, text } from "../src/core/types.js";
+import { reportArgs, resolveReportArgs, periodWord } from "../src/report/args.js";
 import { periodLabel } from "../src/domain/periods.js";
 
 export const XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -12,11 +12,12 @@ export default defineCommand({
   permission: "member",
   summary: "导出某个时间段的台账 Excel 表（每类一页，含合计行）",
   summaryEn: "Export the period's ledger as .xlsx",
-  usage: ["/导出台账 — 本季度", "/导出台账 2026年", "/导出台账 上季度 金桥社区"],
+  usage: ["/导出台账 — 本季度", "/导出台账 2026年", "/导出台账 上季度 金桥社区", "/导出台账 「12栋」 — 名字像时间或选项的下级单位加引号"],
   args: reportArgs,
-  async run(ctx, args) {
-    const target = await targetUnit(ctx, args.unitName);
-    if (typeof target === "string") return [errorReply(target)];
+  async run(ctx, words) {
+    const args = await resolveReportArgs(ctx, words, "导出台账", { options: false });
+    if (typeof args === "string") return [errorReply(args)];
+    const target = args.unit;
     const ids = await ctx.ledger.subtreeIds(target.id);
     const records = await ctx.ledger.exportRecords(ids, args.period);
     const title = `${target.name} ${periodLabel(args.period)} 意识形态工作台账`;
@@ -43,6 +44,7 @@ export default defineCommand({
       })),
     });
     return [
+      ...args.notes.map((n) => text(n)),
       {
         kind: "info",
         title,

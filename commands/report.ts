@@ -1,6 +1,6 @@
 import { defineCommand } from "../src/core/command.js";
-import { errorReply, type Reply } from "../src/core/types.js";
-import { reportArgs, periodWord, targetUnit } from "../src/report/args.js";
+import { errorReply, text, type Reply } from "../src/core/types.js";
+import { reportArgs, resolveReportArgs, periodWord, unitWord } from "../src/report/args.js";
 import { loadDraftInput } from "../src/report/load.js";
 import { composeDraft, draftToText } from "../src/report/draft.js";
 import { periodLabel, periodNoun } from "../src/domain/periods.js";
@@ -20,27 +20,34 @@ export default defineCommand({
     "/报告 2026年 — 年度落实意识形态工作责任制情况的报告",
     "/报告 上半年 精确 — 半年报告，写精确数字（默认大数写成 6100 余份）",
     "/报告 金桥社区 — 上级单位只看某个下级单位",
+    "/报告 「文档」 — 下级单位的名字像选项或时间（文档、本月、2026年、12栋）时，加引号或写 单位:文档 就一定按单位理解",
   ],
   args: reportArgs,
-  async run(ctx, args) {
-    const target = await targetUnit(ctx, args.unitName);
-    if (typeof target === "string") return [errorReply(target)];
+  async run(ctx, words) {
+    const args = await resolveReportArgs(ctx, words, "报告");
+    if (typeof args === "string") return [errorReply(args)];
+    const target = args.unit;
+    // Which reading a word that is both a unit and an option got: said before the draft, apart
+    // from it, so that the draft can be pasted as it is.
+    const notes = args.notes.map((n) => text(n));
     const input = await loadDraftInput(ctx.ledger, ctx.config, target.id, args.period, ctx.today, { exact: args.exact });
     const draft = composeDraft(input);
     if (!draft) {
       const noun = args.period.start <= ctx.today && ctx.today <= args.period.end ? periodNoun(args.period.type) : periodLabel(args.period);
       return [
+        ...notes,
         errorReply(
           `「${target.name}」${periodLabel(args.period)}的台账里还没有任何记录，无法生成报告草稿。请先用 /记录 登记${noun}开展的会议、学习、宣传等工作，例如：/记录 学习 12人`,
         ),
       ];
     }
-    const again = `/report ${periodWord(args.period)}${args.unitName ? ` ${target.name}` : ""}${args.exact ? " 精确" : ""}`;
+    const again = `/report ${periodWord(args.period)}${args.unitNamed ? ` ${unitWord(target.name)}` : ""}${args.exact ? " 精确" : ""}`;
     if (args.docx) {
       // docx is loaded on first use: most processes never write a Word file.
       const { draftToDocx } = await import("../src/report/docx.js");
       const data = await draftToDocx(draft);
       return [
+        ...notes,
         {
           kind: "draft",
           title: draft.title,
@@ -55,6 +62,6 @@ export default defineCommand({
       text: draftToText(draft),
       actions: [{ label: "下载 Word", command: `${again} docx` }],
     };
-    return [reply];
+    return [...notes, reply];
   },
 });

@@ -242,7 +242,9 @@ describe("/undo and /delete", () => {
   });
 
   it("/delete: the author or an administrator, never another unit's record", async () => {
-    expect(await h.ask("/delete 1", { user: "bob" })).toBe("只有管理员、本单位宣传员或记录人本人可以删除 #1。");
+    expect(await h.ask("/delete 1", { user: "bob" })).toBe(
+      "只有管理员、本单位宣传员或记录人本人可以删除 #1。如需删除，请联系记录人、本单位宣传员或管理员。",
+    );
     expect(await h.ask("/delete 3", { user: "bob" })).toBe(
       "已删除 #3：理论学习 1 次，5 人参加（11月22日）。本季度累计理论学习 1 次、参学 12 人次。",
     );

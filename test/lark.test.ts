@@ -513,6 +513,32 @@ describe("Lark webhook (/lark/events) through the real SDK", () => {
   });
 });
 
+describe("Lark webhook with neither an encrypt key nor a verification token", () => {
+  it("refuses to start: anyone could post forged events as any user", () => {
+    expect(() =>
+      createLarkAdapter({
+        core: new BotCore(app),
+        log: () => {},
+        appId: fake.appId,
+        appSecret: fake.appSecret,
+        domain: fake.url,
+        mode: "webhook",
+      }),
+    ).toThrow(/LARK_MODE=webhook needs LARK_ENCRYPT_KEY/);
+    // The long connection needs neither: Lark authenticates the connection itself.
+    expect(() =>
+      createLarkAdapter({
+        core: new BotCore(app),
+        log: () => {},
+        appId: fake.appId,
+        appSecret: fake.appSecret,
+        domain: fake.url,
+        mode: "ws",
+      }),
+    ).not.toThrow();
+  });
+});
+
 describe("Lark webhook without an encrypt key (verification token only)", () => {
   let plainAdapter: LarkAdapter;
   let plainServer: http.Server;

@@ -368,10 +368,10 @@ describe("Telegram webhook", () => {
         migrate_from_chat_id: old.id,
       } as never),
     );
-    const moved = await w.app.store.db.chat.findUnique({
-      where: { platform_externalId: { platform: "telegram", externalId: String(sg.id) } },
-    });
-    expect(moved?.unitId).toBe(unit.id);
+    // Telegram is answered once the notices are stored; the binding follows a moment later.
+    const moved = () =>
+      w.app.store.db.chat.findUnique({ where: { platform_externalId: { platform: "telegram", externalId: String(sg.id) } } });
+    await waitFor(async () => (await moved())?.unitId === unit.id, 5000, "the binding to follow the new chat id");
 
     await say(sg, officer, "/record@LedgerBot study 6 people");
     await waitFor(() => w.fake.texts(sg.id).some((t) => t.startsWith("已记录")), 5000, "record in supergroup");

@@ -1,49 +1,147 @@
-// Arguments of /report and /export: a period, a child unit's name, and options, in any order.
+// Arguments of /report and /export: a period, a unit of the chat's subtree, and options, in any
+// order. The words are split here (zod, no store); which word is a unit is decided against the
+// chat's subtree (resolveReportArgs), so that no option or period word can shadow a child unit's
+// name: a child called 文档, 本月, 2026年 or 12栋 can always be asked for.
 import { z } from "zod";
-import { parsePeriod, PERIOD_EXAMPLES, type Period } from "../domain/periods.js";
+import { parsePeriod, periodLabel, PERIOD_EXAMPLES, type Period } from "../domain/periods.js";
 import type { CommandContext } from "../core/command.js";
 
 export interface ReportArgs {
   period: Period;
-  unitName: string | null;
+  /** The unit the document covers: the chat's own, or one of its descendants. */
+  unit: { id: number; name: string };
+  /** A unit was named (the buttons repeat it). */
+  unitNamed: boolean;
   docx: boolean;
   exact: boolean;
+  /** When a word could be read two ways: which reading was taken, and how to ask for the other. */
+  notes: string[];
+}
+
+/** One word of the line; `forced`: written as a unit name (「文档」, "文档", 单位:文档). */
+export interface ReportWord {
+  text: string;
+  forced: boolean;
 }
 
 const DOCX = /^(docx|word|文档|word文档|文件)$/i;
 const EXACT = /^(精确|exact|准确|精确数字)$/i;
+// 「…」, 『…』, “…”, "…" and 单位:… (NFKC has already made ： a colon) mark a unit name.
+const WORD = /「([^」]*)」|『([^』]*)』|“([^”]*)”|"([^"]*)"|单位:(\S*)|(\S+)/g;
+const OPEN_QUOTE = /^[「『“"]/;
 
-export function reportArgs(ctx: CommandContext): z.ZodType<ReportArgs, string> {
+/** Splits the line into words; a quoted word or 单位:… is a unit name whatever it looks like. */
+export function reportArgs(): z.ZodType<ReportWord[], string> {
   return z.string().transform((s, issue) => {
-    const out: ReportArgs = { period: parsePeriod("", ctx.today)!, unitName: null, docx: false, exact: false };
-    let periodSeen = false;
-    for (const word of s.trim().split(/\s+/).filter(Boolean)) {
-      if (DOCX.test(word)) {
-        out.docx = true;
+    const out: ReportWord[] = [];
+    for (const m of s.trim().matchAll(WORD)) {
+      const quoted = m.slice(1, 6).find((g) => g !== undefined);
+      if (quoted !== undefined) {
+        const name = quoted.trim();
+        if (!name) {
+          issue.addIssue({ code: "custom", message: `「${m[0]}」里没有单位名。请写成「单位名」，例如：/报告 「文档」` });
+          return z.NEVER;
+        }
+        out.push({ text: name, forced: true });
         continue;
       }
-      if (EXACT.test(word)) {
-        out.exact = true;
-        continue;
+      const word = m[6];
+      if (OPEN_QUOTE.test(word)) {
+        issue.addIssue({ code: "custom", message: `「${word}」的引号没有配对。下级单位名请写成「单位名」，例如：/报告 「文档」` });
+        return z.NEVER;
       }
-      const p = parsePeriod(word, ctx.today);
-      if (p && !periodSeen) {
-        out.period = p;
-        periodSeen = true;
-        continue;
-      }
-      if (!out.unitName && !/^\d/.test(word)) {
-        out.unitName = word;
-        continue;
-      }
-      issue.addIssue({
-        code: "custom",
-        message: `没看懂「${word}」。时间段可以写：${PERIOD_EXAMPLES}；加「文档」返回 Word 文件，加「精确」写精确数字；上级单位可加下级单位名。`,
-      });
-      return z.NEVER;
+      out.push({ text: word, forced: false });
     }
     return out;
   });
+}
+
+const usage = (word: string) =>
+  `没看懂「${word}」。时间段可以写：${PERIOD_EXAMPLES}；加「文档」返回 Word 文件，加「精确」写精确数字；上级单位可加下级单位名，名字像时间或选项时加引号，例如「文档」或 单位:12栋。`;
+
+/**
+ * Reads the words against the chat's unit and its descendants. A word that is exactly a
+ * descendant's name is that unit (the first such word; a later one is read as an option again),
+ * even when it is also an option or a period word — and the reply then says so (notes) and how
+ * to ask for the other reading. `options`: whether 文档/精确 change anything for this command
+ * (/导出台账 accepts and ignores them, so a child named 文档 needs no note there). Returns the
+ * Chinese reply when the line cannot be read.
+ */
+export async function resolveReportArgs(
+  ctx: CommandContext,
+  words: ReportWord[],
+  command: string,
+  opts: { options: boolean } = { options: true },
+): Promise<ReportArgs | string> {
+  const own = ctx.unit!;
+  const out: ReportArgs = { period: parsePeriod("", ctx.today)!, unit: own, unitNamed: false, docx: false, exact: false, notes: [] };
+  const subtree = words.length ? await ctx.ledger.subtree(own.id) : [];
+  const below = new Map(subtree.filter((u) => u.id !== own.id).map((u) => [u.name, u]));
+  let periodSeen = false;
+  let named: string | null = null;
+  const name = (text: string): string | null => {
+    if (named !== null) return `一次只能写一个单位：已经写了「${named}」，又写了「${text}」。请分两次发送。`;
+    named = text;
+    return null;
+  };
+  for (const { text: word, forced } of words) {
+    if (forced) {
+      const err = name(word);
+      if (err) return err;
+      continue;
+    }
+    const p = parsePeriod(word, ctx.today);
+    if (named === null && below.has(word)) {
+      named = word;
+      const other = DOCX.test(word)
+        ? opts.options && { meaning: "Word 文件", alt: "docx" }
+        : EXACT.test(word)
+          ? opts.options && { meaning: "精确数字", alt: "exact" }
+          : p && !periodSeen
+            ? { meaning: `时间段${periodLabel(p)}`, alt: periodWord(p) }
+            : null;
+      if (other) {
+        out.notes.push(
+          `说明：「${word}」既是「${own.name}」的下级单位，也可以理解为${other.meaning}；这里按下级单位「${word}」理解。如果要的是${other.meaning}，请写「${other.alt}」，例如：/${command} ${other.alt}`,
+        );
+      }
+      continue;
+    }
+    if (DOCX.test(word)) {
+      out.docx = true;
+      continue;
+    }
+    if (EXACT.test(word)) {
+      out.exact = true;
+      continue;
+    }
+    if (p && !periodSeen) {
+      out.period = p;
+      periodSeen = true;
+      continue;
+    }
+    // Any other word is taken for a unit's name (and refused below when it is not in the subtree);
+    // one that starts with a digit, unless it is a descendant's name, was meant as a period.
+    if (!/^\d/.test(word) || below.has(word)) {
+      const err = name(word);
+      if (err) return err;
+      continue;
+    }
+    return usage(word);
+  }
+  if (named !== null && named !== own.name) {
+    const unit = below.get(named);
+    // Another branch's unit is reported exactly like a missing one: a unit never learns of it.
+    if (!unit) return `「${own.name}」下没有名为「${named}」的单位。`;
+    out.unit = { id: unit.id, name: unit.name };
+  }
+  out.unitNamed = named !== null;
+  return out;
+}
+
+/** A unit name as a word the argument reader always takes for that unit, for buttons: 「文档」. */
+export function unitWord(name: string): string {
+  return `「${name}」`;
 }
 
 /** The period as a word the period parser reads back, for buttons: 2026Q4, 2026H1, 2026-11, 2026. */
@@ -58,16 +156,4 @@ export function periodWord(p: Period): string {
     case "year":
       return `${p.year}`;
   }
-}
-
-/** Resolves the unit a draft or export covers: this chat's, or a named unit of its subtree. */
-export async function targetUnit(ctx: CommandContext, unitName: string | null): Promise<{ id: number; name: string } | string> {
-  const unit = ctx.unit!;
-  if (!unitName || unitName === unit.name) return unit;
-  const named = await ctx.ledger.unitByName(unitName);
-  // Another branch's unit is reported exactly like a missing one: a unit never learns of it.
-  if (!named || !(await ctx.ledger.subtreeIds(unit.id)).includes(named.id)) {
-    return `「${unit.name}」下没有名为「${unitName}」的单位。`;
-  }
-  return named;
 }

@@ -95,6 +95,11 @@ export class Ledger {
     return this.unitStore.children(unitId);
   }
 
+  /** A unit's bound chats and live records (its own, and with its subtree's), for /bind's question. */
+  unitFootprint(unitId: number): Promise<{ chats: number; records: number; subtreeRecords: number }> {
+    return this.unitStore.unitFootprint(unitId);
+  }
+
   /**
    * Binds a chat to a unit by name, creating the unit (and the parent, if named and new).
    * Returns what changed, for the reply; the caller has already confirmed a rebind.
@@ -114,9 +119,14 @@ export class Ledger {
     return this.memberStore.member(platform, externalId, name);
   }
 
-  /** Members of a platform by display name or by id ("telegram:123" or "123"). */
-  findMembers(platform: string, who: string): Promise<MemberRow[]> {
-    return this.memberStore.findMembers(platform, who);
+  /** The member with this platform identity (never a forgotten one), or null. */
+  memberById(platform: string, externalId: string): Promise<MemberRow | null> {
+    return this.memberStore.memberById(platform, externalId);
+  }
+
+  /** Members of a platform whose display name is exactly `name`, with how many records each made. */
+  membersNamed(platform: string, name: string, limit?: number): Promise<(MemberRow & { records: number })[]> {
+    return this.memberStore.membersNamed(platform, name, limit);
   }
 
   setRole(member: MemberRow, role: Role, unitId: number | null, actor: string): Promise<void> {

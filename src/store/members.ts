@@ -22,12 +22,28 @@ export class MemberStore {
     );
   }
 
-  /** Members of a platform by display name or by id ("telegram:123" or "123"). */
-  async findMembers(platform: string, who: string): Promise<MemberRow[]> {
-    const id = who.replace(new RegExp(`^${platform}:`), "");
-    const byId = await this.ctx.db.member.findMany({ where: { platform, externalId: id } });
-    if (byId.length) return byId;
-    return this.ctx.db.member.findMany({ where: { platform, name: who.replace(/^@/, "") }, take: 5 });
+  /**
+   * The member with this platform identity, or null. Forgotten members (whose identity was
+   * deleted) are never found.
+   */
+  async memberById(platform: string, externalId: string): Promise<MemberRow | null> {
+    if (externalId.startsWith("forgotten:")) return null;
+    return this.ctx.db.member.findUnique({ where: { platform_externalId: { platform, externalId } } });
+  }
+
+  /**
+   * Members of a platform whose display name is exactly `name` (at most `limit`), each with how
+   * many records they have made. A display name is whatever the person set on the platform, so
+   * callers decide whom a name may pick (src/core/args.ts: only people with records or a role).
+   */
+  async membersNamed(platform: string, name: string, limit = 10): Promise<(MemberRow & { records: number })[]> {
+    const rows = await this.ctx.db.member.findMany({
+      where: { platform, name, NOT: { externalId: { startsWith: "forgotten:" } } },
+      include: { _count: { select: { records: true } } },
+      orderBy: { id: "asc" },
+      take: limit,
+    });
+    return rows.map(({ _count, ...m }) => ({ ...m, records: _count.records }));
   }
 
   async setRole(member: MemberRow, role: Role, unitId: number | null, actor: string): Promise<void> {

@@ -10,6 +10,10 @@ import {
   type ChatRow,
   type UnitRow,
 } from "./shared.js";
+import type { Prisma } from "../generated/prisma/client.ts";
+
+/** pg_advisory_xact_lock key that serialises every change to the unit tree ("ledger bot unit tree"). */
+const UNIT_TREE_LOCK = 7_241_522_002;
 
 export class UnitStore {
   constructor(private readonly ctx: StoreContext) {}
@@ -74,14 +78,27 @@ export class UnitStore {
   async subtree(unitId: number): Promise<{ id: number; name: string; parentId: number | null }[]> {
     const rows = await this.ctx.sql.all<{ id: number | bigint; name: string; parentId: number | bigint | null }>(
       // The CTE carries the columns itself: joining "Unit" back to it afterwards made SQLite scan
-      // every unit (130 µs for a leaf at 5,000 units; 5 µs this way).
+      // every unit (130 µs for a leaf at 5,000 units; 5 µs this way). UNION, not UNION ALL: a
+      // row already found is not walked again, so even a tree that holds a cycle (binds can no
+      // longer make one, but a database from before could hold one) is read to the end.
       `WITH RECURSIVE t("id", "name", "parentId") AS (
          SELECT "id", "name", "parentId" FROM "Unit" WHERE "id" = ?
-         UNION ALL SELECT u."id", u."name", u."parentId" FROM "Unit" u JOIN t ON u."parentId" = t."id")
+         UNION SELECT u."id", u."name", u."parentId" FROM "Unit" u JOIN t ON u."parentId" = t."id")
        SELECT "id", "name", "parentId" FROM t ORDER BY "id"`,
       [unitId],
     );
     return rows.map((r) => ({ id: Number(r.id), name: r.name, parentId: r.parentId === null ? null : Number(r.parentId) }));
+  }
+
+  /** What /bind tells before a chat joins an existing unit: its chats and its records (own, and with its subtree's). */
+  async unitFootprint(unitId: number): Promise<{ chats: number; records: number; subtreeRecords: number }> {
+    const ids = await this.subtreeIds(unitId);
+    const [chats, records, subtreeRecords] = await Promise.all([
+      this.ctx.db.chat.count({ where: { unitId } }),
+      this.ctx.db.record.count({ where: { unitId, deletedAt: null } }),
+      this.ctx.db.record.count({ where: { unitId: { in: ids }, deletedAt: null } }),
+    ]);
+    return { chats, records, subtreeRecords };
   }
 
   children(unitId: number): Promise<UnitRow[]> {
@@ -107,6 +124,10 @@ export class UnitStore {
   private async bindOnce(chat: ChatRow, unitName: string, parentName: string | null, actor: string) {
     const { ctx } = this;
     return ctx.db.$transaction(async (tx) => {
+      // Every bind holds the tree's one lock from its first statement, so the descendant check
+      // below and the update after it see the tree no other bind is changing (two crossing
+      // re-parentings, each checked against the old tree, made a cycle on PostgreSQL).
+      await this.lockTree(tx);
       let parent: UnitRow | null = null;
       let parentCreated = false;
       if (parentName) {
@@ -127,7 +148,7 @@ export class UnitStore {
       } else if (parent && unit.parentId !== parent.id) {
         // A unit cannot sit under itself or under one of its own descendants.
         const below = await tx.$queryRaw<{ id: number | bigint }[]>`
-          WITH RECURSIVE t(id) AS (SELECT CAST(${unit.id} AS INTEGER) UNION ALL SELECT u.id FROM "Unit" u JOIN t ON u."parentId" = t.id)
+          WITH RECURSIVE t(id) AS (SELECT CAST(${unit.id} AS INTEGER) UNION SELECT u.id FROM "Unit" u JOIN t ON u."parentId" = t.id)
           SELECT id FROM t`;
         if (below.some((r) => Number(r.id) === parent!.id)) {
           throw new LedgerError(`「${parentName}」是「${unitName}」的下级单位，不能反过来作为它的上级。`);
@@ -146,6 +167,19 @@ export class UnitStore {
       ctx.invalidate();
       return { unit, unitCreated, parent, parentCreated, parentChanged, previousUnitId };
     });
+  }
+
+  /**
+   * Takes the unit tree's write lock inside a transaction, before anything is read. PostgreSQL:
+   * a transaction-scoped advisory lock (released by COMMIT or ROLLBACK). SQLite: the adapter's
+   * BEGIN is DEFERRED, so its first statement here is a write that changes nothing — it takes
+   * the database's write lock at once (another process's bind waits for it, then reads the
+   * committed tree), where a first read would let two processes read the same old tree and the
+   * later writer fail with SQLITE_BUSY_SNAPSHOT.
+   */
+  private async lockTree(tx: Prisma.TransactionClient): Promise<void> {
+    if (this.ctx.sql.provider === "postgresql") await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${UNIT_TREE_LOCK})`);
+    else await tx.$executeRawUnsafe(`UPDATE "Unit" SET "parentId" = "parentId" WHERE 0 = 1`);
   }
 
   async setRemindersMuted(unitId: number, muted: boolean, actor: string): Promise<void> {
