@@ -7,6 +7,7 @@ import { Outbox } from "../src/outbox/outbox.js";
 import { runPass } from "../src/scheduler/scheduler.js";
 import { WorkCalendar } from "../src/scheduler/calendar.js";
 import { chinaInstant } from "../src/time.js";
+import { withFullDisk } from "./fixtures/full-disk.js";
 import { ADMIN_ID, SECRET, startWorld, waitFor, type World } from "./fixtures/telegram-world.js";
 import { BOT_USER, group, messageUpdate, privateChat, supergroup, textMessage, user } from "./fixtures/telegram-fake.js";
 
@@ -179,40 +180,8 @@ describe("Telegram webhook", () => {
     if (w.app.store.provider !== "sqlite") return; // the full disk is simulated with SQLite's page limit
     const chat = newGroup();
     await bind(chat, "满盘社区");
-    const full = async (on: boolean) => {
-      const [{ page_count: pages }] = await w.app.store.sql.all<{ page_count: number }>("PRAGMA page_count");
-      const limit = on ? Number(pages) : 1_073_741_823;
-      await w.app.store.db.$queryRawUnsafe(`PRAGMA max_page_count = ${limit}`);
-      await w.app.store.sql.all(`PRAGMA max_page_count = ${limit}`);
-    };
     const update = messageUpdate(w.fake, textMessage(w.fake, chat, officer, `/record@LedgerBot study 12 people 主题：${"满".repeat(150)}`));
-    await full(true);
-    let status: number;
-    try {
-      // Fill what is left of the inbox's last pages, so that the next event needs a new one.
-      const now = w.app.clock();
-      for (let i = 0; i < 200; i++) {
-        const filler = {
-          platform: "filler",
-          chatId: "x",
-          payload: "x".repeat(300),
-          status: "done",
-          owner: "x",
-          createdAt: now,
-          updatedAt: now,
-        };
-        if (
-          !(await w.app.store.db.inboxEvent.create({ data: filler }).then(
-            () => true,
-            () => false,
-          ))
-        )
-          break;
-      }
-      status = await w.post(update);
-    } finally {
-      await full(false);
-    }
+    const status = await withFullDisk(w.app.store, w.app.clock(), () => w.post(update));
     expect(status).toBe(500);
     await waitFor(() => w.fake.texts(chat.id).some((t) => t.includes("本条没有保存")), 5000, "the not-saved reply");
     expect(await records("满盘社区")).toHaveLength(0);

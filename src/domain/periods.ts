@@ -170,3 +170,17 @@ export function parsePeriod(raw: string, today: string): Period | null {
 
 /** Examples shown when a period is not understood. */
 export const PERIOD_EXAMPLES = "本季度、上季度、2026Q3、2026年第三季度、本月、2026年11月、上半年、2026H2、今年、2025年";
+
+/** The period as a word the period parser reads back (buttons, file names): 2026Q4, 2026H1, 2026-11, 2026. */
+export function periodWord(p: Period): string {
+  switch (p.type) {
+    case "month":
+      return `${p.year}-${String(p.index).padStart(2, "0")}`;
+    case "quarter":
+      return `${p.year}Q${p.index}`;
+    case "half":
+      return `${p.year}H${p.index}`;
+    case "year":
+      return `${p.year}`;
+  }
+}

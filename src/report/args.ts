@@ -3,7 +3,7 @@
 // chat's subtree (resolveReportArgs), so that no option or period word can shadow a child unit's
 // name: a child called 文档, 本月, 2026年 or 12栋 can always be asked for.
 import { z } from "zod";
-import { parsePeriod, periodLabel, PERIOD_EXAMPLES, type Period } from "../domain/periods.js";
+import { parsePeriod, periodLabel, periodWord, PERIOD_EXAMPLES, type Period } from "../domain/periods.js";
 import type { CommandContext } from "../core/command.js";
 
 export interface ReportArgs {
@@ -144,16 +144,4 @@ export function unitWord(name: string): string {
   return `「${name}」`;
 }
 
-/** The period as a word the period parser reads back, for buttons: 2026Q4, 2026H1, 2026-11, 2026. */
-export function periodWord(p: Period): string {
-  switch (p.type) {
-    case "month":
-      return `${p.year}-${String(p.index).padStart(2, "0")}`;
-    case "quarter":
-      return `${p.year}Q${p.index}`;
-    case "half":
-      return `${p.year}H${p.index}`;
-    case "year":
-      return `${p.year}`;
-  }
-}
+export { periodWord } from "../domain/periods.js";

@@ -13,7 +13,7 @@ import {
   type KindTotals,
   type FigureStyle,
 } from "../domain/figures.js";
-import { periodLabel, previousPeriodNoun, type Period, type PeriodType } from "../domain/periods.js";
+import { periodLabel, periodWord, previousPeriodNoun, type Period, type PeriodType } from "../domain/periods.js";
 import { perLabel, type Rule, type Progress } from "../domain/requirements.js";
 import { dayLabel } from "../time.js";
 import { displaySafe } from "../domain/text.js";
@@ -371,7 +371,7 @@ export function composeDraft(unsafe: DraftInput): Draft | null {
 
   const kindWord = structure === "analysis" ? "意识形态工作分析研判报告" : "落实意识形态工作责任制情况的报告";
   const title = structure === "analysis" ? `${input.unit}${when}${kindWord}` : `关于${input.unit}${when}${kindWord}`;
-  const stem = `${input.unit}-${periodStem(input.period)}-${structure === "analysis" ? "分析研判报告" : "责任制落实情况报告"}`;
+  const stem = `${input.unit}-${periodWord(input.period)}-${structure === "analysis" ? "分析研判报告" : "责任制落实情况报告"}`;
   return {
     title,
     signature: input.unit,
@@ -380,19 +380,6 @@ export function composeDraft(unsafe: DraftInput): Draft | null {
     sections,
     fileStem: stem,
   };
-}
-
-function periodStem(p: Period): string {
-  switch (p.type) {
-    case "month":
-      return `${p.year}-${String(p.index).padStart(2, "0")}`;
-    case "quarter":
-      return `${p.year}Q${p.index}`;
-    case "half":
-      return `${p.year}H${p.index}`;
-    case "year":
-      return `${p.year}`;
-  }
 }
 
 /** The draft as chat text: title, preface, numbered headings, paragraphs. */

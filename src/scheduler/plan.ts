@@ -3,7 +3,7 @@
 // the unique key that claims it in the outbox: (unit, rule, period, offset[, chat]).
 import type { DeploymentRules } from "../domain/rules.js";
 import { kindByCode } from "../domain/catalog.js";
-import { periodOf, nextPeriod, previousPeriod, periodKey, periodLabel, type Period } from "../domain/periods.js";
+import { periodOf, nextPeriod, previousPeriod, periodKey, periodLabel, periodWord, type Period } from "../domain/periods.js";
 import { rulesOf, ruleApplies, deadlineOf, perLabel, type Rule } from "../domain/requirements.js";
 import type { RuleWindow } from "../store/ledger.js";
 import { addDays, chinaDay, chinaInstant, dayLabel } from "../time.js";
@@ -33,24 +33,10 @@ export interface PlannedMessage {
   actions?: ReplyAction[];
 }
 
-/** How /报告 and /截止 name a period: 2026Q4, 2026H2, 2026年, 2026年11月. */
-export function periodArg(p: Period): string {
-  switch (p.type) {
-    case "month":
-      return `${p.year}年${p.index}月`;
-    case "quarter":
-      return `${p.year}Q${p.index}`;
-    case "half":
-      return `${p.year}H${p.index}`;
-    case "year":
-      return `${p.year}年`;
-  }
-}
-
 /** A reminder's next step as a button: the draft of the report that is due, or the deadlines. */
 function reminderActions(rule: Rule, period: Period): ReplyAction[] {
   return rule.type === "report"
-    ? [{ label: "生成草稿", command: `/报告 ${periodArg(period)}` }]
+    ? [{ label: "生成草稿", command: `/报告 ${periodWord(period)}` }]
     : [{ label: "查看进度", command: "/截止" }];
 }
 
