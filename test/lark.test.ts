@@ -168,6 +168,15 @@ describe("Lark webhook (/lark/events) through the real SDK", () => {
     await postEvent(endpoint, ev); // redelivered
     await adapter.idle();
     expect(fake.inChat(GROUP).length).toBe(1);
+    // Removed and added back while the chat is bound: a welcome back naming the unit, not /bind.
+    const bound = "oc_bound_again";
+    fake.chatOfMessage.set("om_bind_again", bound);
+    await say("/bind 回归社区", { chatId: bound, messageId: "om_bind_again" });
+    await postEvent(endpoint, botAddedEvent({ chatId: bound, name: "回归群" }));
+    await adapter.idle();
+    const back = fake.inChat(bound).find((m) => m.via === "create");
+    expect(String(back?.content.text)).toContain("本群已绑定到「回归社区」");
+    expect(String(back?.content.text)).not.toContain("/bind 单位名");
 
     await postEvent(endpoint, botDeletedEvent({ chatId: "oc_left" }));
     await adapter.idle();

@@ -8,6 +8,7 @@ import { runPass } from "../src/scheduler/scheduler.js";
 import { WorkCalendar } from "../src/scheduler/calendar.js";
 import { chinaInstant } from "../src/time.js";
 import { withFullDisk } from "./fixtures/full-disk.js";
+import { NON_TEXT_HINT } from "../src/core/greetings.js";
 import { ADMIN_ID, SECRET, startWorld, waitFor, type World } from "./fixtures/telegram-world.js";
 import { BOT_USER, group, messageUpdate, privateChat, supergroup, textMessage, user } from "./fixtures/telegram-fake.js";
 
@@ -374,6 +375,27 @@ describe("Telegram webhook", () => {
     await w.post(messageUpdate(w.fake, textMessage(w.fake, chat, me, "记录 学习 3人")));
     await waitFor(() => w.fake.texts(chat.id).length === 2);
     expect(w.fake.texts(chat.id)[1]).toContain("本群还没有绑定单位");
+  });
+
+  it("answers a sticker in a private chat with what it can read, once; ignores one in a group", async () => {
+    const me = user(3004, "Bo");
+    const chat = privateChat(me);
+    const sticker = {
+      ...textMessage(w.fake, chat, me, ""),
+      text: undefined,
+      sticker: { file_id: "s1", file_unique_id: "u1", type: "regular", width: 1, height: 1, is_animated: false, is_video: false },
+    };
+    const update = messageUpdate(w.fake, sticker as never);
+    expect(await w.post(update)).toBe(200);
+    await waitFor(() => w.fake.texts(chat.id).length === 1, 5000, "the hint");
+    expect(w.fake.texts(chat.id)[0]).toBe(NON_TEXT_HINT);
+    expect(await w.post(update)).toBe(200);
+    const group = newGroup();
+    const inGroup = { ...textMessage(w.fake, group, me, ""), text: undefined, sticker: sticker.sticker };
+    expect(await w.post(messageUpdate(w.fake, inGroup as never))).toBe(200);
+    // A group's sticker is no event at all: nothing was stored when the webhook answered.
+    expect(w.fake.texts(chat.id)).toHaveLength(1);
+    expect(w.fake.texts(group.id)).toHaveLength(0);
   });
 
   it("tells an anonymous admin that their command cannot be attributed", async () => {

@@ -154,24 +154,16 @@ export class Outbound {
     const withId = { ...reply, deliveryId };
     let attempts = 0;
     let last: SendError = new SendError(`no sender for ${platform}`, undefined, true);
+    const queue = async (status: "pending" | "failed", error: string, at: number) => {
+      await this.queue(platform, target, withId, deliveryId, attempts, status, error, new Date(at));
+      return status === "failed" ? ("failed" as const) : ("queued" as const);
+    };
     if (sender) {
       const limiter = this.limiters.get(platform);
       for (;;) {
         // A chat whose budget is spent for long: the outbox sends it when the budget refills.
         const free = limiter ? limiter.chatFreeAt(target.chatId) - this.now() : 0;
-        if (free > this.policy.inlineMaxWaitSec * 1000) {
-          await this.queue(
-            platform,
-            target,
-            withId,
-            deliveryId,
-            attempts,
-            "pending",
-            `waiting for the chat's send budget`,
-            new Date(this.now() + free),
-          );
-          return "queued";
-        }
+        if (free > this.policy.inlineMaxWaitSec * 1000) return queue("pending", "waiting for the chat's send budget", this.now() + free);
         try {
           await this.attempt(sender, target, withId);
           this.stats.replies++;
@@ -183,26 +175,14 @@ export class Outbound {
           this.o.log?.("reply.retry", { platform, chat: target.chatId, attempts, error: last.message, give: delay === null });
           if (delay === null) break;
           if (attempts >= this.policy.inlineAttempts || delay > this.policy.inlineMaxWaitSec) {
-            const outboxDelay = retryDelaySec(last, attempts, this.policy)!;
-            await this.queue(
-              platform,
-              target,
-              withId,
-              deliveryId,
-              attempts,
-              "pending",
-              last.message,
-              new Date(this.now() + outboxDelay * 1000),
-            );
-            return "queued";
+            return queue("pending", last.message, this.now() + retryDelaySec(last, attempts, this.policy)! * 1000);
           }
           // A retry-after has paused the platform's limiter: the next attempt waits there, once.
           if (last.retryAfterSec === undefined) await this.o.sleep(delay * 1000);
         }
       }
     }
-    await this.queue(platform, target, withId, deliveryId, attempts, "failed", last.message, new Date(this.now()));
-    return "failed";
+    return queue("failed", last.message, this.now());
   }
 
   private async queue(
