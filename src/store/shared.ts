@@ -210,6 +210,13 @@ export function toRecordRow(r: Record<string, unknown>): RecordRow {
     sourceMessageId: String(r.sourceMessageId),
     createdAt: asDate(r.createdAt)!,
     deletedAt: asDate(r.deletedAt),
+    sessionsApprox: asBool(r.sessionsApprox),
+    title: (r.title as string | null) ?? null,
+    place: (r.place as string | null) ?? null,
+    host: (r.host as string | null) ?? null,
+    attendees: (r.attendees as string | null) ?? null,
+    timeOfDay: (r.timeOfDay as string | null) ?? null,
+    recorder: (r.recorder as string | null) ?? null,
   };
 }
 
