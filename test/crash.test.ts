@@ -87,6 +87,8 @@ describe("kill -9 in the middle of bursts on both platforms", () => {
   let store: Store;
   let proc: Proc | null = null;
   const killed: string[] = [];
+  /** Every process's log (warnings and errors), to explain a failure. */
+  const logs: string[][] = [];
 
   const env = (): NodeJS.ProcessEnv => {
     const e: NodeJS.ProcessEnv = {
@@ -121,6 +123,7 @@ describe("kill -9 in the middle of bursts on both platforms", () => {
     lark.users.set("ou_admin", "王书记");
     url = await freshDatabaseUrl(tempDir("crash-"));
     proc = await startProcess(env());
+    logs.push(proc.stderr);
   }, 60_000);
 
   afterAll(async () => {
@@ -214,6 +217,7 @@ describe("kill -9 in the middle of bursts on both platforms", () => {
 
       // The restart; then the platforms deliver again whatever was not answered.
       proc = await startProcess(env());
+      logs.push(proc.stderr);
       for (const d of all) {
         while (d.statuses.at(-1) !== 200) {
           d.statuses.push(await d.send(proc));
@@ -237,17 +241,44 @@ describe("kill -9 in the middle of bursts on both platforms", () => {
             .filter((c) => c.payload.reply_parameters?.message_id === Number(d.messageId))
             .map((c) => String(c.payload.text))
         : lark.repliesTo(d.messageId).map((m) => String(m.content.text ?? JSON.stringify(m.content)));
+    // npm start runs the scheduler (and with it the outbox, where a reply that could not go out at
+    // once waits) every minute; here its tick is run every two seconds while the test waits.
+    let lastTick = 0;
+    const tickOutbox = async () => {
+      if (Date.now() - lastTick < 2000) return;
+      lastTick = Date.now();
+      await fetch(`http://127.0.0.1:${proc!.port}/test/tick`, { method: "POST" })
+        .then((r) => r.arrayBuffer())
+        .catch(() => undefined);
+    };
     await waitFor(
       async () => {
         const got = await recorded();
-        return all.every((d) => got.get(`${d.platform}:${d.chatId}:${d.messageId}`) === 1 && answersOf(d).length > 0);
+        const ok = all.every((d) => got.get(`${d.platform}:${d.chatId}:${d.messageId}`) === 1 && answersOf(d).length > 0);
+        if (!ok) await tickOutbox();
+        return ok;
       },
-      40_000,
+      90_000,
       async () => {
         const got = await recorded();
         const missing = all.filter((d) => !got.get(`${d.platform}:${d.chatId}:${d.messageId}`));
         const unanswered = all.filter((d) => answersOf(d).length === 0);
-        return `every message recorded and answered (${missing.length} not recorded, ${unanswered.length} unanswered; ${killed.join("; ")}; seed ${SEED})`;
+        // What each unanswered message went through, and what every process logged about it.
+        const detail = unanswered.map((d) => {
+          const mentions = logs.map(
+            (l, i) =>
+              `  process ${i + 1}: ${
+                l
+                  .join("")
+                  .split("\n")
+                  .filter((line) => line.includes(d.messageId))
+                  .join("\n    ") || "-"
+              }`,
+          );
+          return `${d.platform} chat ${d.chatId} message ${d.messageId}: deliveries ${d.statuses.join(",")}\n${mentions.join("\n")}`;
+        });
+        const tails = logs.map((l, i) => `process ${i + 1} log tail:\n${l.join("").slice(-2500)}`);
+        return `every message recorded and answered (${missing.length} not recorded, ${unanswered.length} unanswered; ${killed.join("; ")}; seed ${SEED})\n${detail.join("\n")}\n${tails.join("\n")}`;
       },
     );
 
