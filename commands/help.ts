@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineCommand, type AnyCommand } from "../src/core/command.js";
 import { text } from "../src/core/types.js";
+import { KINDS, type Kind } from "../src/domain/catalog.js";
 
 const PERMISSION_NOTE: Record<string, string> = { anyone: "", member: "", officer: "（宣传员/管理员）", admin: "（管理员）" };
 
@@ -21,6 +22,29 @@ export function helpText(commands: readonly AnyCommand[]): string {
   return lines.join("\n");
 }
 
+/**
+ * What /记录 understands, from the catalog: each kind with its subtypes and items (and their
+ * measure words), one line each, so that a person can find the word for what they did.
+ */
+export function recordCatalogText(): string {
+  const han = (a: string) => /\p{Script=Han}/u.test(a) && [...a].length >= 2;
+  // A subtype that gathers many words (三会一课, 我们的节日) shows some of them.
+  const subtype = (st: Kind["subtypes"][number]) => {
+    const words = st.aliases.filter((w) => han(w) && [...w].length <= 6);
+    return words.length >= 6 ? `${st.name}（${words.slice(0, 5).join("、")}…）` : st.name;
+  };
+  const lines = ["", "可记录的类别、类型和物品（写其中任一词即可；没有合适的词，直接写活动名称）："];
+  for (const k of KINDS) {
+    const aliases = k.aliases.filter((a) => a !== k.name && han(a)).slice(0, 3);
+    const parts = [`${k.name}（${aliases.length ? `${aliases.join("、")}；` : ""}按${k.countUnit}计）`];
+    if (k.subtypes.length) parts.push(`类型：${k.subtypes.map(subtype).join("、")}`);
+    if (k.items.length) parts.push(`物品：${k.items.map((i) => `${i.name}（${i.unit}）`).join("、")}`);
+    lines.push(`· ${parts.join("。")}`);
+  }
+  lines.push("还可写：地点：… 主持人：… 参加人员：… 时间：… 记录人：… 主题：… 备注：…");
+  return lines.join("\n");
+}
+
 export default defineCommand({
   name: "help",
   zhName: "帮助",
@@ -35,9 +59,10 @@ export default defineCommand({
     const c = ctx.commands.find((x) => [x.name, x.zhName, ...(x.aliases ?? [])].some((n) => n.toLowerCase() === topic));
     if (!c) return [text(`没有「${topic}」这个命令。\n\n${helpText(ctx.commands)}`)];
     const names = [c.zhName, c.name, ...(c.aliases ?? [])].map((n) => `/${n}`).join("、");
+    const catalog = c.name === "record" ? recordCatalogText() : "";
     return [
       text(
-        `/${c.zhName}（/${c.name}）：${c.summary}${PERMISSION_NOTE[c.permission]}\n命令名：${names}\n用法：\n${c.usage.map((u) => `  ${u}`).join("\n")}`,
+        `/${c.zhName}（/${c.name}）：${c.summary}${PERMISSION_NOTE[c.permission]}\n命令名：${names}\n用法：\n${c.usage.map((u) => `  ${u}`).join("\n")}${catalog}`,
       ),
     ];
   },

@@ -22,6 +22,7 @@ describe("numerals", () => {
     ["1万2千", 12000],
     ["1.25万", 12500],
     ["1,200", 1200],
+    ["12,000", 12000],
   ])("%s = %d", (text, value) => {
     expect(parseAmount(text)).toEqual({ value, approx: false });
   });
@@ -35,6 +36,9 @@ describe("numerals", () => {
     ["200左右", 200],
     ["11万余", 110000],
     ["6000多", 6000],
+    ["40+", 40],
+    ["二十来", 20],
+    ["大概200", 200],
   ])("%s is approximately %d", (text, value) => {
     expect(parseAmount(text)).toEqual({ value, approx: true });
   });

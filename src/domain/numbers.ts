@@ -1,5 +1,5 @@
-// Numerals as these users write them: 12, 1.2万, 11万, 3千, 十二, 两百, 三千五, 一万二千, with
-// 余/多/约/近/左右 marking an approximate figure. Pure functions, no I/O.
+// Numerals as these users write them: 12, 1,200, 1.2万, 11万, 3千, 十二, 两百, 三千五, 一万二千, with
+// 余/多/来/约/近/左右/以上/+ marking an approximate figure. Pure functions, no I/O.
 
 const DIGITS: Record<string, number> = {
   零: 0,
@@ -74,11 +74,11 @@ export interface ParsedAmount {
   approx: boolean;
 }
 
-const APPROX_BEFORE = /^(大约|约有|约|近|将近|超过|逾)/;
-const APPROX_AFTER = /(余|多|左右|上下|以上)$/;
+const APPROX_BEFORE = /^(大约|约有|大概|差不多|估计|约|近|将近|接近|超过|逾|~|～)/;
+const APPROX_AFTER = /(余|多|来|左右|上下|以上|\+)$/;
 
 /**
- * Parses a number with its approximate markers: "3000余", "约200", "1.2万", "两百多", "11万".
+ * Parses a number with its approximate markers: "3000余", "约200", "1.2万", "两百多", "11万", "40+".
  * Returns null when the text is not a number. Negative or non-finite values are returned as is;
  * the caller decides which are allowed.
  */
