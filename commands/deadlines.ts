@@ -1,22 +1,28 @@
 import { z } from "zod";
 import { defineCommand } from "../src/core/command.js";
-import { text } from "../src/core/types.js";
+import { errorReply, text } from "../src/core/types.js";
+import { readUnitAndPeriod } from "../src/core/args.js";
 import { kindByCode } from "../src/domain/catalog.js";
 import { periodOf, periodLabel, nextPeriod } from "../src/domain/periods.js";
 import { rulesOf, ruleApplies, deadlineOf, perLabel, progressOf, PROGRESS_MARK } from "../src/domain/requirements.js";
 import { dayLabel } from "../src/time.js";
+
+const USAGE = "用法：/截止（不需要参数）";
 
 export default defineCommand({
   name: "deadlines",
   zhName: "截止",
   aliases: ["任务", "要求", "todo", "due"],
   permission: "member",
-  summary: "本单位近期的截止要求和完成情况",
+  summary: "本单位近期的截止要求和完成情况；上级单位可看某个下级单位",
   summaryEn: "Upcoming deadlines and their status",
-  usage: ["/截止"],
-  args: z.string().trim().max(0, "用法：/截止（不需要参数）"),
-  async run(ctx) {
-    const unit = ctx.unit!;
+  usage: ["/截止 — 本单位", "/截止 金桥社区 — 上级单位看某个下级单位（写名称中独有的一部分也可以：/截止 金桥）"],
+  args: z.string(),
+  async run(ctx, rest) {
+    const args = await readUnitAndPeriod(ctx, rest, { command: "截止", period: false, leafUsage: USAGE });
+    if (typeof args === "string") return [errorReply(args)];
+    const unit = args.unit.id === ctx.unit!.id ? ctx.unit! : await ctx.ledger.unit(args.unit.id);
+    if (!unit) return [errorReply(`「${ctx.unit!.name}」下没有名为「${args.unit.name}」的单位。`)];
     const hasChildren = (await ctx.ledger.children(unit.id)).length > 0;
     const due = rulesOf(ctx.config)
       .filter((rule) => ruleApplies(rule, unit, hasChildren))

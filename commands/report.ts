@@ -1,11 +1,15 @@
 import { defineCommand } from "../src/core/command.js";
 import { errorReply, text, type Reply } from "../src/core/types.js";
+import { expandUnitWords } from "../src/core/args.js";
 import { reportArgs, resolveReportArgs, periodWord, unitWord } from "../src/report/args.js";
 import { loadDraftInput } from "../src/report/load.js";
 import { composeDraft, draftToText } from "../src/report/draft.js";
 import { periodLabel, periodNoun } from "../src/domain/periods.js";
 
 export const DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/** The option words of src/report/args.ts (文档, 精确 and their aliases): never read as part of a unit's name. */
+const OPTION_WORD = /^(docx|word|文档|word文档|文件|精确|exact|准确|精确数字)$/i;
 
 export default defineCommand({
   name: "report",
@@ -19,12 +23,16 @@ export default defineCommand({
     "/报告 上季度 文档 — 上季度草稿的 Word 文件",
     "/报告 2026年 — 年度落实意识形态工作责任制情况的报告",
     "/报告 上半年 精确 — 半年报告，写精确数字（默认大数写成 6100 余份）",
-    "/报告 金桥社区 — 上级单位只看某个下级单位",
+    "/报告 金桥社区 — 上级单位只看某个下级单位（写名称中独有的一部分也可以：/报告 金桥）",
+    "/报告 上季度 金桥 — 时间段、单位、选项的先后不限",
     "/报告 「文档」 — 下级单位的名字像选项或时间（文档、本月、2026年、12栋）时，加引号或写 单位:文档 就一定按单位理解",
   ],
   args: reportArgs,
   async run(ctx, words) {
-    const args = await resolveReportArgs(ctx, words, "报告");
+    // A unique part of a unit's name stands for the unit (/报告 碧云 → 碧云社区); the reader below takes full names.
+    const expanded = await expandUnitWords(ctx, words, (w) => OPTION_WORD.test(w));
+    if (typeof expanded === "string") return [errorReply(expanded)];
+    const args = await resolveReportArgs(ctx, expanded, "报告");
     if (typeof args === "string") return [errorReply(args)];
     const target = args.unit;
     // Which reading a word that is both a unit and an option got: said before the draft, apart

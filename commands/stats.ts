@@ -1,9 +1,20 @@
+import { z } from "zod";
 import { defineCommand } from "../src/core/command.js";
-import { text } from "../src/core/types.js";
-import { periodArg } from "../src/core/args.js";
+import { errorReply, text } from "../src/core/types.js";
+import { readUnitAndPeriod, type UnitRef } from "../src/core/args.js";
 import { periodLabel, type Period } from "../src/domain/periods.js";
 import { totalsByKind, kindClause } from "../src/domain/figures.js";
-import { rulesOf, ruleApplies, rulePeriodsWithin, progressOf, PROGRESS_MARK, perLabel, deadlineOf } from "../src/domain/requirements.js";
+import {
+  rulesOf,
+  ruleApplies,
+  rulePeriodsWithin,
+  progressOf,
+  PROGRESS_MARK,
+  perLabel,
+  deadlineOf,
+  type Progress,
+  type Rule,
+} from "../src/domain/requirements.js";
 import { dayLabel } from "../src/time.js";
 import type { CommandContext } from "../src/core/command.js";
 
@@ -40,18 +51,128 @@ export async function requirementLines(
   });
 }
 
+/** Short names of the default rules for the units × requirements table; any other rule keeps its name. */
+const SHORT_NAME: Record<string, string> = {
+  "special-meeting": "专题会议",
+  "monthly-study": "理论学习",
+  "quarterly-analysis": "研判报告",
+  "half-year-report": "半年报告",
+  "annual-report": "年度报告",
+};
+
+/** A parent's table lists at most this many child units; past it, the complete ones are counted, not listed. */
+export const MAX_TABLE_ROWS = 30;
+
+/** One unit's line of the table, and how far behind it is. */
+interface TableRow {
+  unit: UnitRef;
+  line: string;
+  missed: number;
+  open: number;
+}
+
+/**
+ * A rule's cell for one unit over the view: the worst of its periods (❌ if any was missed, ⏳ if
+ * any is running or still to come after a met one, ✅ when all are met), and the count — the
+ * sessions against the minimum for one period, the sessions that count (at most the minimum in
+ * each period) against the periods' minimums for several (理论学习 2/3 in a quarter).
+ */
+function cell(rule: Rule, periods: Period[], counts: number[], today: string): { text: string; progress: Progress } {
+  const each = periods.map((p, i) => progressOf(counts[i], rule, p, today));
+  const progress: Progress = each.includes("missed")
+    ? "missed"
+    : each.includes("open")
+      ? "open"
+      : each.every((e) => e === "future")
+        ? "future"
+        : each.every((e) => e === "met")
+          ? "met"
+          : "open";
+  const name = SHORT_NAME[rule.id] ?? rule.name;
+  const figure =
+    rule.type === "report"
+      ? ""
+      : periods.length === 1
+        ? ` ${counts[0]}/${rule.min}`
+        : ` ${counts.reduce((a, n) => a + Math.min(n, rule.min), 0)}/${rule.min * periods.length}`;
+  return { text: `${PROGRESS_MARK[progress]} ${name}${figure}`, progress };
+}
+
+/**
+ * The units × requirements table of a parent for a period: one line per child unit (its own
+ * records, judged on the rules that apply to it), the most behind first, then the parent's own
+ * line labelled 本级 so that it never reads as the whole subtree's. All counts in one query.
+ */
+async function unitTable(
+  ctx: CommandContext,
+  parent: UnitRef,
+  subtree: { id: number; name: string; parentId: number | null }[],
+  view: Period,
+): Promise<string[]> {
+  const rules = rulesOf(ctx.config).map((rule) => ({ rule, periods: rulePeriodsWithin(rule, view) }));
+  const windows = rules.flatMap(({ rule, periods }) =>
+    periods.map((p) => ({ kind: rule.kind, subtypes: rule.subtypes, start: p.start, end: p.end })),
+  );
+  const parents = new Set(subtree.map((u) => u.parentId));
+  const children = subtree.filter((u) => u.parentId === parent.id && u.id !== parent.id);
+  const counts = await ctx.ledger.unitsWindowCounts([parent.id, ...children.map((u) => u.id)], windows);
+  const rowOf = (unit: UnitRef, hasChildren: boolean, label: string): TableRow => {
+    const all = counts.get(unit.id)!;
+    let i = 0;
+    const cells: { text: string; progress: Progress }[] = [];
+    for (const { rule, periods } of rules) {
+      const mine = all.slice(i, (i += periods.length));
+      if (ruleApplies(rule, unit, hasChildren)) cells.push(cell(rule, periods, mine, ctx.today));
+    }
+    return {
+      unit,
+      line: `${label}：${cells.length ? cells.map((c) => c.text).join(" · ") : "没有适用的要求"}`,
+      missed: cells.filter((c) => c.progress === "missed").length,
+      open: cells.filter((c) => c.progress === "open").length,
+    };
+  };
+  const rows = children
+    .map((u) => rowOf(u, parents.has(u.id), u.name))
+    .sort((a, b) => b.missed - a.missed || b.open - a.open || a.unit.id - b.unit.id);
+  const lines: string[] = [];
+  if (rows.length > MAX_TABLE_ROWS) {
+    const behind = rows.filter((r) => r.missed + r.open > 0);
+    const shown = behind.slice(0, MAX_TABLE_ROWS);
+    lines.push(...shown.map((r) => r.line));
+    const complete = rows.length - behind.length;
+    if (behind.length > shown.length)
+      lines.push(`……另有 ${behind.length - shown.length} 个单位尚未全部完成，可发送 /统计 单位名 逐个查看。`);
+    if (complete) lines.push(`另有 ${complete} 个单位各项要求均已完成。`);
+  } else {
+    lines.push(...rows.map((r) => r.line));
+  }
+  lines.push(rowOf(parent, true, `本级（${parent.name}）`).line);
+  return lines;
+}
+
 export default defineCommand({
   name: "stats",
   zhName: "统计",
   aliases: ["进度", "汇总", "summary"],
   permission: "member",
-  summary: "某个时间段的各类数字和要求完成情况（默认本季度）",
+  summary: "某个时间段的各类数字和要求完成情况（默认本季度）；上级单位可看某个下级单位",
   summaryEn: "This period's figures and progress",
-  usage: ["/统计 — 本季度", "/统计 上季度", "/统计 2026年第三季度", "/统计 上半年", "/统计 2026年11月"],
-  args: periodArg,
-  async run(ctx, period) {
-    const unit = ctx.unit!;
-    const ids = await ctx.ledger.subtreeIds(unit.id);
+  usage: [
+    "/统计 — 本季度",
+    "/统计 上季度",
+    "/统计 2026年第三季度",
+    "/统计 上半年",
+    "/统计 2026年11月",
+    "/统计 金桥社区 — 上级单位只看某个下级单位（写名称中独有的一部分也可以：/统计 金桥）",
+    "/统计 上季度 金桥社区 — 时间段和单位的先后不限",
+  ],
+  args: z.string(),
+  async run(ctx, rest) {
+    const args = await readUnitAndPeriod(ctx, rest, { command: "统计", period: true });
+    if (typeof args === "string") return [errorReply(args)];
+    const { unit, period } = args;
+    const subtree = await ctx.ledger.subtree(unit.id);
+    const ids = subtree.map((u) => u.id);
     const totals = totalsByKind(await ctx.ledger.figures(ids, period));
     const scope = ids.length > 1 ? `（含下级单位 ${ids.length - 1} 个）` : "";
     const lines = [`${unit.name}${scope} ${periodLabel(period)}（${dayLabel(period.start)}—${dayLabel(period.end)}）统计：`];
@@ -63,8 +184,16 @@ export default defineCommand({
           : "";
       lines.push(`· ${kindClause(t)}${subs}`);
     }
-    const req = await requirementLines(ctx, unit.id, unit.name, ids.length > 1, period);
-    if (req.length) lines.push("", "要求完成情况（✅ 已完成 ⏳ 进行中 ❌ 未完成）：", ...req);
-    return [text(lines.join("\n"))];
+    if (ids.length > 1) {
+      lines.push(
+        "",
+        "各单位要求完成情况（✅ 已完成 ⏳ 进行中 ❌ 未完成；未完成多的在前）：",
+        ...(await unitTable(ctx, unit, subtree, period)),
+      );
+    } else {
+      const req = await requirementLines(ctx, unit.id, unit.name, false, period);
+      if (req.length) lines.push("", "要求完成情况（✅ 已完成 ⏳ 进行中 ❌ 未完成）：", ...req);
+    }
+    return [...args.notes.map((n) => text(n)), text(lines.join("\n"))];
   },
 });

@@ -97,7 +97,8 @@ describe("a child unit named like an option, a period or a number", () => {
     expect(await texts("/报告 9号院")).toEqual([
       "没看懂「9号院」。时间段可以写：本季度、上季度、2026Q3、2026年第三季度、本月、2026年11月、上半年、2026H2、今年、2025年；加「文档」返回 Word 文件，加「精确」写精确数字；上级单位可加下级单位名，名字像时间或选项时加引号，例如「文档」或 单位:12栋。",
     ]);
-    expect(await texts("/报告 「9号院」")).toEqual(["「金桥镇」下没有名为「9号院」的单位。"]);
+    // No match: the subtree's nearest names (here the child sharing 号), never the other town's 9号院.
+    expect(await texts("/报告 「9号院」")).toEqual(["「金桥镇」下没有名为「9号院」的单位。相近的有：3号楼。"]);
     expect(await texts("/导出台账 单位:别镇")).toEqual(["「金桥镇」下没有名为「别镇」的单位。"]);
     expect(await texts("/报告 「文档")).toEqual(["「「文档」的引号没有配对。下级单位名请写成「单位名」，例如：/报告 「文档」"]);
     expect(await texts("/报告 「」")).toEqual(["「「」」里没有单位名。请写成「单位名」，例如：/报告 「文档」"]);

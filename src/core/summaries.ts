@@ -19,3 +19,24 @@ export async function runningTotal(ledger: Ledger, unitId: number, kind: string,
 export function recordLine(r: RecordRow, extra = ""): string {
   return `#${r.id} ${dayLabel(r.day)} ${recordSummary(r)}${extra}`;
 }
+
+/** The fields an inspection asks for, as recorded: "地点：社区会议室；主持人：张书记". Empty when none. */
+export function recordDetails(r: {
+  timeOfDay?: string | null;
+  place?: string | null;
+  host?: string | null;
+  attendees?: string | null;
+  recorder?: string | null;
+}): string {
+  const parts: [string, string | null | undefined][] = [
+    ["时间", r.timeOfDay],
+    ["地点", r.place],
+    ["主持人", r.host],
+    ["参加人员", r.attendees],
+    ["记录人", r.recorder],
+  ];
+  return parts
+    .filter(([, v]) => v)
+    .map(([k, v]) => `${k}：${v}`)
+    .join("；");
+}

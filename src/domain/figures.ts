@@ -167,20 +167,23 @@ export function recordSummary(r: {
   kind: string;
   subtype: string | null;
   sessions: number;
+  sessionsApprox?: boolean;
   participants: number | null;
   participantsApprox: boolean;
   quantity: number | null;
   quantityApprox: boolean;
   item: string | null;
   topic: string | null;
+  title?: string | null;
 }): string {
   const k = kindByCode(r.kind);
   const parts: string[] = [];
   const what = r.subtype ?? k.label;
+  const name = r.title ? `「${r.title}」` : "";
   if (k.hasQuantity && r.item && r.quantity) {
-    parts.push(`${itemVerb(k, r.item)}${r.item} ${r.quantityApprox ? "约 " : ""}${r.quantity} ${itemUnit(k, r.item)}`);
+    parts.push(`${name}${itemVerb(k, r.item)}${r.item} ${r.quantityApprox ? "约 " : ""}${r.quantity} ${itemUnit(k, r.item)}`);
   } else {
-    parts.push(`${what} ${r.sessions} ${k.countUnit}`);
+    parts.push(`${what}${name} ${r.sessions}${r.sessionsApprox ? " 余" : " "}${k.countUnit}`);
   }
   if (r.participants) parts.push(`${r.participantsApprox ? "约 " : ""}${r.participants} 人参加`);
   let s = parts.join("，");

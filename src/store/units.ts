@@ -3,6 +3,7 @@
 import {
   LedgerError,
   lookupIdentity,
+  marks,
   isUniqueViolation,
   toChatRow,
   toUnitRow,
@@ -11,6 +12,7 @@ import {
   type UnitRow,
 } from "./shared.js";
 import type { Prisma } from "../generated/prisma/client.ts";
+import { windowSums, type RuleWindow } from "./figures.js";
 
 /** pg_advisory_xact_lock key that serialises every change to the unit tree ("ledger bot unit tree"). */
 const UNIT_TREE_LOCK = 7_241_522_002;
@@ -88,6 +90,65 @@ export class UnitStore {
       [unitId],
     );
     return rows.map((r) => ({ id: Number(r.id), name: r.name, parentId: r.parentId === null ? null : Number(r.parentId) }));
+  }
+
+  /**
+   * The units of `rootId`'s subtree (the root included) whose name contains `text`, ASCII case
+   * ignored: the exact name first, then shorter names, then by id; at most `limit`. The text is a
+   * bound parameter and its LIKE wildcards (% _ and the escape character) are escaped, so "%" or
+   * "_" typed by a user match only themselves. Cycle-safe like subtree() (UNION).
+   */
+  async subtreeUnitsNamedLike(
+    rootId: number,
+    text: string,
+    limit: number,
+  ): Promise<{ id: number; name: string; parentId: number | null }[]> {
+    const n = Math.max(1, Math.min(1000, Math.trunc(limit)));
+    const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const rows = await this.ctx.sql.all<{ id: number | bigint; name: string; parentId: number | bigint | null }>(
+      `WITH RECURSIVE t("id", "name", "parentId") AS (
+         SELECT "id", "name", "parentId" FROM "Unit" WHERE "id" = ?
+         UNION SELECT u."id", u."name", u."parentId" FROM "Unit" u JOIN t ON u."parentId" = t."id")
+       SELECT "id", "name", "parentId" FROM t
+       WHERE LOWER("name") LIKE LOWER(?) ESCAPE '\\'
+       ORDER BY CASE WHEN "name" = ? THEN 0 ELSE 1 END, LENGTH("name"), "id"
+       LIMIT ${n}`,
+      [rootId, pattern, text],
+    );
+    return rows.map((r) => ({ id: Number(r.id), name: r.name, parentId: r.parentId === null ? null : Number(r.parentId) }));
+  }
+
+  /**
+   * Each unit's own sessions in every rule window (in the windows' order), for many units at once:
+   * one GROUP BY per 500 units, so a town's units × requirements table costs one query. Units
+   * with no record in any window get zeros.
+   */
+  async unitsWindowCounts(unitIds: number[], windows: RuleWindow[]): Promise<Map<number, number[]>> {
+    const out = new Map<number, number[]>();
+    if (!unitIds.length) return out;
+    if (windows.length) {
+      const sums = windowSums(windows);
+      const start = windows.reduce((a, w) => (w.start < a ? w.start : a), windows[0].start);
+      const end = windows.reduce((a, w) => (w.end > a ? w.end : a), windows[0].end);
+      const kinds = [...new Set(windows.map((w) => w.kind))];
+      for (let i = 0; i < unitIds.length; i += 500) {
+        const chunk = unitIds.slice(i, i + 500);
+        const rows = await this.ctx.sql.all(
+          `SELECT r."unitId", ${sums.columns} FROM "Record" r
+           WHERE r."unitId" IN (${marks(chunk)}) AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ? AND r."kind" IN (${marks(kinds)})
+           GROUP BY r."unitId"`,
+          [...sums.params, ...chunk, start, end, ...kinds],
+        );
+        for (const [id, counts] of sums.read(rows)) out.set(id, counts);
+      }
+    }
+    for (const id of unitIds)
+      if (!out.has(id))
+        out.set(
+          id,
+          windows.map(() => 0),
+        );
+    return out;
   }
 
   /** What /bind tells before a chat joins an existing unit: its chats and its records (own, and with its subtree's). */
