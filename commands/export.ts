@@ -1,9 +1,13 @@
 import { defineCommand } from "../src/core/command.js";
 import { errorReply, text } from "../src/core/types.js";
+import { expandUnitWords } from "../src/core/args.js";
 import { reportArgs, resolveReportArgs, periodWord } from "../src/report/args.js";
 import { periodLabel } from "../src/domain/periods.js";
 
 export const XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/** The option words of src/report/args.ts (文档, 精确 and their aliases): never read as part of a unit's name. */
+const OPTION_WORD = /^(docx|word|文档|word文档|文件|精确|exact|准确|精确数字)$/i;
 
 export default defineCommand({
   name: "export",
@@ -12,10 +16,19 @@ export default defineCommand({
   permission: "member",
   summary: "导出某个时间段的台账 Excel 表（每类一页，含合计行）",
   summaryEn: "Export the period's ledger as .xlsx",
-  usage: ["/导出台账 — 本季度", "/导出台账 2026年", "/导出台账 上季度 金桥社区", "/导出台账 「12栋」 — 名字像时间或选项的下级单位加引号"],
+  usage: [
+    "/导出台账 — 本季度",
+    "/导出台账 2026年",
+    "/导出台账 上季度 金桥社区",
+    "/导出台账 金桥 — 单位名写其中独有的一部分也可以",
+    "/导出台账 「12栋」 — 名字像时间或选项的下级单位加引号",
+  ],
   args: reportArgs,
   async run(ctx, words) {
-    const args = await resolveReportArgs(ctx, words, "导出台账", { options: false });
+    // A unique part of a unit's name stands for the unit (/导出台账 碧云 → 碧云社区); the reader below takes full names.
+    const expanded = await expandUnitWords(ctx, words, (w) => OPTION_WORD.test(w));
+    if (typeof expanded === "string") return [errorReply(expanded)];
+    const args = await resolveReportArgs(ctx, expanded, "导出台账", { options: false });
     if (typeof args === "string") return [errorReply(args)];
     const target = args.unit;
     const ids = await ctx.ledger.subtreeIds(target.id);
@@ -39,6 +52,13 @@ export default defineCommand({
         item: r.item,
         topic: r.topic,
         note: r.note,
+        sessionsApprox: r.sessionsApprox,
+        title: r.title,
+        timeOfDay: r.timeOfDay,
+        place: r.place,
+        host: r.host,
+        attendees: r.attendees,
+        recorder: r.recorder,
         recordedBy: r.member?.name ?? null,
         createdAt: r.createdAt,
       })),

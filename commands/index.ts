@@ -2,6 +2,9 @@
 import type { AnyCommand } from "../src/core/command.js";
 import record from "./record.js";
 import undo from "./undo.js";
+import edit from "./edit.js";
+import confirm from "./confirm.js";
+import discard from "./discard.js";
 import list from "./list.js";
 import del from "./delete.js";
 import stats from "./stats.js";
@@ -17,6 +20,9 @@ import help from "./help.js";
 
 export const COMMANDS: readonly AnyCommand[] = [
   record,
+  confirm,
+  discard,
+  edit,
   undo,
   list,
   del,

@@ -1,11 +1,44 @@
 import { z } from "zod";
-import { defineCommand } from "../src/core/command.js";
-import { parseRecord, ParseError } from "../src/domain/parser.js";
+import { defineCommand, type CommandContext } from "../src/core/command.js";
+import { parseRecord, ParseError, type RecordDraft } from "../src/domain/parser.js";
+import { readPlainReport } from "../src/domain/plain.js";
+import { implausibleFigures } from "../src/domain/plausible.js";
 import { recordSummary } from "../src/domain/figures.js";
-import { periodOf, periodLabel } from "../src/domain/periods.js";
-import { runningTotal } from "../src/core/summaries.js";
-import { dayLabel } from "../src/time.js";
-import type { Reply } from "../src/core/types.js";
+import { saveDraft, askFirst, recordReply, type RecordSource } from "../src/core/recording.js";
+import { resolveUnit } from "../src/core/args.js";
+import { errorReply, type Reply } from "../src/core/types.js";
+
+/** The unit a line records for: the chat's, or (单位：永业村) one of its units, for its officers. */
+async function sourceOf(ctx: CommandContext, draft: RecordDraft): Promise<RecordSource | Reply> {
+  const unit = ctx.unit!;
+  if (!draft.unitName) return { unit, messageId: ctx.msg.messageId };
+  const found = await resolveUnit(ctx, draft.unitName);
+  if (typeof found === "string") return errorReply(found);
+  if (found.id !== unit.id && ctx.role === "member") {
+    return errorReply(`只有本单位宣传员或管理员可以代下级单位登记（「单位：${draft.unitName}」）。请去掉「单位：…」登记本单位的记录。`);
+  }
+  return { unit: found, messageId: ctx.msg.messageId };
+}
+
+/** An edited record message: its record follows the new text (or is made now, if the first was refused). */
+async function amend(ctx: CommandContext, draft: RecordDraft, source: RecordSource): Promise<Reply[]> {
+  const record = await ctx.ledger.recordBySource(ctx.msg.platform, ctx.msg.chatId, ctx.msg.messageId);
+  if (!record) return [await saveDraft(ctx, draft, source)];
+  if (record.deletedAt) return [errorReply(`这条消息的记录 #${record.id} 已经撤销或删除，修改消息不会恢复它。需要时请重新发送 /记录。`)];
+  if (record.unitId !== source.unit.id) {
+    return [errorReply(`修改后的消息改了登记单位；记录 #${record.id} 的单位不能这样改。请 /撤销 ${record.id} 后重新登记。`)];
+  }
+  const { before, after } = await ctx.ledger.updateRecord(record.id, draft, ctx.actor, "record.amend");
+  if (recordSummary(before) === recordSummary(after) && JSON.stringify(before) === JSON.stringify(after)) return [];
+  const reply = await recordReply(ctx, after, false);
+  return [
+    {
+      ...reply,
+      title: "已更正",
+      text: `已按修改后的消息更正 #${after.id}。原为：${recordSummary(before)}（${before.day}）。\n${reply.text}`,
+    },
+  ];
+}
 
 export default defineCommand({
   name: "record",
@@ -19,14 +52,23 @@ export default defineCommand({
     "/记录 会议 意识形态工作专题会议 昨天",
     "/记录 发放 宣传册 3000份 11月20日",
     "/记录 宣讲 3场 约200人次",
+    "/记录 活动 最美家庭故事分享会 11月20日 60人 地点：社区广场",
+    "/记录 学习 支部党员大会 12人 主持人：张书记 记录人：李明",
     "/记录 发布 网评文章 6篇",
     "/record study 12 people",
-    "/record distribution banners 12",
-    "日期可写：今天、昨天、前天、11月20日、11.20、2026-11-20、上周五；数字可写：12、十二、两百、1.2万、3000余",
+    "上级单位的宣传员和管理员可以代下级单位登记：/记录 学习 12人 单位：永业村",
+    "也可以直接说（@机器人、回复机器人或私聊）：今天组织了中心组学习，12人参加 —— 确认后才登记",
+    "日期可写：今天、昨天、前天、11月20日、26号、上周五、上个月25号；数字可写：12、十二、两百、1.2万、3000余、20余次",
   ],
   // The parser needs the message's China day (relative dates, no future dates).
   args: (ctx) =>
     z.string().transform((s, issue) => {
+      if (ctx.plain) {
+        const draft = readPlainReport(s, ctx.today);
+        if (draft) return draft;
+        issue.addIssue({ code: "custom", message: "没看懂这句话。登记请写：/记录 学习 中心组学习 12人" });
+        return z.NEVER;
+      }
       try {
         return parseRecord(s, ctx.today);
       } catch (e) {
@@ -36,32 +78,20 @@ export default defineCommand({
       }
     }),
   async run(ctx, draft) {
-    const unit = ctx.unit!;
-    const { record, duplicate } = await ctx.ledger.createRecord(draft, {
-      unitId: unit.id,
-      chatId: ctx.chat.id,
-      memberId: ctx.member.id,
-      platform: ctx.msg.platform,
-      sourceChat: ctx.msg.chatId,
-      messageId: ctx.msg.messageId,
-      actor: ctx.actor,
-    });
-    // The record is committed: from here on a failure must not turn into "not saved" (the user
-    // would type it again under a new message id). Without its running total the reply still confirms.
-    const total = await runningTotal(ctx.ledger, record.unitId, record.kind, record.day, ctx.today).catch(
-      () => "本季度累计暂时无法统计，可稍后发送 /统计 查看",
-    );
-    const when = dayLabel(record.day, record.day.slice(0, 4) !== ctx.today.slice(0, 4));
-    const notes: string[] = [];
-    const quarter = periodOf("quarter", record.day);
-    if (quarter.end < ctx.today) notes.push(`注意：${when}属于已结束的${periodLabel(quarter)}，已计入该季度。`);
-    const head = duplicate ? `这条消息已经记录过了（#${record.id}），没有重复登记。` : "";
-    const reply: Reply = {
-      kind: "record",
-      title: duplicate ? "已记录过" : "已记录",
-      text: `${head}已记录 #${record.id}：${recordSummary(record)}（${when}）。${total}。${notes.join("")}发送 /undo 撤销。`,
-      actions: record.deletedAt ? [] : [{ label: "撤销", command: `/undo ${record.id}` }],
-    };
-    return [reply];
+    const source = await sourceOf(ctx, draft);
+    if (!("unit" in source)) return [source];
+    if (ctx.msg.edited) return amend(ctx, draft, source);
+    if (ctx.plain) {
+      const prior = await ctx.ledger.recordBySource(ctx.msg.platform, ctx.msg.chatId, ctx.msg.messageId);
+      if (prior) return [await recordReply(ctx, prior, true)];
+      return [await askFirst(ctx, draft, source, "我从这句话里读出了一条记录，请核对：")];
+    }
+    const question = implausibleFigures(draft, ctx.config.plausible_limits);
+    if (question) {
+      const prior = await ctx.ledger.recordBySource(ctx.msg.platform, ctx.msg.chatId, ctx.msg.messageId);
+      if (prior) return [await recordReply(ctx, prior, true)];
+      return [await askFirst(ctx, draft, source, question)];
+    }
+    return [await saveDraft(ctx, draft, source)];
   },
 });

@@ -25,6 +25,7 @@ import {
   postEvent,
   messageEvent,
   cardActionEvent,
+  recalledEvent,
   botAddedEvent,
   botDeletedEvent,
   challengeEvent,
@@ -594,5 +595,51 @@ describe("Lark webhook without an encrypt key (verification token only)", () => 
     await plainAdapter.stop();
     const late = messageEvent({ chatId: "oc_plain", openId: "ou_user", text: "/帮助" });
     expect((await postEvent(url, late, { encrypted: false, sign: "none" })).status).toBe(503);
+  });
+});
+
+describe("Lark: recalls and plain language", () => {
+  const CHAT = "oc_recall_1";
+  it("a recalled record message voids its record (audited) and says so in the chat", async () => {
+    await say("/bind 撤回社区", { chatId: CHAT });
+    const { messageId } = await say("/记录 学习 中心组学习 12人", { chatId: CHAT });
+    const [row] = await recordsOf(messageId);
+    expect(row.deletedAt).toBeNull();
+    const before = fake.inChat(CHAT).length;
+    const recall = recalledEvent({ chatId: CHAT, messageId });
+    expect((await postEvent(endpoint, recall)).status).toBe(200);
+    await adapter.idle();
+    await core.idle();
+    const [after] = await recordsOf(messageId);
+    expect(after.deletedAt).toBeInstanceOf(Date);
+    const notice = fake.inChat(CHAT).slice(before);
+    expect(notice.map(textOf)).toEqual([
+      `登记这条记录的消息已撤回，记录 #${row.id} 已作废，不再计入统计：党委理论学习中心组学习 1 次，12 人参加（${row.day.slice(5, 7).replace(/^0/, "")}月${row.day.slice(8).replace(/^0/, "")}日）。`,
+    ]);
+    const audit = await app.store.db.auditLog.findMany({ where: { action: "record.recall", entityId: String(row.id) } });
+    expect(audit).toHaveLength(1);
+    // Delivered again: nothing more.
+    expect((await postEvent(endpoint, recall)).status).toBe(200);
+    await adapter.idle();
+    await core.idle();
+    expect(fake.inChat(CHAT).length).toBe(before + 1);
+  });
+
+  it("a plain-language report addressed to the bot is read back on a card; its 确认 button records it", async () => {
+    const { replies, messageId } = await say("@_user_1 上午在小区广场发放反诈宣传单300余份", { chatId: CHAT, mentions: [BOT] });
+    expect(await recordsOf(messageId)).toEqual([]);
+    expect(replies).toHaveLength(1);
+    const card = replies[0];
+    expect(card.msgType).toBe("interactive");
+    expect(card.content.header.title).toEqual({ tag: "plain_text", content: "请确认" });
+    const buttons = card.content.body.elements.filter((e: { tag: string }) => e.tag === "button");
+    expect(buttons.map((b: { text: { content: string } }) => b.text.content)).toEqual(["确认", "修改", "取消"]);
+    const command = buttons[0].behaviors[0].value.command as string;
+    const res = await postEvent(endpoint, cardActionEvent({ chatId: CHAT, openId: "ou_admin", command, cardMessageId: card.id }));
+    expect(res.status).toBe(200);
+    expect(res.json.toast.content).toContain("已记录");
+    await adapter.idle();
+    const rows = await recordsOf(messageId);
+    expect(rows.map((r) => [r.kind, r.item, r.quantity, r.quantityApprox])).toEqual([["distribution", "宣传单", 300, true]]);
   });
 });

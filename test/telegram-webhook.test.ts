@@ -535,3 +535,74 @@ describe("Telegram outbox sender", () => {
     expect(chat?.unit?.name).toBe("升级社区");
   });
 });
+
+describe("Telegram: corrections and plain language", () => {
+  it("an edited record message amends its record (audited, confirmed), never a second record", async () => {
+    const chat = newGroup();
+    await bind(chat, "编辑社区");
+    const { message } = await say(chat, officer, "/记录 学习 中心组学习 12人");
+    await waitFor(() => w.fake.texts(chat.id).some((t) => t.startsWith("已记录")), 5000, "record reply");
+    const [row] = await records("编辑社区");
+    expect(row.participants).toBe(12);
+    const edited: Update = {
+      update_id: w.fake.updateId(),
+      edited_message: { ...message, text: "/记录 学习 中心组学习 15人", edit_date: message.date + 60 } as Update["edited_message"] & object,
+    };
+    expect(await w.post(edited)).toBe(200);
+    const fix = await waitFor(() =>
+      w.fake.sent("sendMessage", chat.id).find((c) => String(c.payload.text).startsWith("已按修改后的消息更正")),
+    );
+    expect(fix.payload.text).toContain(`#${row.id}`);
+    expect(fix.payload.text).toContain("原为：党委理论学习中心组学习 1 次，12 人参加");
+    expect(fix.payload.reply_parameters.message_id).toBe(message.message_id);
+    const rows = await records("编辑社区");
+    expect(rows.map((r) => [r.id, r.participants, r.deletedAt])).toEqual([[row.id, 15, null]]);
+    const audit = await w.app.store.db.auditLog.findFirstOrThrow({ where: { action: "record.amend", entityId: String(row.id) } });
+    expect(JSON.parse(audit.detail!)).toEqual({ participants: { from: 12, to: 15 } });
+    // The same edit delivered again changes nothing and says nothing.
+    const n = w.fake.texts(chat.id).length;
+    expect(await w.post(edited)).toBe(200);
+    await w.core.idle();
+    expect(w.fake.texts(chat.id)).toHaveLength(n);
+  });
+
+  it("a plain-language report in reply to the bot is read back with buttons; 确认 records it once, as the author only", async () => {
+    const chat = newGroup();
+    await bind(chat, "白话社区");
+    const botReply = w.fake.sent("sendMessage", chat.id).at(-1)!;
+    const { message } = await say(chat, officer, "今天组织了中心组学习，12人参加", { reply_to_message: botReply.result });
+    const ask = await waitFor(() => w.fake.sent("sendMessage", chat.id).find((c) => String(c.payload.text).includes("#待确认")));
+    expect(await records("白话社区")).toEqual([]);
+    const buttons = ask.payload.reply_markup.inline_keyboard.flat().map((b: { text: string; callback_data: string }) => b.text);
+    expect(buttons).toEqual(["确认", "修改", "取消"]);
+    const confirm = ask.payload.reply_markup.inline_keyboard.flat()[0].callback_data as string;
+    // Someone else pressing 确认 records nothing.
+    const stranger = user(3003, "路人");
+    const press = (from: ReturnType<typeof user>, id: string) => ({
+      update_id: w.fake.updateId(),
+      callback_query: { id, from, chat_instance: "ci", data: confirm, message: ask.result },
+    });
+    expect(await w.post(press(stranger, "cbq-s"))).toBe(200);
+    await waitFor(() => w.fake.texts(chat.id).some((t) => t.includes("不是你发的")), 5000, "refusal");
+    expect(await records("白话社区")).toEqual([]);
+    expect(await w.post(press(officer, "cbq-o1"))).toBe(200);
+    await waitFor(() => w.fake.texts(chat.id).some((t) => t.startsWith("已记录")), 5000, "record reply");
+    expect(await w.post(press(officer, "cbq-o2"))).toBe(200);
+    await waitFor(() => w.fake.texts(chat.id).some((t) => t.startsWith("这条消息已经记录过了")), 5000, "second press");
+    const rows = await records("白话社区");
+    expect(rows.map((r) => [r.kind, r.subtype, r.participants, r.sourceMessageId])).toEqual([
+      ["study", "党委理论学习中心组学习", 12, String(message.message_id)],
+    ]);
+  });
+
+  it("chatter in reply to the bot gets no answer in a group", async () => {
+    const chat = newGroup();
+    await bind(chat, "闲聊社区");
+    const botReply = w.fake.sent("sendMessage", chat.id).at(-1)!;
+    const n = w.fake.texts(chat.id).length;
+    await say(chat, officer, "好的，谢谢", { reply_to_message: botReply.result });
+    await say(chat, officer, "@LedgerBot 明天下午开会吗？");
+    await w.core.idle();
+    expect(w.fake.texts(chat.id)).toHaveLength(n);
+  });
+});

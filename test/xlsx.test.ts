@@ -346,3 +346,50 @@ describe("text XML cannot carry", () => {
     expect(wb.worksheets[0].name).toBe("长".repeat(30));
   });
 });
+
+describe("the fields an inspection asks for", () => {
+  it("get their columns in a sheet where a record has them, and nowhere else", async () => {
+    const wb = await load(
+      await ledgerToXlsx({
+        title: TITLE,
+        rows: [
+          row({
+            id: 1,
+            kind: "activity",
+            day: "2026-11-20",
+            title: "最美家庭故事分享会",
+            place: "社区广场",
+            timeOfDay: "上午",
+            participants: 60,
+          }),
+          row({
+            id: 2,
+            kind: "study",
+            day: "2026-11-21",
+            sessions: 20,
+            sessionsApprox: true,
+            host: "张书记",
+            attendees: "王芳、李明",
+            recorder: "李明",
+          }),
+          row({ id: 3, kind: "meeting", day: "2026-11-22" }),
+        ],
+      }),
+    );
+    const headers = (name: string) => rowValues(wb.getWorksheet(name)!, 2);
+    const activity = wb.getWorksheet("活动")!;
+    expect(headers("活动")).toEqual(expect.arrayContaining(["名称", "时间", "地点"]));
+    expect(headers("活动")).not.toContain("主持人");
+    expect(activity.getCell(3, column(activity, "名称")).value).toBe("最美家庭故事分享会");
+    expect(activity.getCell(3, column(activity, "地点")).value).toBe("社区广场");
+    expect(activity.getCell(3, column(activity, "时间")).value).toBe("上午");
+    const study = wb.getWorksheet("学习")!;
+    expect(study.getCell(3, column(study, "次数约数")).value).toBe("余");
+    expect(study.getCell(3, column(study, "主持人")).value).toBe("张书记");
+    expect(study.getCell(3, column(study, "参加人员")).value).toBe("王芳、李明");
+    expect(study.getCell(3, column(study, "记录人")).value).toBe("李明");
+    expect(headers("会议").filter((h) => ["名称", "时间", "地点", "主持人", "参加人员", "记录人", "次数约数"].includes(String(h)))).toEqual(
+      [],
+    );
+  });
+});

@@ -8,6 +8,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { KINDS } from "../domain/catalog.js";
 import type { DeploymentRules } from "../domain/rules.js";
+import { DEFAULT_PLAUSIBLE_LIMITS, type PlausibleLimits } from "../domain/plausible.js";
 
 const KIND_CODES = KINDS.map((k) => k.code) as [string, ...string[]];
 const Per = z.enum(["month", "quarter", "half", "year"]);
@@ -74,6 +75,33 @@ export const DeploymentSchema = z
       })
       .strict()
       .default({ holidays: [], workdays: [] }),
+    // Figures beyond which a record is asked about first (中心组学习 100000人), per kind; a kind or a
+    // figure not named keeps the built-in limit (src/domain/plausible.ts).
+    plausible_limits: z
+      .partialRecord(
+        z.enum(KIND_CODES),
+        z
+          .object({
+            participants_per_session: z.number().int().min(1).optional(),
+            sessions: z.number().int().min(1).optional(),
+            quantity: z.number().int().min(1).optional(),
+          })
+          .strict(),
+      )
+      .default({})
+      .transform((over): PlausibleLimits => {
+        const out: Record<string, PlausibleLimits[string]> = { ...DEFAULT_PLAUSIBLE_LIMITS };
+        for (const [kind, o] of Object.entries(over)) {
+          if (!o) continue;
+          const base = out[kind];
+          out[kind] = {
+            participantsPerSession: o.participants_per_session ?? base.participantsPerSession,
+            sessions: o.sessions ?? base.sessions,
+            quantity: o.quantity ?? base.quantity,
+          };
+        }
+        return out;
+      }),
   })
   .strict()
   .superRefine((cfg, ctx) => {

@@ -23,7 +23,9 @@ import { OutboxStore } from "../store/outbox.js";
 import type { Db } from "../store/connect.js";
 import { lookupWord } from "../domain/catalog.js";
 import { normaliseText } from "../domain/parser.js";
-import type { Clock } from "../time.js";
+import { readPlainReport } from "../domain/plain.js";
+import { recordSummary } from "../domain/figures.js";
+import { chinaDay, dayLabel, type Clock } from "../time.js";
 
 export type LogFn = (event: string, detail: Record<string, unknown>) => void;
 
@@ -297,6 +299,7 @@ export class BotCore {
       case "anonymous":
         return { chatId: ev.chatId, replyTo: ev.replyTo };
       case "joined":
+      case "recalled":
         return { chatId: ev.chatId };
       default:
         return null;
@@ -329,7 +332,18 @@ export class BotCore {
       case "moved":
         await this.moveChat(platform, ev.from, ev.to);
         return [];
+      case "recalled":
+        return this.recalled(platform, ev);
     }
+  }
+
+  /** A recalled message's record no longer counts: voided (kept for the audit), said in the chat. */
+  private async recalled(platform: string, ev: Extract<CoreEvent, { type: "recalled" }>): Promise<Reply[]> {
+    const record = await this.app.ledger.recordBySource(platform, ev.chatId, ev.messageId);
+    this.log("message.recalled", { platform, chat: ev.chatId, message: ev.messageId, record: record?.id ?? null });
+    if (!record || record.deletedAt) return [];
+    const done = await this.app.ledger.deleteRecord(record.id, `${platform}:${ev.userId ?? "recall"}`, "record.recall");
+    return [text(`登记这条记录的消息已撤回，记录 #${done.id} 已作废，不再计入统计：${recordSummary(done)}（${dayLabel(done.day)}）。`)];
   }
 
   /** The chat moved to a new id: its binding and history follow (idempotent). */
@@ -345,7 +359,9 @@ export class BotCore {
   /** Whether a line without a slash starts with a command name or a record word ("记录 …", "学习 12人"). */
   addresses(line: string): boolean {
     const parsed = splitCommand(normaliseText(line), this.app.router.table, { slashless: true, botUsernames: [] });
-    return Boolean(parsed?.name && (this.app.router.table.has(parsed.name) || lookupWord(parsed.name)));
+    if (parsed?.name && (this.app.router.table.has(parsed.name) || lookupWord(parsed.name))) return true;
+    // A report of work in plain words, in reply to the bot, is for the bot (it is read back to confirm).
+    return readPlainReport(normaliseText(line), chinaDay(this.app.clock())) !== null;
   }
 
   /** Whether the router has a command of this name (Telegram leaves /start alone if so). */
@@ -367,6 +383,11 @@ export class BotCore {
   }
 
   /** Marks the bot stopping (adapters refuse new events) and waits, at most the stop timeout, for those in flight; true when all finished. */
+  /** Resolves once nothing taken so far is still being handled or answered (tests, tools). */
+  async idle(): Promise<void> {
+    while (this.inflight.size) await Promise.allSettled([...this.inflight]);
+  }
+
   async drain(timeoutMs = this.o.stopTimeoutMs ?? 15_000): Promise<boolean> {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);

@@ -31,6 +31,11 @@ export interface CommandContext {
   actor: string;
   /** Administrators named in the configuration (ADMINS), "platform:userId": not removable by command. */
   configuredAdmins: ReadonlySet<string>;
+  /**
+   * The line was not a command but read as a report of work in plain language ("今天组织了中心组
+   * 学习，12人参加"): /记录 reads it leniently and asks its author to confirm before it counts.
+   */
+  plain?: boolean;
 }
 
 export interface Command<Args> {

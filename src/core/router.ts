@@ -7,7 +7,8 @@ import { errorReply } from "./types.js";
 import { Ledger, LedgerError, type Role, type MemberRow } from "../store/ledger.js";
 import type { Deployment } from "../config/deployment.js";
 import { chinaDay, type Clock } from "../time.js";
-import { lookupWord } from "../domain/catalog.js";
+import { lookupWord, KINDS } from "../domain/catalog.js";
+import { readPlainReport } from "../domain/plain.js";
 import { normaliseText } from "../domain/parser.js";
 import { safeName } from "../domain/text.js";
 import { CommandLimiter, DEFAULT_LIMITS, type AbuseLimits } from "./abuse.js";
@@ -37,6 +38,8 @@ export interface RouterOptions {
 export interface ParsedLine {
   name: string;
   rest: string;
+  /** Not a command: a plain-language report of work, to be read by /记录 and confirmed first. */
+  plain?: boolean;
 }
 
 /** Table of every name (English and Chinese) → command; collisions are refused at start-up. */
@@ -103,6 +106,11 @@ const IGNORE: Screened = { kind: "ignore" };
 const reply = (r: Reply): Screened => ({ kind: "reply", replies: [r] });
 
 export const STORE_BUSY = "数据库正忙或连接中断，本条没有保存，请稍后再发一次。";
+
+/** The table's name of the record command, which also reads plain-language reports. */
+const RECORD = "record";
+
+const PLAIN_HINT = `没看懂这句话。登记工作请写明做了什么、多少人或多少份、哪天，例如：${KINDS[1]?.example ?? "/记录 学习 12人"}\n也可以直接说「今天组织了中心组学习，12人参加」。发送 /帮助 查看全部命令。`;
 
 export const UNBOUND_HINT = "本群还没有绑定单位。请管理员发送：/bind 单位名 [上级单位名]\n例如：/bind 金桥社区 金桥镇";
 
@@ -173,7 +181,21 @@ export class Router {
         errorReply(`操作太频繁了，请稍等一分钟再发。（每人每分钟最多 ${l.userPerMinute} 条命令，每个群每分钟最多 ${l.chatPerMinute} 条）`),
       );
     }
-    if (!this.table.has(line.name)) return reply(this.unknownCommand(line.name, line.rest));
+    // An edited message matters only when it is a record line: it amends that message's record.
+    if (msg.edited) return this.table.get(line.name)?.name === "record" ? { kind: "run", line } : IGNORE;
+    if (!this.table.has(line.name)) {
+      if (slashless && !raw.trimStart().startsWith("/")) {
+        // Addressed to the bot but not a command: a report of work in plain words is read and
+        // offered for confirmation; anything else is chatter, answered only in a private chat.
+        const today = chinaDay(msg.sentAt ?? this.clock());
+        if (readPlainReport(text, today)) return { kind: "run", line: { name: RECORD, rest: text.trim(), plain: true } };
+        if (!msg.direct) return IGNORE;
+        // A sentence, not a mistyped command name: say how to record instead of "no such command".
+        const sentence = line.rest || [...line.name].length > 4 || /[\p{P}]/u.test(line.name);
+        if (sentence && !lookupWord(line.name)) return reply(errorReply(PLAIN_HINT));
+      }
+      return reply(this.unknownCommand(line.name, line.rest));
+    }
     return { kind: "run", line };
   }
 
@@ -229,6 +251,7 @@ export class Router {
       clock: this.clock,
       actor: `${msg.platform}:${msg.userId}`,
       configuredAdmins: this.admins,
+      plain: line.plain,
     };
     const schema = typeof command.args === "function" ? command.args(ctx) : command.args;
     const parsed = schema.safeParse(line.rest);

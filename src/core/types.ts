@@ -30,6 +30,11 @@ export interface InboundMessage {
   replyToMessageId?: string;
   /** The local console in member mode: a trusted platform's user acts as an ordinary member. */
   asMember?: boolean;
+  /**
+   * The person edited an earlier message (Telegram): `messageId` is that message's, `text` its new
+   * text. A record command amends the record the message made; anything else is not answered.
+   */
+  edited?: boolean;
 }
 
 /** A photo or file that came with a message, as the platform names it (downloaded on demand). */
@@ -60,7 +65,9 @@ export type CoreEvent =
   /** The bot was removed from a chat. */
   | { type: "left"; platform: string; chatId: string; keys: string[] }
   /** The chat got a new id (a Telegram group upgraded to a supergroup): the binding follows. */
-  | { type: "moved"; platform: string; from: string; to: string; keys: string[] };
+  | { type: "moved"; platform: string; from: string; to: string; keys: string[] }
+  /** A person took back (recalled) a message they sent (Feishu): a record it made is voided. */
+  | { type: "recalled"; platform: string; chatId: string; messageId: string; userId?: string; keys: string[] };
 
 export interface ReplyAction {
   label: string;

@@ -2,6 +2,7 @@
 // per period), report deadlines, reminder settings and calendar overrides. Types only: the
 // deployment config (src/config/deployment.ts) validates a file with zod and parses it into
 // these, so the domain never depends on how or where the rules are stored.
+import type { PlausibleLimits } from "./plausible.js";
 import type { PeriodType } from "./periods.js";
 
 /** Which units a rule applies to: all, leaf (no child units), parent (has child units), or by name. */
@@ -55,4 +56,6 @@ export interface CalendarOverrides {
 export interface DeploymentRules extends Rules {
   reminders: ReminderSettings;
   calendar: CalendarOverrides;
+  /** Per kind, the figures beyond which a record is asked about before it is stored. */
+  plausible_limits: PlausibleLimits;
 }

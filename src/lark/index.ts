@@ -284,6 +284,17 @@ export function createLarkAdapter(o: LarkAdapterOptions): LarkAdapter {
       refuseWhenStopped();
       return onCardAction(data);
     },
+    // A recalled message's record is voided (its chat is told); a message that made none is a no-op.
+    "im.message.recalled_v1": async (data) => {
+      refuseWhenStopped();
+      if (!data.message_id || !data.chat_id) return {};
+      const keys = [...(data.event_id ? [`event:${data.event_id}`] : []), `recall:${data.message_id}`];
+      await take(
+        { type: "recalled", platform: PLATFORM, chatId: data.chat_id, messageId: data.message_id, keys },
+        { event: "im.message.recalled_v1", eventId: data.event_id, message: data.message_id },
+      );
+      return {};
+    },
     "im.chat.member.bot.added_v1": async (data) => {
       refuseWhenStopped();
       await membership("joined", data);

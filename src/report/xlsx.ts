@@ -21,6 +21,14 @@ export interface LedgerExportRow {
   item: string | null;
   topic: string | null;
   note: string | null;
+  /** What the person recorded beyond the figures (absent in exports from before these fields). */
+  sessionsApprox?: boolean;
+  title?: string | null;
+  timeOfDay?: string | null;
+  place?: string | null;
+  host?: string | null;
+  attendees?: string | null;
+  recorder?: string | null;
   recordedBy: string | null;
   createdAt: Date;
 }
@@ -45,6 +53,8 @@ interface Column {
   wrap?: boolean;
   /** The totals row's cell: a number is summed with a formula, a string is written as is. */
   total?: (rows: LedgerExportRow[]) => number | string | null;
+  /** Shown only when a row of the sheet has a value (the fields an inspection asks for, when recorded). */
+  optional?: boolean;
 }
 
 const TITLE_ROW = 1;
@@ -90,7 +100,17 @@ function columnsFor(kind: SheetKind, withQuantity: boolean): Column[] {
     { header: "单位", width: 16, value: (r) => displaySafe(r.unit), wrap: true },
     { header: "日期", width: 12, value: (r) => excelDay(r.day), numFmt: "yyyy-mm-dd" },
     { header: "类型", width: 24, value: (r) => r.subtype, wrap: true },
+    { optional: true, header: "名称", width: 24, value: (r) => r.title ?? null, wrap: true },
+    { optional: true, header: "时间", width: 10, value: (r) => r.timeOfDay ?? null },
+    { optional: true, header: "地点", width: 18, value: (r) => r.place ?? null, wrap: true },
     { header: `次数（${kind.countUnit}）`, width: 10, value: (r) => r.sessions, total: (rows) => sum(rows.map((r) => r.sessions)) },
+    {
+      optional: true,
+      header: "次数约数",
+      width: 8,
+      value: (r) => (r.sessionsApprox ? "余" : null),
+      total: (rows) => (rows.some((r) => r.sessionsApprox) ? "余" : null),
+    },
     { header: "参与人数", width: 10, value: (r) => r.participants, total: (rows) => sum(rows.map((r) => r.participants)) },
     {
       header: "约数",
@@ -101,6 +121,9 @@ function columnsFor(kind: SheetKind, withQuantity: boolean): Column[] {
     },
     ...quantity,
     { header: "主题", width: 32, value: (r) => r.topic, wrap: true },
+    { optional: true, header: "主持人", width: 10, value: (r) => r.host ?? null, wrap: true },
+    { optional: true, header: "参加人员", width: 28, value: (r) => r.attendees ?? null, wrap: true },
+    { optional: true, header: "记录人", width: 10, value: (r) => r.recorder ?? null },
     { header: "备注", width: 28, value: (r) => r.note, wrap: true },
     { header: "登记人", width: 10, value: (r) => (r.recordedBy === null ? null : displaySafe(r.recordedBy)) },
     { header: "登记时间", width: 17, value: (r) => chinaWallTime(r.createdAt), numFmt: "yyyy-mm-dd hh:mm" },
@@ -149,7 +172,7 @@ function addKindSheet(wb: ExcelJS.Workbook, name: string, title: string, kind: S
   const rows = [...unsorted].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.id - b.id));
   // A quantity typed against a kind that normally has none is still shown rather than lost.
   const withQuantity = kind.hasQuantity || rows.some((r) => r.quantity != null || r.item != null);
-  const columns = columnsFor(kind, withQuantity);
+  const columns = columnsFor(kind, withQuantity).filter((c) => !c.optional || rows.some((r) => c.value(r) != null));
 
   const ws = wb.addWorksheet(name, {
     views: [{ state: "frozen", ySplit: HEADER_ROW, xSplit: 0 }],

@@ -15,12 +15,15 @@ import { StoreContext, type ChatRow, type UnitRow, type MemberRow, type RecordRo
 import { UnitStore } from "./units.js";
 import { OutboxStore } from "./outbox.js";
 import { MemberStore } from "./members.js";
-import { RecordStore } from "./records.js";
+import { RecordStore, type RecordFields } from "./records.js";
+import { PendingStore, type PendingRow } from "./pending.js";
 import { FigureStore, type RuleWindow } from "./figures.js";
 
 export { LedgerError } from "./shared.js";
 export type { Role, ChatRow, UnitRow, MemberRow, RecordRow } from "./shared.js";
 export { windowSums, type RuleWindow } from "./figures.js";
+export type { RecordFields } from "./records.js";
+export type { PendingRow } from "./pending.js";
 
 export class Ledger {
   private readonly ctx: StoreContext;
@@ -30,6 +33,8 @@ export class Ledger {
   private readonly figureStore: FigureStore;
   /** The outbox's rows and stored files (what /发送记录 lists and re-queues). */
   readonly outbox: OutboxStore;
+  /** Records read from plain language (or with an implausible figure), awaiting their author's 确认. */
+  readonly pending: PendingStore;
 
   /** `clock` is the bot's one clock: every timestamp written here and every cache expiry reads it. */
   constructor(
@@ -43,6 +48,7 @@ export class Ledger {
     this.recordStore = new RecordStore(this.ctx);
     this.figureStore = new FigureStore(this.ctx);
     this.outbox = new OutboxStore(db, clock);
+    this.pending = new PendingStore(this.ctx);
   }
 
   /** Forgets cached rows (after a change to chats, units or roles). */
@@ -89,6 +95,19 @@ export class Ledger {
   /** The unit and its descendants with their parents, for roll-ups. */
   subtree(unitId: number): Promise<{ id: number; name: string; parentId: number | null }[]> {
     return this.unitStore.subtree(unitId);
+  }
+
+  /**
+   * Units of `rootId`'s subtree (the root included) whose name contains `text` (LIKE wildcards in
+   * it escaped, ASCII case ignored): the exact name first, then shorter names; at most `limit`.
+   */
+  subtreeUnitsNamedLike(rootId: number, text: string, limit = 20): Promise<{ id: number; name: string; parentId: number | null }[]> {
+    return this.unitStore.subtreeUnitsNamedLike(rootId, text, limit);
+  }
+
+  /** Each unit's own sessions in every rule window, for many units in one query per 500: a town's units × requirements table. */
+  unitsWindowCounts(unitIds: number[], windows: RuleWindow[]): Promise<Map<number, number[]>> {
+    return this.unitStore.unitsWindowCounts(unitIds, windows);
   }
 
   children(unitId: number): Promise<UnitRow[]> {
@@ -157,13 +176,28 @@ export class Ledger {
     return this.recordStore.record(id);
   }
 
+  /** The record a platform message made, if any. */
+  recordBySource(platform: string, sourceChat: string, messageId: string): Promise<RecordRow | null> {
+    return this.recordStore.recordBySource(platform, sourceChat, messageId);
+  }
+
+  /** Changes fields of a live record, audited with each field's before and after. */
+  updateRecord(
+    id: number,
+    changes: Partial<RecordFields>,
+    actor: string,
+    action: "record.edit" | "record.amend",
+  ): Promise<{ before: RecordRow; after: RecordRow }> {
+    return this.recordStore.updateRecord(id, changes, actor, action);
+  }
+
   /** The member's most recent live record in the unit created since `since`. */
   lastRecordBy(memberId: number, unitId: number, since: Date): Promise<RecordRow | null> {
     return this.recordStore.lastRecordBy(memberId, unitId, since);
   }
 
   /** Soft-deletes a record (kept for the audit trail; excluded from every figure). */
-  deleteRecord(id: number, actor: string, action: "record.undo" | "record.delete"): Promise<RecordRow> {
+  deleteRecord(id: number, actor: string, action: "record.undo" | "record.delete" | "record.recall"): Promise<RecordRow> {
     return this.recordStore.deleteRecord(id, actor, action);
   }
 

@@ -214,3 +214,23 @@ export function messageEvent(
   }
   return null;
 }
+
+/**
+ * An edited message → the same message with its new text, marked edited: a record line amends
+ * the record that message made. Keyed by the edit (its edit_date), so each edit is taken once.
+ */
+export function editedEvent(
+  m: Message,
+  me: BotIdentity,
+  updateId: number,
+  core: Pick<BotCore, "addresses" | "hasCommand">,
+): CoreEvent | null {
+  const c = messageToInbound(m, me, { knows: (line) => core.addresses(line), hasStart: true }, updateId);
+  if (!c) return null;
+  return {
+    type: "message",
+    msg: { ...c.msg, edited: true },
+    keys: [`update:${updateId}`, `edit:${m.chat.id}:${m.message_id}:${m.edit_date ?? m.date}`],
+    replyTo: String(m.message_id),
+  };
+}

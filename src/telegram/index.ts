@@ -23,6 +23,7 @@ import {
   joinKeys,
   membershipChange,
   messageEvent,
+  editedEvent,
   groupNote,
   type BotIdentity,
 } from "./inbound.js";
@@ -35,7 +36,7 @@ export { toSendError } from "./errors.js";
 
 export const WEBHOOK_PATH = "/telegram/webhook";
 /** The update types the bot asks for (edits, reactions, channel posts are not used). */
-export const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const;
+export const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
 const SECRET_SHAPE = /^[A-Za-z0-9_-]{1,256}$/;
 /** The largest update the webhook reads (Telegram's are a few kilobytes; a caption is at most 1,024 characters). */
 export const MAX_UPDATE_BYTES = 1024 * 1024;
@@ -133,6 +134,8 @@ export function createTelegramAdapter(o: TelegramAdapterOptions): TelegramAdapte
   bot.catch((err) => log("telegram.update.failed", { update: err.ctx.update.update_id, error: describe(err.error) }));
 
   bot.on("message", (ctx) => take(messageEvent(ctx.message, me(), ctx.update.update_id, core), ctx.update.update_id));
+
+  bot.on("edited_message", (ctx) => take(editedEvent(ctx.editedMessage, me(), ctx.update.update_id, core), ctx.update.update_id));
 
   bot.on("callback_query", async (ctx) => {
     // Answer first: the button stops spinning even if the command takes a moment.

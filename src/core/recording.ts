@@ -1,0 +1,109 @@
+// Making a record from a parsed line, and asking first when it should not count yet. /记录, /确认
+// and an edited record message all end here, so the confirmation reads the same whichever way a
+// record was made, and a reading that needs its author's word is kept, not recorded.
+import type { CommandContext } from "./command.js";
+import type { Reply } from "./types.js";
+import type { RecordDraft } from "../domain/parser.js";
+import type { RecordRow, UnitRow } from "../store/ledger.js";
+import { recordSummary } from "../domain/figures.js";
+import { periodOf, periodLabel } from "../domain/periods.js";
+import { runningTotal, recordDetails } from "./summaries.js";
+import { dayLabel } from "../time.js";
+
+/** Where a record comes from: its unit and the message whose key it carries. */
+export interface RecordSource {
+  unit: UnitRow;
+  messageId: string;
+}
+
+/** The confirmation of a record made (or found made by the same message before). */
+export async function recordReply(ctx: CommandContext, record: RecordRow, duplicate: boolean, onBehalf?: UnitRow): Promise<Reply> {
+  // The record is committed: from here on a failure must not turn into "not saved" (the user
+  // would type it again under a new message id). Without its running total the reply still confirms.
+  const total = await runningTotal(ctx.ledger, record.unitId, record.kind, record.day, ctx.today).catch(
+    () => "本季度累计暂时无法统计，可稍后发送 /统计 查看",
+  );
+  const when = dayLabel(record.day, record.day.slice(0, 4) !== ctx.today.slice(0, 4));
+  const notes: string[] = [];
+  const quarter = periodOf("quarter", record.day);
+  if (quarter.end < ctx.today) notes.push(`注意：${when}属于已结束的${periodLabel(quarter)}，已计入该季度。`);
+  const head = duplicate ? `这条消息已经记录过了（#${record.id}），没有重复登记。` : "";
+  const whose = onBehalf ? `（代「${onBehalf.name}」登记，计入该单位）` : "";
+  const details = recordDetails(record);
+  return {
+    kind: "record",
+    title: duplicate ? "已记录过" : "已记录",
+    text:
+      `${head}已记录 #${record.id}${whose}：${recordSummary(record)}（${when}）。${total}。${details ? `${details}。` : ""}` +
+      `${notes.join("")}发送 /撤销 撤销，/修改 ${record.id} 更正。`,
+    actions: record.deletedAt ? [] : [{ label: "撤销", command: `/undo ${record.id}` }],
+  };
+}
+
+/** Records a draft under the message's key; a redelivery finds the first record. */
+export async function saveDraft(ctx: CommandContext, draft: RecordDraft, source: RecordSource): Promise<Reply> {
+  const { record, duplicate } = await ctx.ledger.createRecord(draft, {
+    unitId: source.unit.id,
+    chatId: ctx.chat.id,
+    memberId: ctx.member.id,
+    platform: ctx.msg.platform,
+    sourceChat: ctx.msg.chatId,
+    messageId: source.messageId,
+    actor: ctx.actor,
+  });
+  return recordReply(ctx, record, duplicate, source.unit.id !== ctx.unit?.id ? source.unit : undefined);
+}
+
+/** A draft as one /记录 line its author can copy, change and send again. */
+export function draftLine(draft: RecordDraft, kindName: string): string {
+  const parts = [`/记录 ${kindName}`];
+  if (draft.subtype) parts.push(draft.subtype);
+  if (draft.title) parts.push(draft.title);
+  if (draft.item) parts.push(draft.item);
+  if (draft.quantity) parts.push(`${draft.quantity}${draft.quantityApprox ? "余" : ""}份`);
+  if (draft.sessions > 1 || draft.sessionsApprox) parts.push(`${draft.sessions}${draft.sessionsApprox ? "余" : ""}次`);
+  if (draft.participants) parts.push(`${draft.participants}${draft.participantsApprox ? "余" : ""}人`);
+  parts.push(draft.day);
+  const labels: [string, string | null][] = [
+    ["时间", draft.timeOfDay],
+    ["地点", draft.place],
+    ["主持人", draft.host],
+    ["参加人员", draft.attendees],
+    ["记录人", draft.recorder],
+    ["主题", draft.topic],
+    ["备注", draft.note],
+  ];
+  for (const [k, v] of labels) if (v) parts.push(`${k}：${v}`);
+  return parts.join(" ");
+}
+
+/**
+ * Keeps the reading for its author and asks: 确认 records it (under the original message's key),
+ * 修改 gives the line back to edit, 取消 drops it. Nothing counts until then.
+ */
+export async function askFirst(ctx: CommandContext, draft: RecordDraft, source: RecordSource, question: string): Promise<Reply> {
+  const pending = await ctx.ledger.pending.create({
+    platform: ctx.msg.platform,
+    chatExternalId: ctx.msg.chatId,
+    userId: ctx.msg.userId,
+    unitId: source.unit.id,
+    sourceMessageId: source.messageId,
+    draft,
+    reason: question,
+  });
+  const whose = source.unit.id !== ctx.unit?.id ? `（代「${source.unit.name}」登记）` : "";
+  const details = recordDetails(draft);
+  const when = dayLabel(draft.day, draft.day.slice(0, 4) !== ctx.today.slice(0, 4));
+  return {
+    kind: "record",
+    title: "请确认",
+    text:
+      `${question}\n#待确认${pending.id}${whose}：${recordSummary(draft)}（${when}）${details ? `。${details}` : ""}。\n` +
+      `确认后才会登记：请点「确认」或回复 /确认；有误请点「修改」或「取消」。`,
+    actions: [
+      { label: "确认", command: `/confirm ${pending.id}` },
+      { label: "修改", command: `/discard ${pending.id} 修改` },
+      { label: "取消", command: `/discard ${pending.id}` },
+    ],
+  };
+}
