@@ -51,10 +51,14 @@ const MEMBER_DELETE = (id: number) => `只有管理员、本单位宣传员或�
 const CHILD_DELETE = (id: number, child: string) =>
   `#${id} 是下级单位「${child}」的记录：宣传员只能删除本单位的记录，下级单位的记录请由该单位的宣传员在其群里删除，或请管理员删除。`;
 const NO_UNIT = (own: string, name: string) => `「${own}」下没有名为「${name}」的单位。`;
-const REFUSAL = /^(只有|本群还没有绑定|本单位没有|「.*」下没有名为|#\d+ 不是你|#\d+ 是下级单位)/;
+const NOT_YOURS_EDIT = (id: number) => `#${id} 不是你登记的。只有记录人本人、本单位宣传员或管理员可以修改。`;
+const CHILD_EDIT = (id: number) => `#${id} 是下级单位的记录：宣传员只能修改本单位的记录，请由该单位的宣传员在其群里修改，或请管理员修改。`;
+const NOT_FOR_CHILD = (name: string) =>
+  `只有本单位宣传员或管理员可以代下级单位登记（「单位：${name}」）。请去掉「单位：…」登记本单位的记录。`;
+const REFUSAL = /^(只有|本群还没有绑定|本单位没有|「.*」下没有名为|#\d+ 不是你|#\d+ 是下级单位|#待确认\d+ 不是你)/;
 
 /** One step of a cell: a line, the reply (exact, or a pattern); by the column's actor unless `as` says otherwise. */
-type Step = [line: string, expected: string | RegExp, as?: Partial<{ user: string; chat: string }>];
+type Step = [line: string, expected: string | RegExp, as?: Partial<{ user: string; chat: string; addressedToBot: boolean }>];
 
 const ALL: Column[] = ["admin", "officer", "parentOfficer", "parentOfficerInChild", "member", "unbound", "child", "sibling"];
 const BOUND = ALL.filter((c) => c !== "unbound");
@@ -201,6 +205,69 @@ const ROWS: { what: string; cells: Record<Column, Step[]> }[] = [
         ["/删除 1", NOT_HERE(1)],
         ["/删除 2", NOT_HERE(2)],
       ],
+    },
+  },
+  {
+    what: "/edit: as /delete — the author; the unit's officer, the unit's records; an administrator, the subtree's",
+    cells: {
+      admin: [
+        ["/修改 2 5人", /^已修改 #2。/, { chat: "镇群" }],
+        ["/修改 1 13人", /^已修改 #1。/],
+      ],
+      officer: [
+        ["/修改 2 5人", CHILD_EDIT(2)],
+        ["/修改 1 13人", /^已修改 #1。/],
+      ],
+      parentOfficer: [
+        ["/修改 1 13人", CHILD_EDIT(1)],
+        ["/记录 学习 8人", /^已记录 #3/, { user: "镇里的人" }],
+        ["/修改 3 9人", /^已修改 #3。/],
+      ],
+      parentOfficerInChild: [
+        ["/修改 1 13人", NOT_YOURS_EDIT(1)],
+        ["/记录 学习 3人", /^已记录 #3/],
+        ["/修改 3 4人", /^已修改 #3。/],
+      ],
+      member: [
+        ["/修改 1 13人", NOT_YOURS_EDIT(1)],
+        ["/修改 2 13人", NOT_YOURS_EDIT(2)],
+        ["/记录 学习 3人", /^已记录 #3/],
+        ["/修改 3 4人", /^已修改 #3。/],
+      ],
+      unbound: [["/修改 1 13人", UNBOUND]],
+      child: [["/修改 1 13人", NOT_HERE(1)]],
+      sibling: [
+        ["/修改 1 13人", NOT_HERE(1)],
+        ["/修改 2 13人", NOT_HERE(2)],
+      ],
+    },
+  },
+  {
+    what: "/record … 单位：X: for a unit of the chat's subtree, by its officers and administrators",
+    cells: {
+      admin: [["/记录 学习 3人 单位：一支部", /^已记录 #3（代「一支部」登记，计入该单位）/]],
+      officer: [["/记录 学习 3人 单位：一支部", /^已记录 #3（代「一支部」登记，计入该单位）/]],
+      parentOfficer: [["/记录 学习 3人 单位：金桥社区", /^已记录 #3（代「金桥社区」登记，计入该单位）/]],
+      parentOfficerInChild: [["/记录 学习 3人 单位：一支部", NOT_FOR_CHILD("一支部")]],
+      member: [["/记录 学习 3人 单位：一支部", NOT_FOR_CHILD("一支部")]],
+      unbound: [["/记录 学习 3人 单位：一支部", UNBOUND]],
+      child: [["/记录 学习 3人 单位：金桥社区", /^「一支部」下没有名为「金桥社区」的单位。/]],
+      sibling: [["/记录 学习 3人 单位：一支部", /^「浦东社区」下没有名为「一支部」的单位。/]],
+    },
+  },
+  {
+    what: "/confirm: only the author of the reading",
+    cells: {
+      ...each(BOUND, (c) => [
+        [
+          "今天组织了中心组学习，9人参加",
+          /^我从这句话里读出了一条记录，请核对：\n#待确认\d+/,
+          { user: `${ACTORS[c].user}说`, addressedToBot: true },
+        ],
+        ["/确认", "你在本群没有待确认的记录。"],
+        ["/确认", /^已记录 #3：党委理论学习中心组学习 1 次，9 人参加/, { user: `${ACTORS[c].user}说` }],
+      ]),
+      unbound: [["/确认", UNBOUND]],
     },
   },
   {
