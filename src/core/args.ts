@@ -1,5 +1,6 @@
 // Argument schemas several commands share.
 import { z } from "zod";
+import { editDistance } from "../domain/text.js";
 import { parsePeriod, periodLabel, periodWord, PERIOD_EXAMPLES, type Period } from "../domain/periods.js";
 import type { CommandContext } from "./command.js";
 import type { MemberRow, UnitRow } from "../store/ledger.js";
@@ -30,18 +31,6 @@ const MAX_NEAR = 5;
 
 /** A unit name's generic tail, left out when names are compared for "the nearest names". */
 const GENERIC_TAIL = /(社区居委会|居委会|村委会|委员会|社区|街道|党委|党总支|总支|党支部|支部|村|镇|乡)$/;
-
-function editDistance(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= x.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= y.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[y.length];
-}
 
 /** The descendants whose names share a character with `text` (generic tails like 社区/村 aside), nearest first. */
 async function nearNames(ctx: CommandContext, text: string): Promise<string[]> {

@@ -10,7 +10,7 @@ import { chinaDay, type Clock } from "../time.js";
 import { lookupWord, KINDS } from "../domain/catalog.js";
 import { readPlainReport } from "../domain/plain.js";
 import { normaliseText } from "../domain/parser.js";
-import { safeName } from "../domain/text.js";
+import { safeName, editDistance } from "../domain/text.js";
 import { CommandLimiter, DEFAULT_LIMITS, type AbuseLimits } from "./abuse.js";
 
 export const MAX_MESSAGE_CHARS = 1000;
@@ -81,19 +81,6 @@ export function splitCommand(
     if (prefix) return { name: prefix, rest: `${name.slice(prefix.length)} ${rest}`.trim() };
   }
   return { name, rest };
-}
-
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      // A swapped pair of letters (recrod) is one typo, not two.
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
 }
 
 const ROLE_RANK: Record<Role, number> = { member: 1, officer: 2, admin: 3 };

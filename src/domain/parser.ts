@@ -21,7 +21,7 @@ import {
 import { parseAmount } from "./numbers.js";
 import { parseDay, matchDayAt, matchTimeAt, parseTimeOfDay, type DateResult } from "./dates.js";
 import { dayLabel } from "../time.js";
-import { normaliseText } from "./text.js";
+import { normaliseText, editDistance } from "./text.js";
 
 export const MAX_FIGURE = 10_000_000;
 export const MAX_TOPIC_CHARS = 200;
@@ -1140,18 +1140,6 @@ function slotName(slot: Slot): string {
 
 // ---------------------------------------------------------------------------------------------
 // An unknown kind: the nearest names
-
-function editDistance(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= x.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= y.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[y.length];
-}
 
 const SUGGESTIONS: string[] = [
   ...new Set(

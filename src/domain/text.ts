@@ -108,3 +108,21 @@ export function displaySafe(text: string): string {
 export function xmlSafe(text: string): string {
   return text.replace(LONE_SURROGATE, "\uFFFD").replace(NONCHARACTERS, "").replace(CONTROLS, "");
 }
+
+/**
+ * Edits (insert, delete, replace, or swap two neighbours: recrod is one typo) from one text to
+ * another, counted in characters (code points), for "did you mean" suggestions.
+ */
+export function editDistance(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  const d = Array.from({ length: x.length + 1 }, (_, i) => [i, ...Array<number>(y.length).fill(0)]);
+  for (let j = 1; j <= y.length; j++) d[0][j] = j;
+  for (let i = 1; i <= x.length; i++) {
+    for (let j = 1; j <= y.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[x.length][y.length];
+}
