@@ -4,25 +4,30 @@ import { expandUnitWords } from "../src/core/args.js";
 import { reportArgs, resolveReportArgs, periodWord, unitWord } from "../src/report/args.js";
 import { loadDraftInput } from "../src/report/load.js";
 import { composeDraft, draftToText } from "../src/report/draft.js";
-import { periodLabel, periodNoun } from "../src/domain/periods.js";
+import { composeDocument, documentYear, DOCUMENT_NAMES } from "../src/report/documents.js";
+import { periodLabel, periodNoun, makePeriod } from "../src/domain/periods.js";
 
 export const DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 /** The option words of src/report/args.ts (文档, 精确 and their aliases): never read as part of a unit's name. */
-const OPTION_WORD = /^(docx|word|文档|word文档|文件|精确|exact|准确|精确数字)$/i;
+const OPTION_WORD =
+  /^(docx|word|文档|word文档|文件|精确|exact|准确|精确数字|述职|述职报告|书记述职|duty|总结|工作总结|年度总结|总结计划|summary|要点|工作要点|计划|工作计划|plan)$/i;
 
 export default defineCommand({
   name: "report",
   zhName: "报告",
   aliases: ["草稿", "draft", "写报告"],
   permission: "member",
-  summary: "按台账数字生成报告草稿：季度分析研判报告，半年/年度责任制落实情况报告；加「文档」返回 Word",
+  summary: "按台账数字生成报告草稿：季度分析研判报告，半年/年度责任制落实情况报告，述职报告、工作总结及计划、工作要点；加「文档」返回 Word",
   summaryEn: "Draft the period's report from the ledger",
   usage: [
     "/报告 — 本季度分析研判报告草稿",
     "/报告 上季度 文档 — 上季度草稿的 Word 文件",
     "/报告 2026年 — 年度落实意识形态工作责任制情况的报告",
     "/报告 上半年 精确 — 半年报告，写精确数字（默认大数写成 6100 余份）",
+    "/报告 述职 — 本年度书记落实意识形态工作责任制述职报告（1、2月默认上一年）",
+    "/报告 总结 — 本年度意识形态工作总结及下一年工作计划",
+    "/报告 要点 — 下一年意识形态工作要点（以本年度完成情况为基数）；/报告 要点 2027年",
     "/报告 金桥社区 — 上级单位只看某个下级单位（写名称中独有的一部分也可以：/报告 金桥）",
     "/报告 上季度 金桥 — 时间段、单位、选项的先后不限",
     "/报告 「文档」 — 下级单位的名字像选项或时间（文档、本月、2026年、12栋）时，加引号或写 单位:文档 就一定按单位理解",
@@ -38,18 +43,33 @@ export default defineCommand({
     // Which reading a word that is both a unit and an option got: said before the draft, apart
     // from it, so that the draft can be pasted as it is.
     const notes = args.notes.map((n) => text(n));
-    const input = await loadDraftInput(ctx.ledger, ctx.config, target.id, args.period, ctx.today, { exact: args.exact });
-    const draft = composeDraft(input);
+    // The year's other documents are about a year: the one written (for 要点, the year planned),
+    // else this year (last year in January and February, when such documents are written).
+    let period = args.period;
+    if (args.document) {
+      if (args.periodNamed && period.type !== "year") {
+        return [
+          ...notes,
+          errorReply(
+            `${DOCUMENT_NAMES[args.document]}按年度写，请写年份，例如：/报告 ${args.document === "plan" ? "要点 2027年" : "述职 2026年"}`,
+          ),
+        ];
+      }
+      period = args.periodNamed ? (args.document === "plan" ? makePeriod("year", period.year - 1, 1) : period) : documentYear(ctx.today);
+    }
+    const input = await loadDraftInput(ctx.ledger, ctx.config, target.id, period, ctx.today, { exact: args.exact });
+    const draft = args.document ? composeDocument(args.document, input) : composeDraft(input);
     if (!draft) {
-      const noun = args.period.start <= ctx.today && ctx.today <= args.period.end ? periodNoun(args.period.type) : periodLabel(args.period);
+      const noun = period.start <= ctx.today && ctx.today <= period.end ? periodNoun(period.type) : periodLabel(period);
       return [
         ...notes,
         errorReply(
-          `「${target.name}」${periodLabel(args.period)}的台账里还没有任何记录，无法生成报告草稿。请先用 /记录 登记${noun}开展的会议、学习、宣传等工作，例如：/记录 学习 12人`,
+          `「${target.name}」${periodLabel(period)}的台账里还没有任何记录，无法生成报告草稿。请先用 /记录 登记${noun}开展的会议、学习、宣传等工作，例如：/记录 学习 12人`,
         ),
       ];
     }
-    const again = `/report ${periodWord(args.period)}${args.unitNamed ? ` ${unitWord(target.name)}` : ""}${args.exact ? " 精确" : ""}`;
+    const kindWord = args.document ? ` ${{ duty: "述职", summary: "总结", plan: "要点" }[args.document]}` : "";
+    const again = `/report${kindWord} ${periodWord(args.document === "plan" ? makePeriod("year", period.year + 1, 1) : period)}${args.unitNamed ? ` ${unitWord(target.name)}` : ""}${args.exact ? " 精确" : ""}`;
     if (args.docx) {
       // docx is loaded on first use: most processes never write a Word file.
       const { draftToDocx } = await import("../src/report/docx.js");

@@ -95,7 +95,7 @@ describe("a child unit named like an option, a period or a number", () => {
 
   it("names outside the chat's subtree are refused as if they did not exist; bad quoting and two units are explained", async () => {
     expect(await texts("/报告 9号院")).toEqual([
-      "没看懂「9号院」。时间段可以写：本季度、上季度、2026Q3、2026年第三季度、本月、2026年11月、上半年、2026H2、今年、2025年；加「文档」返回 Word 文件，加「精确」写精确数字；上级单位可加下级单位名，名字像时间或选项时加引号，例如「文档」或 单位:12栋。",
+      "没看懂「9号院」。可以生成：季度意识形态工作分析研判报告（/报告 本季度）、半年或年度落实意识形态工作责任制情况的报告（/报告 上半年、/报告 2026年）、述职报告（/报告 述职）、工作总结及下一年工作计划（/报告 总结）、下一年工作要点（/报告 要点）。时间段可以写：本季度、上季度、2026Q3、2026年第三季度、本月、2026年11月、上半年、2026H2、今年、2025年；加「文档」返回 Word 文件，加「精确」写精确数字；上级单位可加下级单位名，名字像时间或选项时加引号，例如「文档」或 单位:12栋。",
     ]);
     // No match: the subtree's nearest names (here the child sharing 号), never the other town's 9号院.
     expect(await texts("/报告 「9号院」")).toEqual(["「金桥镇」下没有名为「9号院」的单位。相近的有：3号楼。"]);

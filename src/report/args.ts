@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { parsePeriod, periodLabel, periodWord, PERIOD_EXAMPLES, type Period } from "../domain/periods.js";
 import type { CommandContext } from "../core/command.js";
+import type { DocumentType } from "./documents.js";
 
 export interface ReportArgs {
   period: Period;
@@ -14,6 +15,10 @@ export interface ReportArgs {
   unitNamed: boolean;
   docx: boolean;
   exact: boolean;
+  /** One of the year's other documents (述职, 总结, 要点), instead of the period's report. */
+  document: DocumentType | null;
+  /** A period was written (a document's year; the report's period). */
+  periodNamed: boolean;
   /** When a word could be read two ways: which reading was taken, and how to ask for the other. */
   notes: string[];
 }
@@ -26,6 +31,16 @@ export interface ReportWord {
 
 const DOCX = /^(docx|word|文档|word文档|文件)$/i;
 const EXACT = /^(精确|exact|准确|精确数字)$/i;
+/** The words that ask for the year's other documents. */
+const DOCUMENT_WORDS: [RegExp, DocumentType, string][] = [
+  [/^(述职|述职报告|书记述职|duty)$/i, "duty", "述职报告"],
+  [/^(总结|工作总结|年度总结|总结计划|summary)$/i, "summary", "工作总结及下一年工作计划"],
+  [/^(要点|工作要点|计划|工作计划|plan)$/i, "plan", "下一年工作要点"],
+];
+const documentOf = (word: string) => DOCUMENT_WORDS.find(([re]) => re.test(word));
+/** Every document the command writes, for its replies. */
+export const DOCUMENT_LIST =
+  "季度意识形态工作分析研判报告（/报告 本季度）、半年或年度落实意识形态工作责任制情况的报告（/报告 上半年、/报告 2026年）、述职报告（/报告 述职）、工作总结及下一年工作计划（/报告 总结）、下一年工作要点（/报告 要点）";
 // 「…」, 『…』, “…”, "…" and 单位:… (NFKC has already made ： a colon) mark a unit name.
 const WORD = /「([^」]*)」|『([^』]*)』|“([^”]*)”|"([^"]*)"|单位:(\S*)|(\S+)/g;
 const OPEN_QUOTE = /^[「『“"]/;
@@ -57,7 +72,7 @@ export function reportArgs(): z.ZodType<ReportWord[], string> {
 }
 
 const usage = (word: string) =>
-  `没看懂「${word}」。时间段可以写：${PERIOD_EXAMPLES}；加「文档」返回 Word 文件，加「精确」写精确数字；上级单位可加下级单位名，名字像时间或选项时加引号，例如「文档」或 单位:12栋。`;
+  `没看懂「${word}」。可以生成：${DOCUMENT_LIST}。时间段可以写：${PERIOD_EXAMPLES}；加「文档」返回 Word 文件，加「精确」写精确数字；上级单位可加下级单位名，名字像时间或选项时加引号，例如「文档」或 单位:12栋。`;
 
 /**
  * Reads the words against the chat's unit and its descendants. A word that is exactly a
@@ -74,7 +89,16 @@ export async function resolveReportArgs(
   opts: { options: boolean } = { options: true },
 ): Promise<ReportArgs | string> {
   const own = ctx.unit!;
-  const out: ReportArgs = { period: parsePeriod("", ctx.today)!, unit: own, unitNamed: false, docx: false, exact: false, notes: [] };
+  const out: ReportArgs = {
+    period: parsePeriod("", ctx.today)!,
+    unit: own,
+    unitNamed: false,
+    docx: false,
+    exact: false,
+    document: null,
+    periodNamed: false,
+    notes: [],
+  };
   const subtree = words.length ? await ctx.ledger.subtree(own.id) : [];
   const below = new Map(subtree.filter((u) => u.id !== own.id).map((u) => [u.name, u]));
   let periodSeen = false;
@@ -93,13 +117,16 @@ export async function resolveReportArgs(
     const p = parsePeriod(word, ctx.today);
     if (named === null && below.has(word)) {
       named = word;
+      const doc = documentOf(word);
       const other = DOCX.test(word)
         ? opts.options && { meaning: "Word 文件", alt: "docx" }
-        : EXACT.test(word)
-          ? opts.options && { meaning: "精确数字", alt: "exact" }
-          : p && !periodSeen
-            ? { meaning: `时间段${periodLabel(p)}`, alt: periodWord(p) }
-            : null;
+        : doc && opts.options
+          ? { meaning: doc[2], alt: doc[1] }
+          : EXACT.test(word)
+            ? opts.options && { meaning: "精确数字", alt: "exact" }
+            : p && !periodSeen
+              ? { meaning: `时间段${periodLabel(p)}`, alt: periodWord(p) }
+              : null;
       if (other) {
         out.notes.push(
           `说明：「${word}」既是「${own.name}」的下级单位，也可以理解为${other.meaning}；这里按下级单位「${word}」理解。如果要的是${other.meaning}，请写「${other.alt}」，例如：/${command} ${other.alt}`,
@@ -115,14 +142,21 @@ export async function resolveReportArgs(
       out.exact = true;
       continue;
     }
+    const doc = opts.options ? documentOf(word) : undefined;
+    if (doc && out.document === null) {
+      out.document = doc[1];
+      continue;
+    }
     if (p && !periodSeen) {
       out.period = p;
       periodSeen = true;
+      out.periodNamed = true;
       continue;
     }
     // Any other word is taken for a unit's name (and refused below when it is not in the subtree);
     // one that starts with a digit, unless it is a descendant's name, was meant as a period.
-    if (!/^\d/.test(word) || below.has(word)) {
+    // In a unit without units below it, no word can be a unit: say what can be asked for.
+    if ((!/^\d/.test(word) && below.size > 0) || below.has(word)) {
       const err = name(word);
       if (err) return err;
       continue;

@@ -1,0 +1,294 @@
+// The year's other documents of the seeds, composed from the same ledger input as the drafts
+// (load.ts): the secretary's 述职报告 (first person: 履职情况, 特色亮点, 存在的主要问题及原因,
+// 下一步工作思路), the 工作总结及下一年工作计划, and the next year's 工作要点 (seed 000's
+// numbered tasks). Every figure and name comes from the input; shortfalls only from periods that
+// have ended; the plans from the deployment's rules, with this year's figures as baselines.
+// Pure: no store, no clock (today is in the input).
+import { totalsByKind, formatPeople, formatAmount, itemUnit, itemVerb, type KindTotals, type FigureStyle } from "../domain/figures.js";
+import { makePeriod, type Period, type PeriodType } from "../domain/periods.js";
+import { perLabel, deadlineOf } from "../domain/requirements.js";
+import { dayLabel } from "../time.js";
+import { displaySafe } from "../domain/text.js";
+import type { DraftInput, RuleResult } from "./draft.js";
+import type { Draft, DraftParagraph, DraftSection, DraftSubsection } from "./draft-types.js";
+
+/** The document types asked for by their own word (/报告 述职, /报告 总结, /报告 要点). */
+export type DocumentType = "duty" | "summary" | "plan";
+
+export const DOCUMENT_NAMES: Record<DocumentType, string> = {
+  duty: "述职报告",
+  summary: "工作总结及下一年工作计划",
+  plan: "工作要点",
+};
+
+const CN = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五"];
+
+/** "12人次", "6000余份", "2万余份": the figure glued to its measure word, as these reports write it. */
+function people(n: number, approx: boolean, style: FigureStyle, unit = "人次"): string {
+  return formatPeople(n, approx, style, unit).replace(/\s+/g, "");
+}
+function amount(n: number, approx: boolean, unit: string, style: FigureStyle): string {
+  return formatAmount(n, approx, unit, style).replace(/\s+/g, "");
+}
+
+/** One kind's year in a clause: "开展理论学习24次，参学310人次". */
+function kindYear(t: KindTotals, style: FigureStyle): string {
+  const k = t.kind;
+  const verb: Record<string, string> = {
+    meeting: "召开",
+    study: "开展",
+    distribution: "开展",
+    lecture: "开展",
+    activity: "开展",
+    publication: "发布",
+    opinion: "处置",
+    report: "报送",
+  };
+  let s = `${verb[k.code] ?? "开展"}${k.label}${t.sessions}${k.countUnit}`;
+  if (t.byItem.length) {
+    s += `，${t.byItem.map((i) => `${itemVerb(k, i.item)}${i.item}${amount(i.quantity, i.approx, itemUnit(k, i.item), style)}`).join("、")}`;
+  } else if (t.participants > 0) {
+    s += `，${k.participantsLabel}${people(t.participants, t.participantsApprox, style)}`;
+  }
+  const subs = t.bySubtype.filter((b) => b.sessions > 0).slice(0, 4);
+  if (subs.length && !k.hasQuantity) s += `（其中${subs.map((b) => `${b.subtype}${b.sessions}${k.countUnit}`).join("、")}）`;
+  return s;
+}
+
+/** The shortfalls of periods that have ended, each with whose it is: "第二季度（永业村）未召开…". */
+function shortfalls(input: DraftInput): string[] {
+  const ended = input.rules.filter((r) => r.progress === "missed" && r.period.end < input.today);
+  const byRule = new Map<string, RuleResult[]>();
+  for (const r of ended) {
+    const key = r.rule.id;
+    const list = byRule.get(key);
+    if (list) list.push(r);
+    else byRule.set(key, [r]);
+  }
+  const out: string[] = [];
+  for (const list of byRule.values()) {
+    const rule = list[0].rule;
+    const units = [...new Set(list.map((r) => r.unit))];
+    const whose =
+      units.length === 1 && units[0] === input.unit
+        ? `本单位`
+        : units.slice(0, 6).join("、") + (units.length > 6 ? `等${units.length}个单位` : "");
+    const periods = [...new Set(list.map((r) => periodShort(r.period)))];
+    const what = rule.type === "report" ? `未按时报送${rule.name}` : `${rule.name}未达到${perLabel(rule.per)}不少于${rule.min}次的要求`;
+    out.push(`${whose}${periods.slice(0, 4).join("、")}${periods.length > 4 ? "等" : ""}${what}`);
+  }
+  return out;
+}
+
+function periodShort(p: Period): string {
+  return {
+    month: `${Number(p.start.slice(5, 7))}月`,
+    quarter: `第${CN[Math.floor((Number(p.start.slice(5, 7)) - 1) / 3)]}季度`,
+    half: p.start.slice(5, 7) === "01" ? "上半年" : "下半年",
+    year: `${p.start.slice(0, 4)}年`,
+  }[p.type];
+}
+
+/** The rules as next year's tasks: "每季度至少召开意识形态工作专题会议1次（2026年全年召开4次）". */
+function ruleTasks(input: DraftInput, totals: KindTotals[], nextYear: number): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const r of input.rules) {
+    if (seen.has(r.rule.id)) continue;
+    seen.add(r.rule.id);
+    const rule = r.rule;
+    if (rule.type === "report") {
+      const first = deadlineOf(rule, makePeriod(rule.per, nextYear, 1));
+      out.push(`${perLabel(rule.per)}按时报送${rule.name}，首期截止${dayLabel(first, true)}`);
+      continue;
+    }
+    const done = input.rules.filter((x) => x.rule.id === rule.id && x.unit === input.unit).reduce((a, x) => a + x.count, 0);
+    const kind = totals.find((t) => t.kind.code === rule.kind);
+    const base = done > 0 ? `（${input.period.start.slice(0, 4)}年本单位${done}${kind?.kind.countUnit ?? "次"}）` : "";
+    out.push(`${perLabel(rule.per)}${rule.name}不少于${rule.min}${kind?.kind.countUnit ?? "次"}${base}`);
+  }
+  return out;
+}
+
+function paragraphs(lines: string[]): DraftParagraph[] {
+  return lines.map((text) => ({ text }));
+}
+
+function numbered(lines: string[]): DraftParagraph[] {
+  return lines.map((text, i) => ({ text: `${i + 1}.${text}${/[。；！]$/.test(text) ? "" : "。"}` }));
+}
+
+function section(i: number, heading: string, body: DraftParagraph[], subsections: DraftSubsection[] = []): DraftSection {
+  return { heading: `${CN[i]}、${heading}`, paragraphs: body, subsections };
+}
+
+function sub(i: number, heading: string, body: string[]): DraftSubsection {
+  return { heading: `（${CN[i]}）${heading}`, paragraphs: paragraphs(body) };
+}
+
+/** The work of the year grouped as the seeds group it: study, positions and publicity, activities, responsibility. */
+function yearWork(input: DraftInput, style: FigureStyle): { heading: string; lines: string[] }[] {
+  const totals = totalsByKind(input.rows);
+  const by = (codes: string[]) => totals.filter((t) => codes.includes(t.kind.code)).map((t) => kindYear(t, style));
+  const groups = [
+    { heading: "加强理论武装，抓实思想引领", lines: by(["study", "lecture"]) },
+    { heading: "压实主体责任，健全工作机制", lines: by(["meeting", "report"]) },
+    { heading: "守好宣传阵地，唱响主旋律", lines: by(["distribution", "publication", "opinion"]) },
+    { heading: "开展主题活动，培育文明风尚", lines: by(["activity"]) },
+  ];
+  return groups.filter((g) => g.lines.length);
+}
+
+function meta(input: DraftInput, type: DocumentType, title: string): Pick<Draft, "title" | "signature" | "date" | "fileStem"> {
+  const year = input.period.start.slice(0, 4);
+  return {
+    title,
+    signature: input.unit,
+    date: dayLabel(input.today, true),
+    fileStem: `${input.unit}-${type === "plan" ? Number(year) + 1 : year}-${DOCUMENT_NAMES[type]}`,
+  };
+}
+
+/**
+ * The secretary's 述职报告 for the year of `input.period`: first person, what the ledger holds
+ * under 履职情况, the year's named work as 特色亮点, the ended periods' shortfalls as problems.
+ */
+export function composeDuty(unsafe: DraftInput): Draft | null {
+  const input = { ...unsafe, unit: displaySafe(unsafe.unit) };
+  if (!input.rows.length) return null;
+  const year = input.period.start.slice(0, 4);
+  const style = input.style;
+  const work = yearWork(input, style);
+  const problems = shortfalls(input);
+  const next = Number(year) + 1;
+  const totals = totalsByKind(input.rows);
+  const sections: DraftSection[] = [
+    section(
+      0,
+      "履职情况",
+      [],
+      work.map((g, i) => sub(i, g.heading, [`${year}年，本人督促${input.unit}${g.lines.join("；")}。`])),
+    ),
+    section(1, "特色亮点", paragraphs(highlights(input, totals))),
+    section(
+      2,
+      "存在的主要问题及原因",
+      problems.length
+        ? numbered([...problems, "究其原因，本人对意识形态工作的日常督促还不够经常，对照年度要求逐项抓落实的力度还需加强"])
+        : paragraphs([
+            `对照年度要求，${input.unit}已完成的各项工作均有台账记录。但工作的深度和成效还有提升空间，需要在下一步工作中持续改进。`,
+          ]),
+    ),
+    section(3, "下一步工作思路", numbered(ruleTasks(input, totals, next).map((t) => `${next}年${t}`))),
+  ];
+  return {
+    ...meta(input, "duty", `${input.unit}${year}年落实意识形态工作责任制述职报告`),
+    preface: paragraphs([
+      `${year}年以来，本人认真履行意识形态工作第一责任人职责，按照上级关于落实意识形态工作责任制的工作要求，结合工作实际，抓好${input.unit}意识形态工作。现将履职情况报告如下：`,
+    ]),
+    sections,
+  };
+}
+
+/** What stands out, from the figures themselves: the largest reach, the widest coverage. */
+function highlights(input: DraftInput, totals: KindTotals[]): string[] {
+  const out: string[] = [];
+  const lecture = totals.find((t) => t.kind.code === "lecture");
+  const activity = totals.find((t) => t.kind.code === "activity");
+  const reached = input.children.filter((c) => c.rows.some((r) => r.kind === "lecture" || r.kind === "activity")).length;
+  if (reached > 1) out.push(`宣讲和主题活动覆盖${reached}个下级单位，做到工作进村（居）、到群众身边。`);
+  if (lecture && lecture.participants > 0)
+    out.push(
+      `全年开展宣讲${lecture.sessions}${lecture.kind.countUnit}，受众${people(lecture.participants, lecture.participantsApprox, input.style)}。`,
+    );
+  if (activity && activity.participants > 0)
+    out.push(
+      `开展主题活动${activity.sessions}${activity.kind.countUnit}，惠及群众${people(activity.participants, activity.participantsApprox, input.style)}。`,
+    );
+  if (!out.length) out.push(`各项工作按计划推进，均已登记入账，做到有记录、可查询。`);
+  return out;
+}
+
+/** The 工作总结及下一年工作计划: the year's summary by area, its shortfalls, then next year's plan from the rules. */
+export function composeSummary(unsafe: DraftInput): Draft | null {
+  const input = { ...unsafe, unit: displaySafe(unsafe.unit) };
+  if (!input.rows.length) return null;
+  const year = input.period.start.slice(0, 4);
+  const next = Number(year) + 1;
+  const work = yearWork(input, input.style);
+  const problems = shortfalls(input);
+  const totals = totalsByKind(input.rows);
+  const plan = ruleTasks(input, totals, next);
+  return {
+    ...meta(input, "summary", `${input.unit}${year}年意识形态工作总结及${next}年工作计划`),
+    preface: paragraphs([
+      `${year}年，${input.unit}坚持以习近平新时代中国特色社会主义思想为指导，认真落实意识形态工作责任制。现将全年工作总结及${next}年工作计划报告如下：`,
+    ]),
+    sections: [
+      section(
+        0,
+        `${year}年工作总结`,
+        [],
+        work.map((g, i) => sub(i, g.heading, [`全年${g.lines.join("；")}。`])),
+      ),
+      section(
+        1,
+        "存在的不足",
+        problems.length
+          ? numbered(problems)
+          : paragraphs([`对照年度各项要求，${input.unit}均已完成并登记入账；工作的针对性和实效性仍需进一步提升。`]),
+      ),
+      section(2, `${next}年工作计划`, numbered(plan)),
+    ],
+  };
+}
+
+/**
+ * The next year's 工作要点 (seed 000): numbered tasks under three headings, each requirement of
+ * the deployment with this year's figure as its baseline.
+ */
+export function composePlan(unsafe: DraftInput): Draft | null {
+  const input = { ...unsafe, unit: displaySafe(unsafe.unit) };
+  const year = input.period.start.slice(0, 4);
+  const next = Number(year) + 1;
+  const totals = totalsByKind(input.rows);
+  const tasks = ruleTasks(input, totals, next);
+  if (!tasks.length) return null;
+  const studyish = tasks.filter((_, i) => ["study", "lecture"].includes(ruleKind(input, i)));
+  const duty = tasks.filter((_, i) => ["meeting", "report", "opinion"].includes(ruleKind(input, i)));
+  const rest = tasks.filter((t) => !studyish.includes(t) && !duty.includes(t));
+  let n = 0;
+  const block = (lines: string[]) => lines.map((t) => `（${CN[n++]}）${t}。`);
+  const sections = [
+    { heading: "突出思想政治引领，抓好理论学习", lines: studyish },
+    { heading: "压紧压实工作责任，守好意识形态阵地", lines: duty },
+    { heading: "加强宣传教育，培育文明风尚", lines: rest },
+  ]
+    .filter((s) => s.lines.length)
+    .map((s, i) => section(i, s.heading, paragraphs(block(s.lines))));
+  return {
+    ...meta(input, "plan", `${input.unit}${next}年意识形态工作要点`),
+    preface: paragraphs([
+      `${next}年，${input.unit}意识形态工作要坚持以习近平新时代中国特色社会主义思想为指导，落实意识形态工作责任制，对照上级各项要求逐项抓好落实。${totals.length ? `${year}年各项工作的完成情况作为基数列在各项任务之后。` : ""}`,
+    ]),
+    sections,
+  };
+}
+
+/** The kind of the i-th distinct rule, in the order ruleTasks lists them. */
+function ruleKind(input: DraftInput, i: number): string {
+  const seen: string[] = [];
+  for (const r of input.rules) if (!seen.includes(r.rule.id)) seen.push(r.rule.id);
+  return input.rules.find((r) => r.rule.id === seen[i])?.rule.kind ?? "";
+}
+
+/** The year such a document is about by default: this year, or last year in its first two months. */
+export function documentYear(today: string): Period {
+  const y = Number(today.slice(0, 4));
+  const month = Number(today.slice(5, 7));
+  return makePeriod("year" as PeriodType, month <= 2 ? y - 1 : y, 1);
+}
+
+export function composeDocument(type: DocumentType, input: DraftInput): Draft | null {
+  return type === "duty" ? composeDuty(input) : type === "summary" ? composeSummary(input) : composePlan(input);
+}
