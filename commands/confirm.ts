@@ -7,7 +7,7 @@ import { PENDING_HOURS } from "../src/store/pending.js";
 export default defineCommand({
   name: "confirm",
   zhName: "确认",
-  aliases: ["确定", "ok"],
+  aliases: ["确定"],
   permission: "member",
   summary: "确认机器人读出的记录（直接说的话、数字异常的记录），确认后才登记",
   summaryEn: "Confirm a record the bot read back to you",

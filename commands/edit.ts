@@ -10,6 +10,19 @@ import type { RecordRow } from "../src/store/ledger.js";
 
 const USAGE = "用法：/修改 编号 要改的内容，例如：/修改 128 15人、/修改 128 11月20日、/修改 128 地点：社区会议室（编号见 /明细）";
 
+/** A field named with what it becomes (人数改为18, 把日期改成昨天): the label form the parser reads (人数：18). */
+const CHANGE_TO =
+  /(?:把|将)?(参加人数|参与人数|人数|人次|次数|场次|数量|份数|日期|时间|地点|主持人|主题|记录人|参加人员|名称|备注)\s*(?:改为|改成|更正为|更改为|修改为|调整为|应为|应该是|换成|为)\s*[:：]?\s*/g;
+/** What only says "change it to": 改为18人 → 18人. */
+const TO_ONLY = /(?:^|\s)(?:改为|改成|更正为|修改为|应为|换成)\s*/g;
+
+export function changeWords(rest: string): string {
+  return rest
+    .replace(CHANGE_TO, (_m, label: string) => ` ${label === "人次" ? "人数" : label}：`)
+    .replace(TO_ONLY, " ")
+    .trim();
+}
+
 /** "党委理论学习中心组学习 1 次，12 人参加（11月20日）。地点：…" — what a record says, for before and after. */
 function describe(r: RecordRow): string {
   const details = recordDetails(r);
@@ -57,7 +70,7 @@ export default defineCommand({
     }
     let changes;
     try {
-      changes = parseChanges(rest, ctx.today, record);
+      changes = parseChanges(changeWords(rest), ctx.today, record);
     } catch (e) {
       if (e instanceof ParseError) return [errorReply(`${e.message.split("\n")[0]}\n${USAGE}`)];
       throw e;

@@ -84,7 +84,8 @@ export default defineCommand({
     if (ctx.plain) {
       const prior = await ctx.ledger.recordBySource(ctx.msg.platform, ctx.msg.chatId, ctx.msg.messageId);
       if (prior) return [await recordReply(ctx, prior, true)];
-      return [await askFirst(ctx, draft, source, "我从这句话里读出了一条记录，请核对：")];
+      const question = implausibleFigures(draft, ctx.config.plausible_limits);
+      return [await askFirst(ctx, draft, source, `我从这句话里读出了一条记录，请核对：${question ? `\n${question}` : ""}`)];
     }
     const question = implausibleFigures(draft, ctx.config.plausible_limits);
     if (question) {

@@ -62,6 +62,14 @@ describe("/修改", () => {
     expect((await live()).map((r) => r.participants)).toEqual([20, 10, 5]);
   });
 
+  it("reads a field named with what it becomes (人数改为18, 把日期改成昨天)", async () => {
+    expect(await h.ask("/修改 1 人数改为18", { user: "alice" })).toContain("现为：党委理论学习中心组学习 1 次，18 人参加（11月22日）");
+    expect(await h.ask("/修改 1 把日期改成昨天", { user: "alice" })).toContain("现为：党委理论学习中心组学习 1 次，18 人参加（11月21日）");
+    expect(await h.ask("/修改 1 地点改为党群服务中心", { user: "alice" })).toContain("，地点：党群服务中心");
+    const [row] = await live();
+    expect([row.participants, row.day, row.place, row.title]).toEqual([18, "2026-11-21", "党群服务中心", null]);
+  });
+
   it("explains what it needs, and refuses a deleted record", async () => {
     expect(await h.ask("/修改 1", { user: "alice" })).toBe(
       "用法：/修改 编号 要改的内容，例如：/修改 128 15人、/修改 128 11月20日、/修改 128 地点：社区会议室（编号见 /明细）",
@@ -121,6 +129,25 @@ describe("plain language", () => {
     );
     expect(await h.ask("/确认 1", { user: "alice" })).toBe("#待确认1 已经取消了，没有登记。需要时请重新发送。");
     expect(await live()).toEqual([]);
+  });
+
+  it("a plain report with an implausible figure says so; in a parent's chat it says whose it will be", async () => {
+    const [ask] = await h.say("今天召开了支部党员大会，1200人参加", { user: "alice", direct: true });
+    expect(ask.text.split("\n").slice(0, 2)).toEqual([
+      "我从这句话里读出了一条记录，请核对：",
+      "「1200人」对一次三会一课来说太多了，确认无误请回复 确认",
+    ]);
+    await h.ask("/bind 平安镇", { chat: "镇群" });
+    await h.ask("/bind 永业村 平安镇", { chat: "村群" });
+    const [town] = await h.say("昨天开展了志愿服务，20人参加", { chat: "镇群", user: "alice", direct: true });
+    expect(town.text).toContain(
+      "#待确认2（计入本级「平安镇」；如是下级单位的，请点「修改」，在登记行末加 单位：单位名）：志愿服务 1 场，20 人参加（11月21日）",
+    );
+  });
+
+  it("an acknowledgement gets no reply even in a private chat", async () => {
+    for (const line of ["收到", "好的", "谢谢！", "哈哈哈", "👍", "ok"])
+      expect(await h.say(line, { user: "alice", direct: true }), line).toEqual([]);
   });
 
   it("chatter gets no reply in a group; in a private chat a hint", async () => {

@@ -91,7 +91,14 @@ export async function askFirst(ctx: CommandContext, draft: RecordDraft, source: 
     draft,
     reason: question,
   });
-  const whose = source.unit.id !== ctx.unit?.id ? `（代「${source.unit.name}」登记）` : "";
+  // In a parent's chat, say whose it will be: a plain sentence may be about a child unit.
+  const parent = source.unit.id === ctx.unit?.id && (await ctx.ledger.subtreeIds(source.unit.id)).length > 1;
+  const whose =
+    source.unit.id !== ctx.unit?.id
+      ? `（代「${source.unit.name}」登记）`
+      : parent
+        ? `（计入本级「${source.unit.name}」；如是下级单位的，请点「修改」，在登记行末加 单位：单位名）`
+        : "";
   const details = recordDetails(draft);
   const when = dayLabel(draft.day, draft.day.slice(0, 4) !== ctx.today.slice(0, 4));
   return {

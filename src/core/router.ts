@@ -94,6 +94,10 @@ const reply = (r: Reply): Screened => ({ kind: "reply", replies: [r] });
 
 export const STORE_BUSY = "数据库正忙或连接中断，本条没有保存，请稍后再发一次。";
 
+/** Replies that acknowledge and ask nothing: 收到, 好的, 谢谢, 哈哈, 👍, ok. */
+const ACKNOWLEDGEMENT =
+  /^(收到|好的?|好滴|嗯+|哦+|噢+|谢谢(你|您|了)?|多谢|感谢|辛苦了?|明白|知道了|了解|ok|okay|thanks?|thx|[哈呵嘿]+|[\p{Extended_Pictographic}\p{Emoji_Modifier}\u200d\ufe0f\s]+)[!！。.~～]*$/iu;
+
 /** The table's name of the record command, which also reads plain-language reports. */
 const RECORD = "record";
 
@@ -177,9 +181,10 @@ export class Router {
         const today = chinaDay(msg.sentAt ?? this.clock());
         if (readPlainReport(text, today)) return { kind: "run", line: { name: RECORD, rest: text.trim(), plain: true } };
         if (!msg.direct) return IGNORE;
-        // A sentence, not a mistyped command name: say how to record instead of "no such command".
-        const sentence = line.rest || [...line.name].length > 4 || /[\p{P}]/u.test(line.name);
-        if (sentence && !lookupWord(line.name)) return reply(errorReply(PLAIN_HINT));
+        // An acknowledgement (收到, 好的, 👍) needs no answer even here.
+        if (ACKNOWLEDGEMENT.test(text.trim())) return IGNORE;
+        // Words, not a mistyped English command name: say how to record instead of "no such command".
+        if (!/^[a-z0-9_]+$/i.test(line.name) && !lookupWord(line.name)) return reply(errorReply(PLAIN_HINT));
       }
       return reply(this.unknownCommand(line.name, line.rest));
     }

@@ -27,6 +27,7 @@ export function recordDetails(r: {
   host?: string | null;
   attendees?: string | null;
   recorder?: string | null;
+  note?: string | null;
 }): string {
   const parts: [string, string | null | undefined][] = [
     ["时间", r.timeOfDay],
@@ -34,6 +35,7 @@ export function recordDetails(r: {
     ["主持人", r.host],
     ["参加人员", r.attendees],
     ["记录人", r.recorder],
+    ["备注", r.note],
   ];
   return parts
     .filter(([, v]) => v)

@@ -229,10 +229,17 @@ const FILLERS = [
   "于",
 ].sort((a, b) => b.length - a.length);
 
+/** Day words that also say the time of day: 昨晚 is yesterday evening. */
+const DAY_TIME: Record<string, string> = { 昨晚: "晚上", 今晚: "晚上", 今早: "上午", 今晨: "上午" };
+
 /** The people a figure counts: 12名党员, 党员干部30余人, 全体党员. */
 const PEOPLE_NOUNS = [
   "党员干部",
   "干部群众",
+  "观众",
+  "听众",
+  "受众",
+  "参与者",
   "党员群众",
   "村民代表",
   "居民代表",
@@ -427,7 +434,22 @@ function segment(run: string): Seg[] {
 // Labelled fields
 
 type Field =
-  "topic" | "title" | "note" | "place" | "host" | "attendees" | "time" | "recorder" | "unitName" | "count" | "expected" | "actual";
+  | "topic"
+  | "title"
+  | "note"
+  | "place"
+  | "host"
+  | "attendees"
+  | "time"
+  | "recorder"
+  | "unitName"
+  | "count"
+  | "expected"
+  | "actual"
+  | "quantity"
+  | "sessions"
+  /** The value is read like the rest of the line (物品：宣传册 → the item). */
+  | "back";
 
 const LABELS: [string, Field][] = [
   ["学习内容", "topic"],
@@ -493,6 +515,20 @@ const LABELS: [string, Field][] = [
   ["参学人数", "count"],
   ["出席人数", "count"],
   ["人数", "count"],
+  ["参与人数", "count"],
+  ["听众", "count"],
+  ["观众", "count"],
+  ["受众", "count"],
+  ["参加群众", "count"],
+  ["受众人数", "count"],
+  ["物品", "back"],
+  ["宣传品", "back"],
+  ["品名", "back"],
+  ["数量", "quantity"],
+  ["份数", "quantity"],
+  ["发放数量", "quantity"],
+  ["场次", "sessions"],
+  ["次数", "sessions"],
   ["应到人数", "expected"],
   ["实到人数", "actual"],
 ];
@@ -555,12 +591,29 @@ function splitLabels(text: string, today: string): Labelled {
   hits.forEach((h, i) => {
     const field = LABEL_FIELD.get(h[1].toLowerCase())!;
     let value = text.slice(h.index! + h[0].length, hits[i + 1]?.index ?? text.length).trim();
-    if (field === "time" || field === "count" || field === "expected" || field === "actual") {
-      const prefix = { time: "", count: "", expected: "应到", actual: "实到" }[field];
+    if (
+      field === "time" ||
+      field === "count" ||
+      field === "expected" ||
+      field === "actual" ||
+      field === "quantity" ||
+      field === "sessions" ||
+      field === "back"
+    ) {
+      const prefix = { time: "", count: "", expected: "应到", actual: "实到", quantity: "", sessions: "", back: "" }[field];
+      // A bare number takes the label's measure word: 人数：12 → 12人, 数量：800 → 800份, 场次：3 → 3次.
+      const measure = { count: "人", expected: "人", actual: "人", quantity: "份", sessions: "次" }[field as string];
       const tokens = value.split(/[\s,，;；]+/).filter(Boolean);
       back.push(
-        ...tokens.map((t, j) => (j === 0 && prefix ? prefix : "") + (field !== "time" && /^\d[\d,]*(余|多)?$/.test(t) ? `${t}人` : t)),
+        ...tokens.map((t, j) => (j === 0 && prefix ? prefix : "") + (measure && /^\d[\d,]*(余|多)?$/.test(t) ? `${t}${measure}` : t)),
       );
+      return;
+    }
+    // A unit's name is one word: what follows it is the rest of the line (单位：金桥社区 活动 志愿服务 15人).
+    if (field === "unitName") {
+      const [name, ...others] = value.split(/[\s,，;；]+/).filter(Boolean);
+      back.push(...others);
+      if (name) fields.unitName = name;
       return;
     }
     // Give back trailing figures and days: "最美家庭故事分享会 11月20日 60人" → the name, and the rest to the line.
@@ -658,7 +711,7 @@ function scanToken(token: string, today: string): Piece[] {
     if (day) {
       flush();
       pieces.push({ t: "day", word: day.word, result: day.result });
-      if (day.word === "昨晚") pieces.push({ t: "time", value: "晚上" });
+      if (DAY_TIME[day.word]) pieces.push({ t: "time", value: DAY_TIME[day.word] });
       i += day.word.length;
       continue;
     }
@@ -794,7 +847,7 @@ function read(
     const date = parseDay(token, today);
     if (date) {
       pieces.push({ t: "day", word: token, result: date });
-      if (token === "昨晚") pieces.push({ t: "time", value: "晚上" });
+      if (DAY_TIME[token]) pieces.push({ t: "time", value: DAY_TIME[token] });
       continue;
     }
     const time = parseTimeOfDay(token);
@@ -961,7 +1014,10 @@ function read(
   }
 
   // --- Figures
-  const figs = pieces.filter((p): p is Extract<Piece, { t: "fig" }> => p.t === "fig").map((p) => p.fig);
+  // Households (走访45户) are how far a visit reached, not people who took part: kept as written.
+  const all = pieces.filter((p): p is Extract<Piece, { t: "fig" }> => p.t === "fig").map((p) => p.fig);
+  const households = all.filter((f) => f.measure === "户");
+  const figs = all.filter((f) => f.measure !== "户");
   for (const f of figs) {
     if (f.value < 0 || f.word.trim().startsWith("-"))
       throw new ParseError(`「${f.word}」是负数，人数和数量都必须大于 0。\n${exampleFor(kind)}`, f.word);
@@ -1064,7 +1120,11 @@ function read(
     item: item?.name ?? null,
     day: resolvedDay,
     topic,
-    note: fields.note ?? null,
+    note:
+      [fields.note, ...households.map((h) => `覆盖${h.value}${h.approx ? "余" : ""}户`)]
+        .filter(Boolean)
+        .join("；")
+        .slice(0, MAX_NOTE_CHARS) || null,
     title,
     place,
     host: fields.host ?? null,

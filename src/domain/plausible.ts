@@ -19,27 +19,31 @@ export type PlausibleLimits = Readonly<Record<string, PlausibleLimit>>;
  * Sized for the units this bot serves: a village or community (a few hundred to a few thousand
  * residents, 20–200 Party members) up to a town or street office (a few tens of thousands of
  * residents, a town Party committee of some 30 and 1,000–3,000 members). A record may sum up a
- * quarter's work ("集中学习20余次", "宣讲两百多场"), so the session limits leave room for that.
+ * quarter's work ("集中学习20余次"), so the session limits leave room for that; past them (宣讲300场
+ * in one line) the person is asked, not refused — a town's year can be that much.
  *
- * - meeting: a town's cadre or Party members' meeting seats a few hundred → 500 per session.
- * - study: a 中心组 has 10–30 members; a town-wide 干部大会 or 冬训 session a few hundred → 500.
+ * - meeting: a town's cadre or Party members' meeting seats a few hundred → 500 per session; a
+ *   year's meetings of one unit are a few dozen → 50.
+ * - study: a 中心组 has 10–30 members; a town-wide 干部大会 or 冬训 session a few hundred → 500;
+ *   weekly study for two years would still be under 100 sessions → 100.
  * - distribution: a town's year of campaigns, summed up in one line, hands out a hundred thousand
  *   items (seed: 11.2万份) → 200,000; the people it reaches are at most a district's → 200,000.
- * - lecture: one 宣讲 in a town square or school reaches at most a couple of thousand → 2,000.
- * - activity: a festival event or 文艺演出 in a town square: a few thousand → 5,000.
+ * - lecture: one 宣讲 in a town square or school reaches at most a couple of thousand → 2,000;
+ *   a record of more than 100 lectures is asked about.
+ * - activity: a festival event or 文艺演出 in a town square: a few thousand → 5,000; 100 sessions.
  * - publication: an article's readers can be a city's (a 公众号 post read 10万+ times) → 200,000;
- *   a quarter's posts and items a few hundred → 1,000.
- * - opinion: incidents handled are a handful; those concerned at most a town → 50 cases, 50,000.
+ *   a quarter's posts and items a few hundred → 300.
+ * - opinion: incidents handled are a handful; those concerned at most a town → 10 cases, 50,000.
  * - report: one report at a time, a handful of 责任书 (seed: one per branch) → 200.
  */
 export const DEFAULT_PLAUSIBLE_LIMITS: PlausibleLimits = Object.freeze({
-  meeting: { participantsPerSession: 500, sessions: 100, quantity: 0 },
-  study: { participantsPerSession: 500, sessions: 200, quantity: 0 },
+  meeting: { participantsPerSession: 500, sessions: 50, quantity: 0 },
+  study: { participantsPerSession: 500, sessions: 100, quantity: 0 },
   distribution: { participantsPerSession: 200_000, sessions: 200, quantity: 200_000 },
-  lecture: { participantsPerSession: 2_000, sessions: 500, quantity: 0 },
-  activity: { participantsPerSession: 5_000, sessions: 500, quantity: 0 },
-  publication: { participantsPerSession: 200_000, sessions: 1_000, quantity: 0 },
-  opinion: { participantsPerSession: 50_000, sessions: 50, quantity: 0 },
+  lecture: { participantsPerSession: 2_000, sessions: 100, quantity: 0 },
+  activity: { participantsPerSession: 5_000, sessions: 100, quantity: 0 },
+  publication: { participantsPerSession: 200_000, sessions: 300, quantity: 0 },
+  opinion: { participantsPerSession: 50_000, sessions: 10, quantity: 0 },
   report: { participantsPerSession: 1_000, sessions: 200, quantity: 0 },
 });
 
