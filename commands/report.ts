@@ -6,6 +6,7 @@ import { loadDraftInput } from "../src/report/load.js";
 import { composeDraft, draftToText } from "../src/report/draft.js";
 import { composeDocument, documentYear, DOCUMENT_NAMES } from "../src/report/documents.js";
 import { periodLabel, periodNoun, makePeriod } from "../src/domain/periods.js";
+import type { DocxDraft } from "../src/report/docx.js";
 
 export const DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
@@ -73,7 +74,8 @@ export default defineCommand({
     if (args.docx) {
       // docx is loaded on first use: most processes never write a Word file.
       const { draftToDocx } = await import("../src/report/docx.js");
-      const data = await draftToDocx(draft);
+      const addressed: DocxDraft = { ...draft, addressee: ctx.config.report.addressee ?? undefined };
+      const data = await draftToDocx(addressed);
       return [
         ...notes,
         {

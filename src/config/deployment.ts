@@ -75,6 +75,11 @@ export const DeploymentSchema = z
       })
       .strict()
       .default({ holidays: [], workdays: [] }),
+    // The 主送机关 printed under a Word report's title (GB/T 9704 7.3.2), e.g. 中共金桥镇委员会.
+    report: z
+      .object({ addressee: z.string().trim().min(1).max(60).nullable().default(null) })
+      .strict()
+      .default({ addressee: null }),
     // Figures beyond which a record is asked about first (中心组学习 100000人), per kind; a kind or a
     // figure not named keeps the built-in limit (src/domain/plausible.ts).
     plausible_limits: z

@@ -58,4 +58,6 @@ export interface DeploymentRules extends Rules {
   calendar: CalendarOverrides;
   /** Per kind, the figures beyond which a record is asked about before it is stored. */
   plausible_limits: PlausibleLimits;
+  /** How report files are addressed: the 主送机关 line under the title (none when null). */
+  report: { addressee: string | null };
 }
