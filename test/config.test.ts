@@ -121,7 +121,7 @@ describe("npm run remind", () => {
     expect(dry).toContain("scheduler pass at 2026-12-17 09:30 (China time): 5 due, 5 would enqueue, 0 already claimed");
     expect(dry).toContain("would enqueue reminder → console:社区群 [remind:1:special-meeting:2026-Q4:14:console:社区群]");
     expect(dry).toContain(
-      "【提醒】测试社区：2026年第四季度「专题研究意识形态工作」要求每季度不少于 1 次意识形态工作专题会议，截止 12月31日（还有 14 天），目前已记录 0 次。完成后请发送：/记录 会议 专题会议",
+      "【提醒】测试社区：2026年第四季度「专题研究意识形态工作」要求每季度不少于 1 次意识形态工作专题会议、意识形态工作部署会等会议，截止 12月31日（还有 14 天），目前已记录 0 次。完成后请发送：/记录 会议 专题会议",
     );
     expect(run()).toContain("5 due, 5 enqueued, 0 already claimed");
     expect(run()).toContain("5 due, 0 enqueued, 5 already claimed");

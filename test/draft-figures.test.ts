@@ -95,9 +95,10 @@ function plainFold(
     records: 1,
     sessions: r.sessions,
     participants: r.participants ?? 0,
-    participantsApprox: r.participantsApprox,
+    // A sum is approximate only when an approximate figure went into it.
+    participantsApprox: r.participantsApprox && r.participants !== null,
     quantity: r.quantity ?? 0,
-    quantityApprox: r.quantityApprox,
+    quantityApprox: r.quantityApprox && r.quantity !== null,
   });
   const inPeriod = live.filter((r) => r.day >= PERIOD.start && r.day <= PERIOD.end);
   const tops = [...new Set(inPeriod.map((r) => topOf(r.unitId)!))];

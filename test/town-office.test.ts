@@ -158,7 +158,7 @@ describe("naming a unit of the town", () => {
   it("/报告 and /导出台账 take a unique part", async () => {
     const [draft] = await h.say("/报告 新村", { chat: "镇群" });
     expect(draft.title).toBe("碧云新村2026年第四季度意识形态工作分析研判报告");
-    expect(draft.text).toContain("本季度开展理论学习 1 次，参学 5 人次。");
+    expect(draft.text).toContain("本季度开展理论学习1次，参学5人次。");
     // The button names the unit in full.
     expect(draft.actions).toEqual([{ label: "下载 Word", command: "/report 2026Q4 「碧云新村」 docx" }]);
     const [file] = await h.say("/报告 上季度 文档 金桥", { chat: "镇群" });

@@ -1,4 +1,4 @@
-// Figures as these reports write them: exact small counts, "6100 余份" / "11 万余份" for large
+// Figures as these reports write them: exact small counts, "6100余份" / "11万余份" for large
 // approximate quantities, 人次 for summed participants. Pure functions over aggregated rows.
 import { kindByCode, KINDS, type Kind } from "./catalog.js";
 
@@ -108,32 +108,38 @@ export interface FigureStyle {
 }
 
 /**
- * A quantity the way the seeds write it: 3000 → "3000", 6123 → "6100 余", 112000 → "11 万余",
- * an approximate 3000 → "3000 余". Small exact counts stay exact.
+ * A quantity the way the seeds write it, with no space (drafts put none between Chinese and
+ * figures): 3000 → "3000", 6123 → "6100余", 20000 → "2万", 23500 → "2.3万余", 112000 → "11万余",
+ * an approximate 260 → "260余". 余 only for an approximate figure or one rounded down here:
+ * an exact small count stays exact.
  */
 export function formatQuantity(n: number, approx: boolean, style: FigureStyle = {}): string {
   if (style.exact) return String(n);
   if (n >= 100_000) {
     const wan = Math.floor(n / 10_000);
-    return n % 10_000 === 0 && !approx ? `${wan} 万` : `${wan} 万余`;
+    return wan * 10_000 === n && !approx ? `${wan}万` : `${wan}万余`;
+  }
+  if (n >= 10_000) {
+    // One decimal of 万, as 1.2万余份; 20000 → 2万.
+    const tenths = Math.floor(n / 1000);
+    const wan = tenths % 10 === 0 ? String(tenths / 10) : (tenths / 10).toFixed(1);
+    return tenths * 1000 === n && !approx ? `${wan}万` : `${wan}万余`;
   }
   if (n >= 1000) {
     const hundreds = Math.floor(n / 100) * 100;
-    return hundreds === n && !approx ? String(n) : `${hundreds} 余`;
+    return hundreds === n && !approx ? String(n) : `${hundreds}余`;
   }
-  return approx ? `${n} 余` : String(n);
+  return approx ? `${n}余` : String(n);
 }
 
-/** "12 人次" or "200 余人次". */
+/** "12人次" or "200余人次": no space, as the drafts write figures. */
 export function formatPeople(n: number, approx: boolean, style: FigureStyle = {}, unit = "人次"): string {
-  const q = formatQuantity(n, approx, style);
-  return q.endsWith("余") ? `${q}${unit}` : `${q} ${unit}`;
+  return `${formatQuantity(n, approx, style)}${unit}`;
 }
 
-/** "3000 份" / "6100 余份" / "11 万余份". */
+/** "3000份" / "6100余份" / "11万余份". */
 export function formatAmount(n: number, approx: boolean, unit: string, style: FigureStyle = {}): string {
-  const q = formatQuantity(n, approx, style);
-  return q.endsWith("余") || q.endsWith("万") ? `${q}${unit}` : `${q} ${unit}`;
+  return `${formatQuantity(n, approx, style)}${unit}`;
 }
 
 export function itemUnit(kind: Kind, item: string): string {
@@ -145,18 +151,42 @@ export function itemVerb(kind: Kind, item: string): string {
 }
 
 /**
- * One kind's figures in a short clause, for confirmations and /stats:
- * "理论学习 7 次、参学 85 人次" · "宣传发放 2 次：发放宣传册 3000 份，悬挂横幅 12 条".
+ * The measure word a subtype's events are counted in, as its draft phrase writes it (舆情研判 →
+ * 次 in "开展舆情分析研判 {n} 次", 微信群发布 → 条, 简报 → 期); the kind's otherwise.
+ */
+export function subtypeUnit(kind: Kind, subtype: string | null | undefined): string {
+  const phrase = subtype ? kind.subtypes.find((s) => s.name === subtype)?.phrase : undefined;
+  const m = phrase ? /\{n\}\s*([^\s，。、；]+)/.exec(phrase) : null;
+  return m ? m[1] : kind.countUnit;
+}
+
+/** Whether a kind's label is also one of its subtypes' names (舆情处置): then it cannot stand for the others. */
+function labelIsSubtype(kind: Kind): boolean {
+  return kind.subtypes.some((s) => s.name === kind.label);
+}
+
+/**
+ * One kind's figures in a short clause, for confirmations and /stats (spaced, as those replies
+ * are): "理论学习 7 次、参学 85 人次" · "宣传发放 2 次：发放宣传册 3000 份，悬挂横幅 12 条".
+ * A kind whose label names one of its subtypes (舆情处置) is written per subtype instead, so a
+ * 舆情研判 is never called 舆情处置: "舆情研判 2 次".
  */
 export function kindClause(t: KindTotals, style: FigureStyle = { exact: true }): string {
   const k = t.kind;
-  let s = `${k.label} ${t.sessions} ${k.countUnit}`;
-  if (t.participants > 0) s += `、${k.participantsLabel} ${formatPeople(t.participants, t.participantsApprox, style)}`;
+  const spaced = (q: string, unit: string) => (/[余万]$/.test(q) ? `${q}${unit}` : `${q} ${unit}`);
+  let s: string;
+  if (labelIsSubtype(k) && t.bySubtype.length) {
+    const parts = t.bySubtype.map((b) => `${b.subtype} ${b.sessions} ${subtypeUnit(k, b.subtype)}`);
+    const rest = t.sessions - t.bySubtype.reduce((a, b) => a + b.sessions, 0);
+    if (rest > 0) parts.push(`其他 ${rest} ${k.countUnit}`);
+    s = parts.join("、");
+  } else s = `${k.label} ${t.sessions} ${k.countUnit}`;
+  if (t.participants > 0) s += `、${k.participantsLabel} ${spaced(formatQuantity(t.participants, t.participantsApprox, style), "人次")}`;
   if (t.byItem.length) {
     s +=
       "：" +
       t.byItem
-        .map((i) => `${itemVerb(k, i.item)}${i.item} ${formatAmount(i.quantity, i.approx, itemUnit(k, i.item), style).trim()}`)
+        .map((i) => `${itemVerb(k, i.item)}${i.item} ${spaced(formatQuantity(i.quantity, i.approx, style), itemUnit(k, i.item))}`)
         .join("，");
   }
   return s;

@@ -1,11 +1,14 @@
-// Gathers what a draft needs from the ledger: the period's figures for the unit's subtree, the
-// previous period's, each child's, and every rule's result per unit. The store aggregates them in
-// SQL (Ledger.draftFigures); only the few resulting rows are folded here.
+// Gathers what a draft needs from the ledger: the period's figures for the unit's subtree (the
+// unit's own apart from each child's), the previous period's, every rule's result per unit, the
+// recorded topics and activity names, and each unit's ledger start and officers. The store
+// aggregates them in SQL (Ledger.draftFigures, draftNames, draftUnits); only the few resulting
+// rows are folded here.
 import type { Ledger } from "../store/ledger.js";
 import type { Deployment } from "../config/deployment.js";
 import { sumFigures, type FigureRow, type FigureStyle } from "../domain/figures.js";
 import { previousPeriod, type Period } from "../domain/periods.js";
 import { rulesOf, ruleApplies, rulePeriodsWithin, progressOf, judgedWithin } from "../domain/requirements.js";
+import { chinaDay } from "../time.js";
 import type { DraftInput, RuleResult } from "./draft.js";
 
 export async function loadDraftInput(
@@ -34,12 +37,30 @@ export async function loadDraftInput(
         : [];
     });
 
-  const { current, previous, counts } = await ledger.draftFigures(
-    unitId,
-    period,
-    previousPeriod(period),
-    judged.map((j) => ({ kind: j.rule.kind, subtypes: j.rule.subtypes, start: j.period.start, end: j.period.end })),
-  );
+  const [{ current, previous, counts }, names, unitRows] = await Promise.all([
+    ledger.draftFigures(
+      unitId,
+      period,
+      previousPeriod(period),
+      judged.map((j) => ({ kind: j.rule.kind, subtypes: j.rule.subtypes, start: j.period.start, end: j.period.end })),
+    ),
+    ledger.draftNames(unitId, period),
+    ledger.draftUnits(unitId),
+  ]);
+  const info = new Map(unitRows.map((u) => [u.id, u]));
+  // A unit's ledger starts when it was bound (the Unit row's createdAt): a rule period that
+  // ended before that is not judged, unless the unit met it all the same.
+  // Each unit's start day is computed once (a time-zone conversion per unit, not per result).
+  const starts = new Map<number, string>();
+  const startOf = (id: number) => {
+    let day = starts.get(id);
+    if (day === undefined) {
+      const at = info.get(id)?.createdAt;
+      day = at ? chinaDay(at) : "0000-00-00";
+      starts.set(id, day);
+    }
+    return day;
+  };
 
   const byChild = new Map<number, FigureRow[]>();
   for (const r of current) {
@@ -47,14 +68,30 @@ export async function loadDraftInput(
     if (list) list.push(r);
     else byChild.set(r.topId, [r]);
   }
-  const children = directChildren.map((c) => ({ name: c.name, rows: byChild.get(c.id) ?? [] }));
+  const children = directChildren.map((c) => ({ name: c.name, rows: byChild.get(c.id) ?? [], officers: info.get(c.id)?.officers ?? 0 }));
 
   const rules: RuleResult[] = [];
   judged.forEach((j, i) => {
     for (const u of j.units) {
       const count = counts.get(u.id)?.[i] ?? 0;
-      rules.push({ rule: j.rule, unit: u.name, period: j.period, count, progress: progressOf(count, j.rule, j.period, today) });
+      const progress = progressOf(count, j.rule, j.period, today);
+      // Only a result that is not met needs the start: most units' met results never convert a date.
+      if (progress !== "met" && j.period.end < startOf(u.id)) continue;
+      rules.push({ rule: j.rule, unit: u.name, own: u.id === unitId, period: j.period, count, progress });
     }
   });
-  return { unit: self.name, period, today, rows: sumFigures(current), previous, children, rules, style };
+  return {
+    unit: self.name,
+    period,
+    today,
+    rows: sumFigures(current),
+    own: directChildren.length ? sumFigures(byChild.get(unitId) ?? []) : undefined,
+    previous,
+    children,
+    rules,
+    style,
+    names,
+    officers: info.get(unitId)?.officers ?? 0,
+    start: startOf(unitId),
+  };
 }

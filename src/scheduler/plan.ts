@@ -119,7 +119,10 @@ function daysLeft(today: string, deadline: string): string {
 
 function ruleWhat(rule: Rule): string {
   const k = kindByCode(rule.kind);
-  return rule.subtypes?.length ? rule.subtypes.join("或") : k.label;
+  const subtypes = rule.subtypes ?? [];
+  // Four kinds of ideology meeting count for 专题研究: name two and say there are others.
+  if (subtypes.length > 2) return `${subtypes[0]}、${subtypes[1]}等${k.label}`;
+  return subtypes.length ? subtypes.join("或") : k.label;
 }
 
 function recordHint(rule: Rule): string {

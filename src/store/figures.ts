@@ -2,7 +2,7 @@
 // the drafts and the reminder pass), and the rule windows' per-unit session counts.
 import type { FigureRow } from "../domain/figures.js";
 import type { Period } from "../domain/periods.js";
-import { marks, toFigureRow, type StoreContext } from "./shared.js";
+import { asDate, marks, toFigureRow, type StoreContext } from "./shared.js";
 
 /**
  * The deepest unit tree the figures walk (city → district → town → village → branch is five
@@ -37,11 +37,45 @@ export function windowSums(windows: RuleWindow[]) {
   };
 }
 
+// A sum is approximate only when an approximate figure went into it: a record marked 约 for a
+// figure it does not carry does not make the others' exact figures approximate.
 const FIGURE_SUMS = `COUNT(*) AS "records", SUM("sessions") AS "sessions",
   SUM(COALESCE("participants", 0)) AS "participants",
-  MAX(CASE WHEN "participantsApprox" THEN 1 ELSE 0 END) AS "participantsApprox",
+  MAX(CASE WHEN "participantsApprox" AND "participants" IS NOT NULL THEN 1 ELSE 0 END) AS "participantsApprox",
   SUM(COALESCE("quantity", 0)) AS "quantity",
-  MAX(CASE WHEN "quantityApprox" THEN 1 ELSE 0 END) AS "quantityApprox"`;
+  MAX(CASE WHEN "quantityApprox" AND "quantity" IS NOT NULL THEN 1 ELSE 0 END) AS "quantityApprox"`;
+
+/** A recorded topic or activity name of the period, with how many records carry it. */
+export interface DraftName {
+  /** Recorded by the root unit itself (not by a unit below it). */
+  own: boolean;
+  kind: string;
+  field: "topic" | "title";
+  name: string;
+  records: number;
+}
+
+/** A unit of the subtree with its ledger's start (the binding) and its officers (宣传员). */
+export interface DraftUnit {
+  id: number;
+  createdAt: Date;
+  officers: number;
+}
+
+/** The subtree walk shared by the draft's statements: (id, top, depth), bounded by MAX_TREE_DEPTH. */
+function subtreeCte(): string {
+  return `WITH RECURSIVE t(id, top, depth) AS (
+         SELECT CAST(? AS INTEGER), CAST(? AS INTEGER), 0
+         UNION ALL SELECT u."id", CASE WHEN t.id = CAST(? AS INTEGER) THEN u."id" ELSE t.top END, t.depth + 1
+         FROM "Unit" u JOIN t ON u."parentId" = t.id
+         WHERE u."id" <> CAST(? AS INTEGER) AND t.depth < ${MAX_TREE_DEPTH})`;
+}
+
+/** SQLite returns a DateTime as epoch milliseconds or text, PostgreSQL as a Date. */
+function toDate(v: unknown): Date {
+  if (typeof v === "number" || typeof v === "bigint" || (typeof v === "string" && /^\d+$/.test(v))) return new Date(Number(v));
+  return asDate(v) ?? new Date(0);
+}
 
 export class FigureStore {
   constructor(private readonly ctx: StoreContext) {}
@@ -89,11 +123,7 @@ export class FigureStore {
     // Bounded, whatever is in "Unit": the walk never comes back to the root and stops at
     // MAX_TREE_DEPTH levels, so a cycle (which bind refuses, but a hand edit could make) yields
     // each unit once and ends, instead of a statement that runs until the process is killed.
-    const subtree = `WITH RECURSIVE t(id, top, depth) AS (
-         SELECT CAST(? AS INTEGER), CAST(? AS INTEGER), 0
-         UNION ALL SELECT u."id", CASE WHEN t.id = CAST(? AS INTEGER) THEN u."id" ELSE t.top END, t.depth + 1
-         FROM "Unit" u JOIN t ON u."parentId" = t.id
-         WHERE u."id" <> CAST(? AS INTEGER) AND t.depth < ${MAX_TREE_DEPTH})`;
+    const subtree = subtreeCte();
     const root = [rootId, rootId, rootId, rootId];
     const figuresOf = (perChild: boolean, p: { start: string; end: string }) =>
       this.ctx.sql.all(
@@ -148,5 +178,61 @@ export class FigureStore {
       ],
     );
     return sums.read(rows).get(unitId) ?? windows.map(() => 0);
+  }
+
+  /**
+   * The period's recorded topics and activity names (titles) for a draft, in one bounded
+   * statement: per (own or below, kind, field) the `perKind` names carried by most records
+   * (ties: the earliest first), so that a city's quarter returns at most a few dozen short rows.
+   * Grouped in SQL over the subtree's index ranges; blank names are left out.
+   */
+  async draftNames(rootId: number, period: { start: string; end: string }, perKind = 3): Promise<DraftName[]> {
+    const root = [rootId, rootId, rootId, rootId];
+    const per = Math.max(1, Math.min(10, Math.floor(perKind)));
+    const rows = await this.ctx.sql.all(
+      `${subtreeCte()},
+       n AS (
+         SELECT CASE WHEN t.id = CAST(? AS INTEGER) THEN 1 ELSE 0 END AS "own", r."kind", 'topic' AS "field", r."topic" AS "name",
+                COUNT(*) AS "records", MIN(r."day") AS "first"
+         FROM t CROSS JOIN "Record" r
+         WHERE r."unitId" = t.id AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ? AND r."topic" IS NOT NULL AND r."topic" <> ''
+         GROUP BY 1, r."kind", r."topic"
+         UNION ALL
+         SELECT CASE WHEN t.id = CAST(? AS INTEGER) THEN 1 ELSE 0 END, r."kind", 'title', r."title", COUNT(*), MIN(r."day")
+         FROM t CROSS JOIN "Record" r
+         WHERE r."unitId" = t.id AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ? AND r."title" IS NOT NULL AND r."title" <> ''
+         GROUP BY 1, r."kind", r."title"),
+       ranked AS (
+         SELECT n.*, ROW_NUMBER() OVER (PARTITION BY n."own", n."kind", n."field" ORDER BY n."records" DESC, n."first", n."name") AS "rank"
+         FROM n)
+       SELECT "own", "kind", "field", "name", "records" FROM ranked WHERE "rank" <= ?
+       ORDER BY "own" DESC, "kind", "field", "rank" LIMIT ?`,
+      [...root, rootId, period.start, period.end, rootId, period.start, period.end, per, per * 2 * 2 * 16],
+    );
+    return rows.map((r) => ({
+      own: Number(r.own) === 1,
+      kind: String(r.kind),
+      field: r.field === "title" ? "title" : "topic",
+      name: String(r.name),
+      records: Number(r.records),
+    }));
+  }
+
+  /**
+   * The subtree's units with their ledger's start (the Unit row's createdAt, the binding) and
+   * how many members hold the officer role (宣传员) in each: one bounded statement.
+   */
+  async draftUnits(rootId: number): Promise<DraftUnit[]> {
+    const root = [rootId, rootId, rootId, rootId];
+    const rows = await this.ctx.sql.all(
+      `${subtreeCte()}
+       SELECT u."id", u."createdAt", COALESCE(m."officers", 0) AS "officers"
+       FROM t CROSS JOIN "Unit" u
+       LEFT JOIN (SELECT "unitId", COUNT(*) AS "officers" FROM "Member" WHERE "role" = ? AND "unitId" IS NOT NULL GROUP BY "unitId") m
+         ON m."unitId" = u."id"
+       WHERE u."id" = t.id`,
+      [...root, "officer"],
+    );
+    return rows.map((r) => ({ id: Number(r.id), createdAt: toDate(r.createdAt), officers: Number(r.officers ?? 0) }));
   }
 }

@@ -17,11 +17,11 @@ import { OutboxStore } from "./outbox.js";
 import { MemberStore } from "./members.js";
 import { RecordStore, type RecordFields } from "./records.js";
 import { PendingStore, type PendingRow } from "./pending.js";
-import { FigureStore, type RuleWindow } from "./figures.js";
+import { FigureStore, type RuleWindow, type DraftName, type DraftUnit } from "./figures.js";
 
 export { LedgerError } from "./shared.js";
 export type { Role, ChatRow, UnitRow, MemberRow, RecordRow } from "./shared.js";
-export { windowSums, type RuleWindow } from "./figures.js";
+export { windowSums, type RuleWindow, type DraftName, type DraftUnit } from "./figures.js";
 export type { RecordFields } from "./records.js";
 export type { PendingRow } from "./pending.js";
 
@@ -234,5 +234,15 @@ export class Ledger {
   /** One unit's own sessions in each rule window, in the windows' order: one query for /统计 and /截止. */
   unitWindowCounts(unitId: number, windows: RuleWindow[]): Promise<number[]> {
     return this.figureStore.unitWindowCounts(unitId, windows);
+  }
+
+  /** The period's recorded topics and activity names for a draft: a few per kind, own and below. */
+  draftNames(rootId: number, period: { start: string; end: string }, perKind = 3): Promise<DraftName[]> {
+    return this.figureStore.draftNames(rootId, period, perKind);
+  }
+
+  /** The subtree's units with their ledger's start (createdAt) and officer count. */
+  draftUnits(rootId: number): Promise<DraftUnit[]> {
+    return this.figureStore.draftUnits(rootId);
   }
 }
