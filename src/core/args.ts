@@ -32,6 +32,11 @@ const MAX_NEAR = 5;
 /** A unit name's generic tail, left out when names are compared for "the nearest names". */
 const GENERIC_TAIL = /(社区居委会|居委会|村委会|委员会|社区|街道|党委|党总支|总支|党支部|支部|村|镇|乡)$/;
 
+/** Whether a word reads as a unit's name (金桥社区, 永业村): then it is answered as a unit, not as an option. */
+export function looksLikeUnitName(word: string): boolean {
+  return GENERIC_TAIL.test(word);
+}
+
 /** The descendants whose names share a character with `text` (generic tails like 社区/村 aside), nearest first. */
 async function nearNames(ctx: CommandContext, text: string): Promise<string[]> {
   const own = ctx.unit!;
@@ -222,6 +227,8 @@ export async function expandUnitWords<W extends { text: string; forced: boolean 
     else if (partial.length === 1) out.push({ ...w, text: partial[0].name, forced: true });
     else if (partial.length > 1) return ambiguous(w.text, partial);
     else if (!w.forced && /^\d/.test(w.text)) out.push(w);
+    // A unit with no units below it: the word is no unit's, and the command says what it takes.
+    else if (!w.forced && !looksLikeUnitName(w.text) && (await ctx.ledger.subtreeIds(ctx.unit!.id)).length === 1) out.push(w);
     else return noSuchUnit(ctx, w.text);
   }
   return out;

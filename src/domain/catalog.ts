@@ -288,14 +288,16 @@ const RAW_KINDS: z.input<typeof KindSchema>[] = [
       { name: "公众号推送", aliases: ["公众号", "微信公众号", "推送", "wechat"], phrase: "通过微信公众号推送信息 {n} 篇" },
       { name: "网评文章", aliases: ["网评", "网评文章上报", "commentary"], phrase: "上报网评文章 {n} 篇" },
       { name: "省级媒体录用", aliases: ["省级录用", "省级媒体", "provincial"], phrase: "获省级媒体录用信息 {n} 篇" },
-      { name: "市级媒体录用", aliases: ["市级录用", "市级媒体", "市级简报", "municipal"], phrase: "获市级媒体录用信息 {n} 篇" },
+      { name: "市级媒体录用", aliases: ["市级录用", "市级媒体", "municipal"], phrase: "获市级媒体录用信息 {n} 篇" },
+      // A 简报 placed with the city or district is a 简报录用, not a media placement.
+      { name: "市级简报录用", aliases: ["市级简报", "市简报"], phrase: "获市级简报录用信息 {n} 篇" },
+      { name: "区级简报录用", aliases: ["区级简报", "区简报", "县级简报"], phrase: "获区级简报录用信息 {n} 篇" },
       {
         name: "区级媒体录用",
         // County and district media are the same level: 区融媒体中心, 县级融媒体中心.
         aliases: [
           "区级录用",
           "区级媒体",
-          "区级简报",
           "区融媒体",
           "区融媒",
           "区融媒体中心",

@@ -213,7 +213,7 @@ export function recordSummary(r: {
   if (k.hasQuantity && r.item && r.quantity) {
     parts.push(`${name}${itemVerb(k, r.item)}${r.item} ${r.quantityApprox ? "约 " : ""}${r.quantity} ${itemUnit(k, r.item)}`);
   } else {
-    parts.push(`${what}${name} ${r.sessions}${r.sessionsApprox ? " 余" : " "}${k.countUnit}`);
+    parts.push(`${what}${name} ${r.sessions}${r.sessionsApprox ? " 余" : " "}${subtypeUnit(k, r.subtype)}`);
   }
   if (r.participants) parts.push(`${r.participantsApprox ? "约 " : ""}${r.participants} 人参加`);
   let s = parts.join("，");

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { parsePeriod, periodLabel, periodWord, PERIOD_EXAMPLES, type Period } from "../domain/periods.js";
 import type { CommandContext } from "../core/command.js";
 import type { DocumentType } from "./documents.js";
+import { looksLikeUnitName } from "../core/args.js";
 
 export interface ReportArgs {
   period: Period;
@@ -156,7 +157,7 @@ export async function resolveReportArgs(
     // Any other word is taken for a unit's name (and refused below when it is not in the subtree);
     // one that starts with a digit, unless it is a descendant's name, was meant as a period.
     // In a unit without units below it, no word can be a unit: say what can be asked for.
-    if ((!/^\d/.test(word) && below.size > 0) || below.has(word)) {
+    if ((!/^\d/.test(word) && (below.size > 0 || looksLikeUnitName(word))) || below.has(word)) {
       const err = name(word);
       if (err) return err;
       continue;

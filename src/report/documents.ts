@@ -44,6 +44,9 @@ function kindYear(t: KindTotals, style: FigureStyle): string {
     opinion: "处置",
     report: "报送",
   };
+  // Reports sent are named, not counted as a kind: 报送季度意识形态工作分析研判报告3份.
+  if (k.code === "report" && t.bySubtype.length)
+    return `报送${t.bySubtype.map((b) => `${b.subtype}${b.sessions}${k.countUnit}`).join("、")}`;
   let s = `${verb[k.code] ?? "开展"}${k.label}${t.sessions}${k.countUnit}`;
   if (t.byItem.length) {
     s += `，${t.byItem.map((i) => `${itemVerb(k, i.item)}${i.item}${amount(i.quantity, i.approx, itemUnit(k, i.item), style)}`).join("、")}`;
@@ -139,6 +142,11 @@ function yearWork(input: DraftInput, style: FigureStyle): { heading: string; lin
   return groups.filter((g) => g.lines.length);
 }
 
+/** Who the year's figures are: the unit, or with its units below when it has them (the figures are the subtree's). */
+function whole(input: DraftInput): string {
+  return input.children.length ? `${input.unit}及下级单位` : input.unit;
+}
+
 function meta(input: DraftInput, type: DocumentType, title: string): Pick<Draft, "title" | "signature" | "date" | "fileStem"> {
   const year = input.period.start.slice(0, 4);
   return {
@@ -162,24 +170,27 @@ export function composeDuty(unsafe: DraftInput): Draft | null {
   const problems = shortfalls(input);
   const next = Number(year) + 1;
   const totals = totalsByKind(input.rows);
+  const bright = highlights(input);
+  // Numbered after the fact: 特色亮点 is left out when the ledger names nothing to show.
+  let n = 0;
   const sections: DraftSection[] = [
     section(
-      0,
+      n++,
       "履职情况",
       [],
-      work.map((g, i) => sub(i, g.heading, [`${year}年，本人督促${input.unit}${g.lines.join("；")}。`])),
+      work.map((g, i) => sub(i, g.heading, [`${year}年，本人督促${whole(input)}${g.lines.join("；")}。`])),
     ),
-    section(1, "特色亮点", paragraphs(highlights(input, totals))),
+    ...(bright.length ? [section(n++, "特色亮点", paragraphs(bright))] : []),
     section(
-      2,
+      n++,
       "存在的主要问题及原因",
       problems.length
         ? numbered([...problems, "究其原因，本人对意识形态工作的日常督促还不够经常，对照年度要求逐项抓落实的力度还需加强"])
         : paragraphs([
-            `对照年度要求，${input.unit}已完成的各项工作均有台账记录。但工作的深度和成效还有提升空间，需要在下一步工作中持续改进。`,
+            `对照年度要求，${input.unit}各项规定动作均已完成，但工作的深度和成效还有提升空间：理论学习的针对性、宣传阵地的影响力还需进一步增强。`,
           ]),
     ),
-    section(3, "下一步工作思路", numbered(ruleTasks(input, totals, next).map((t) => `${next}年${t}`))),
+    section(n++, "下一步工作思路", numbered(ruleTasks(input, totals, next).map((t) => `${next}年${t}`))),
   ];
   return {
     ...meta(input, "duty", `${input.unit}${year}年落实意识形态工作责任制述职报告`),
@@ -190,22 +201,22 @@ export function composeDuty(unsafe: DraftInput): Draft | null {
   };
 }
 
-/** What stands out, from the figures themselves: the largest reach, the widest coverage. */
-function highlights(input: DraftInput, totals: KindTotals[]): string[] {
+/**
+ * What stands out, from what the ledger names: the topics studied, the named activities and
+ * lectures, and how many child units the work reached. Empty when the ledger names nothing.
+ */
+function highlights(input: DraftInput): string[] {
   const out: string[] = [];
-  const lecture = totals.find((t) => t.kind.code === "lecture");
-  const activity = totals.find((t) => t.kind.code === "activity");
+  const names = input.names ?? [];
+  const pick = (kinds: string[], field: "topic" | "title") =>
+    [...new Set(names.filter((n) => kinds.includes(n.kind) && n.field === field).map((n) => displaySafe(n.name)))].slice(0, 3);
+  const quoted = (list: string[]) => list.map((n) => (/^[《“"]/.test(n) ? n : `“${n}”`)).join("、");
+  const topics = pick(["study", "meeting"], "topic");
+  if (topics.length) out.push(`围绕${quoted(topics)}等内容组织学习研讨，推动理论学习走深走实。`);
+  const events = pick(["activity", "lecture"], "title");
+  if (events.length) out.push(`开展${quoted(events)}等特色活动，把宣传教育融入群众身边。`);
   const reached = input.children.filter((c) => c.rows.some((r) => r.kind === "lecture" || r.kind === "activity")).length;
   if (reached > 1) out.push(`宣讲和主题活动覆盖${reached}个下级单位，做到工作进村（居）、到群众身边。`);
-  if (lecture && lecture.participants > 0)
-    out.push(
-      `全年开展宣讲${lecture.sessions}${lecture.kind.countUnit}，受众${people(lecture.participants, lecture.participantsApprox, input.style)}。`,
-    );
-  if (activity && activity.participants > 0)
-    out.push(
-      `开展主题活动${activity.sessions}${activity.kind.countUnit}，惠及群众${people(activity.participants, activity.participantsApprox, input.style)}。`,
-    );
-  if (!out.length) out.push(`各项工作按计划推进，均已登记入账，做到有记录、可查询。`);
   return out;
 }
 
@@ -229,14 +240,14 @@ export function composeSummary(unsafe: DraftInput): Draft | null {
         0,
         `${year}年工作总结`,
         [],
-        work.map((g, i) => sub(i, g.heading, [`全年${g.lines.join("；")}。`])),
+        work.map((g, i) => sub(i, g.heading, [`全年${whole(input)}${g.lines.join("；")}。`])),
       ),
       section(
         1,
         "存在的不足",
         problems.length
           ? numbered(problems)
-          : paragraphs([`对照年度各项要求，${input.unit}均已完成并登记入账；工作的针对性和实效性仍需进一步提升。`]),
+          : paragraphs([`对照年度各项要求，${input.unit}各项规定动作均已完成；工作的针对性和实效性仍需进一步提升。`]),
       ),
       section(2, `${next}年工作计划`, numbered(plan)),
     ],
