@@ -3,6 +3,7 @@ import type { AnyCommand } from "../src/core/command.js";
 import record from "./record.js";
 import undo from "./undo.js";
 import edit from "./edit.js";
+import situation from "./situation.js";
 import confirm from "./confirm.js";
 import discard from "./discard.js";
 import list from "./list.js";
@@ -24,6 +25,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   discard,
   edit,
   undo,
+  situation,
   list,
   del,
   stats,

@@ -15,7 +15,7 @@ import {
   type Progress,
   type Rule,
 } from "../src/domain/requirements.js";
-import { dayLabel } from "../src/time.js";
+import { chinaDay, dayLabel } from "../src/time.js";
 import type { CommandContext } from "../src/core/command.js";
 
 /** The requirement lines for one unit in a period: "✅ 专题研究意识形态工作（每季度不少于 1 次）：1 次". */
@@ -34,11 +34,14 @@ export async function requirementLines(
     unitId,
     judged.flatMap(({ rule, periods }) => periods.map((p) => ({ kind: rule.kind, subtypes: rule.subtypes, start: p.start, end: p.end }))),
   );
+  // Nothing before the unit's ledger start (its binding day) counts as missed.
+  const bound = (await ctx.ledger.draftUnits(unitId)).find((u) => u.id === unitId);
+  const start = bound ? chinaDay(bound.createdAt) : undefined;
   let i = 0;
   return judged.map(({ rule, periods }) => {
     const parts = periods.map((p) => {
       const n = counts[i++];
-      const mark = PROGRESS_MARK[progressOf(n, rule, p, ctx.today)];
+      const mark = PROGRESS_MARK[progressOf(n, rule, p, ctx.today, start)];
       const short = periodLabel(p).replace(/^\d{4}年/, "");
       const label = p.type === view.type || !short ? "" : `${short} `;
       return rule.type === "report"
@@ -77,8 +80,8 @@ interface TableRow {
  * sessions against the minimum for one period, the sessions that count (at most the minimum in
  * each period) against the periods' minimums for several (理论学习 2/3 in a quarter).
  */
-function cell(rule: Rule, periods: Period[], counts: number[], today: string): { text: string; progress: Progress } {
-  const each = periods.map((p, i) => progressOf(counts[i], rule, p, today));
+function cell(rule: Rule, periods: Period[], counts: number[], today: string, start?: string): { text: string; progress: Progress } {
+  const each = periods.map((p, i) => progressOf(counts[i], rule, p, today, start));
   const progress: Progress = each.includes("missed")
     ? "missed"
     : each.includes("open")
@@ -115,14 +118,19 @@ async function unitTable(
   );
   const parents = new Set(subtree.map((u) => u.parentId));
   const children = subtree.filter((u) => u.parentId === parent.id && u.id !== parent.id);
-  const counts = await ctx.ledger.unitsWindowCounts([parent.id, ...children.map((u) => u.id)], windows);
+  const [counts, units] = await Promise.all([
+    ctx.ledger.unitsWindowCounts([parent.id, ...children.map((u) => u.id)], windows),
+    ctx.ledger.draftUnits(parent.id),
+  ]);
+  // Each unit's ledger start (its binding day): nothing before it counts as missed.
+  const starts = new Map(units.map((u) => [u.id, chinaDay(u.createdAt)]));
   const rowOf = (unit: UnitRef, hasChildren: boolean, label: string): TableRow => {
     const all = counts.get(unit.id)!;
     let i = 0;
     const cells: { text: string; progress: Progress }[] = [];
     for (const { rule, periods } of rules) {
       const mine = all.slice(i, (i += periods.length));
-      if (ruleApplies(rule, unit, hasChildren)) cells.push(cell(rule, periods, mine, ctx.today));
+      if (ruleApplies(rule, unit, hasChildren)) cells.push(cell(rule, periods, mine, ctx.today, starts.get(unit.id)));
     }
     return {
       unit,
@@ -187,12 +195,12 @@ export default defineCommand({
     if (ids.length > 1) {
       lines.push(
         "",
-        "各单位要求完成情况（✅ 已完成 ⏳ 进行中 ❌ 未完成；未完成多的在前）：",
+        "各单位要求完成情况（✅ 已完成 ⏳ 进行中 ❌ 未完成 · 未开始或在绑定前；未完成多的在前）：",
         ...(await unitTable(ctx, unit, subtree, period)),
       );
     } else {
       const req = await requirementLines(ctx, unit.id, unit.name, false, period);
-      if (req.length) lines.push("", "要求完成情况（✅ 已完成 ⏳ 进行中 ❌ 未完成）：", ...req);
+      if (req.length) lines.push("", "要求完成情况（✅ 已完成 ⏳ 进行中 ❌ 未完成 · 未开始或在绑定前）：", ...req);
     }
     return [...args.notes.map((n) => text(n)), text(lines.join("\n"))];
   },

@@ -231,9 +231,31 @@ describe("a fully compliant quarter", () => {
       "活动 志愿服务 1场 20人 8月3日",
     ]);
     const text = await h.ask("/报告 2026Q3");
-    const problems = text.slice(text.indexOf("二、存在的问题"), text.indexOf("三、下一步打算"));
+    const problems = text.slice(text.indexOf("三、存在的问题"), text.indexOf("四、下一步打算"));
     expect(problems).not.toMatch(/台账|记录/);
     expect(problems).toContain("1.对意识形态领域新情况、新问题的分析研判还不够深入");
     expect(text).toContain("下季度继续做到");
+  });
+
+  it("the 分析研判报告's 存在的风险和隐患 comes from /研判, area by area, with whose each observation is", async () => {
+    await h.ask("/bind 风险镇");
+    await h.ask("/bind 风险村 风险镇", { chat: "风险村群" });
+    await startOn("风险镇", "2026-01-01");
+    await record(["学习 5人 11月3日"]);
+    expect(await h.ask("/研判 网络舆情 表现：小区加装电梯问题在业主群引发争论 措施：约谈群主，召开协调会")).toMatch(
+      /^已记录 #\d+：网络舆情 1 条/,
+    );
+    expect(await h.ask("/研判 社会问题 表现：个别居民因拆违多次到社区反映。", { chat: "风险村群" })).toMatch(/^已记录 #\d+：社会问题 1 条/);
+    const text = await h.ask("/报告");
+    const risks = text.slice(text.indexOf("二、存在的风险和隐患"), text.indexOf("三、存在的问题"));
+    expect(risks.split("\n").filter(Boolean)).toEqual([
+      "二、存在的风险和隐患",
+      "　　（一）网络舆情方面",
+      "　　主要表现为小区加装电梯问题在业主群引发争论。采取的措施：约谈群主，召开协调会。",
+      "　　（二）社会问题方面",
+      "　　风险村：主要表现为个别居民因拆违多次到社区反映。",
+    ]);
+    // A half year's report has the 责任制 structure, without this section.
+    expect(await h.ask("/报告 下半年")).not.toContain("存在的风险和隐患");
   });
 });

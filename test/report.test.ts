@@ -44,13 +44,15 @@ describe("/report for a quarter (分析研判 structure)", () => {
     expect(text).toContain("发放宣传单6000余份、宣传册3000余份");
     expect(text).toContain("上报网评文章6篇");
     expect(text).not.toMatch(/[\u4e00-\u9fff] \d|\d [\u4e00-\u9fff]/);
-    expect(text).toContain("二、存在的问题");
+    // Seed 002's 存在的风险和隐患, from the units' /研判 records: none were recorded, and it says so.
+    expect(text).toContain("二、存在的风险和隐患\n　　本季度未登记意识形态领域风险隐患的具体研判情况。");
+    expect(text).toContain("三、存在的问题");
     // The 部署会 is an ideology-work meeting: the 专题研究 rule is met, so no meeting is called missing.
     expect(text).not.toContain("未召开");
     // A compliant quarter's problems are about the work, never about the bot's records.
     expect(text).not.toContain("记录以");
     expect(text).toContain("1.本季度截至目前未开展宣讲、主题活动等工作，宣传阵地和文明实践载体的作用发挥还不够充分。");
-    expect(text).toContain("三、下一步打算");
+    expect(text).toContain("四、下一步打算");
     expect(text).toContain(
       "下季度继续做到每季度召开意识形态工作专题会议、部署会、分析研判会或分析研判联席会议不少于1次、每月开展理论学习不少于1次",
     );

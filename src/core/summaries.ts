@@ -5,6 +5,7 @@ import { totalsByKind, kindClause, recordSummary } from "../domain/figures.js";
 import { periodOf, periodLabel, periodNoun } from "../domain/periods.js";
 import { kindByCode } from "../domain/catalog.js";
 import { dayLabel } from "../time.js";
+import { chinesePunctuation } from "../domain/text.js";
 
 /** "本季度累计理论学习 7 次、参学 85 人次" for the record's unit and quarter. */
 export async function runningTotal(ledger: Ledger, unitId: number, kind: string, day: string, today: string): Promise<string> {
@@ -39,6 +40,6 @@ export function recordDetails(r: {
   ];
   return parts
     .filter(([, v]) => v)
-    .map(([k, v]) => `${k}：${v}`)
+    .map(([k, v]) => `${k}：${chinesePunctuation(v!)}`)
     .join("；");
 }

@@ -364,6 +364,24 @@ const RAW_KINDS: z.input<typeof KindSchema>[] = [
     ],
     example: "/记录 报送 季度分析研判报告",
   },
+  {
+    // What a unit observes about the 意识形态领域, per area, with its 主要表现 and the measures
+    // taken: the 分析研判报告's 存在的风险和隐患 is written from these (/研判).
+    code: "situation",
+    name: "风险研判",
+    label: "意识形态领域风险研判",
+    aliases: ["风险研判", "风险隐患", "隐患排查", "形势研判", "情况研判", "situation"],
+    countUnit: "条",
+    participantsLabel: "涉及",
+    subtypes: [
+      { name: "网络舆情", aliases: ["网络舆论", "网上舆情", "网络"] },
+      { name: "阵地管理", aliases: ["阵地", "宣传阵地管理", "阵地建设"] },
+      { name: "社会问题", aliases: ["信访", "社会矛盾", "矛盾纠纷", "民生问题"] },
+      { name: "宗教领域", aliases: ["宗教", "民族宗教", "非法宗教"] },
+      { name: "群众思想动态", aliases: ["思想动态", "群众思想", "社会心态"] },
+    ],
+    example: "/研判 网络舆情 表现：小区加装电梯问题在业主群引发争论 措施：社区约谈群主，召开协调会",
+  },
 ];
 
 const CatalogSchema = z.array(KindSchema).superRefine((kinds, ctx) => {

@@ -70,7 +70,10 @@ export class ParseError extends Error {
 }
 
 /** The kinds as users usually type them: 会议、学习、宣传发放… */
-export const KIND_WORDS = KINDS.map((k) => k.aliases[0]).join("、");
+/** 风险研判 has its own command (/研判) and is not offered among the kinds of work. */
+export const KIND_WORDS = KINDS.filter((k) => k.code !== "situation")
+  .map((k) => k.aliases[0])
+  .join("、");
 
 export const GENERAL_EXAMPLE = "/记录 学习 中心组学习 12人 主题：二十大精神";
 
@@ -453,6 +456,13 @@ type Field =
 
 const LABELS: [string, Field][] = [
   ["学习内容", "topic"],
+  ["主要表现", "topic"],
+  ["表现", "topic"],
+  ["具体表现", "topic"],
+  ["采取措施", "note"],
+  ["应对措施", "note"],
+  ["处置措施", "note"],
+  ["措施", "note"],
   ["会议主题", "topic"],
   ["活动主题", "topic"],
   ["宣讲主题", "topic"],

@@ -81,9 +81,14 @@ export function rulePeriodsWithin(rule: Rule, view: Period): Period[] {
 
 export type Progress = "met" | "open" | "missed" | "future";
 
-export function progressOf(count: number, rule: Rule, period: Period, today: string): Progress {
+/**
+ * Where a unit stands on a rule in one period. `start`: the unit's ledger start (its binding
+ * day): a period that ended before it is not judged ("future", shown ·) unless it was met.
+ */
+export function progressOf(count: number, rule: Rule, period: Period, today: string, start?: string): Progress {
   if (count >= rule.min) return "met";
   if (today < period.start) return "future";
+  if (start && period.end < start) return "future";
   return today > deadlineOf(rule, period) ? "missed" : "open";
 }
 

@@ -126,3 +126,15 @@ export function editDistance(a: string, b: string): number {
   }
   return d[x.length][y.length];
 }
+
+/**
+ * Full-width punctuation back in Chinese running text: input is NFKC-normalised (so ， became
+ * , and ： became :), but a draft pasted into a report writes 约谈群主，召开协调会.
+ */
+export function chinesePunctuation(s: string): string {
+  const han = "\\p{Script=Han}";
+  const marks: Record<string, string> = { ",": "，", ";": "；", ":": "：", "!": "！", "?": "？" };
+  return s
+    .replace(new RegExp(`(?<=[${han}》”）])\\s*([,;:!?])\\s*`, "gu"), (_m, p: string) => marks[p])
+    .replace(new RegExp(`\\(([^()]*[${han}][^()]*)\\)`, "gu"), "（$1）");
+}

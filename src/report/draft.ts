@@ -20,7 +20,7 @@ import {
 import { periodLabel, periodWord, previousPeriodNoun, type Period, type PeriodType } from "../domain/periods.js";
 import { perLabel, deadlineOf, type Rule, type Progress } from "../domain/requirements.js";
 import { dayLabel } from "../time.js";
-import { displaySafe } from "../domain/text.js";
+import { displaySafe, chinesePunctuation } from "../domain/text.js";
 import type { Draft, DraftParagraph, DraftSection, DraftSubsection } from "./draft-types.js";
 
 export interface RuleResult {
@@ -63,6 +63,8 @@ export interface DraftInput {
   officers?: number;
   /** The unit's ledger start (its binding day), YYYY-MM-DD. */
   start?: string;
+  /** The period's observations of the 意识形态领域 (/研判), for the 分析研判报告; unset for other drafts. */
+  situations?: { unit: string; area: string | null; shows: string | null; measures: string | null; day: string }[];
 }
 
 /** Appends to a map of lists (in place: a city's thousands of results stay linear). */
@@ -706,14 +708,16 @@ export function composeDraft(unsafe: DraftInput): Draft | null {
     sections.push({ heading: "一、主要做法及成效", paragraphs: [], subsections: subs });
   }
 
+  if (structure === "analysis" && input.situations) sections.push(risksSection(input));
   const issues = problems(f);
+  const n = sections.length;
   sections.push({
-    heading: structure === "analysis" ? "二、存在的问题" : "二、存在问题",
+    heading: structure === "analysis" ? `${CN_NUM[n]}、存在的问题` : "二、存在问题",
     paragraphs: paragraphsOf(issues.length ? issues : fallbackProblems(f), "arabic"),
     subsections: [],
   });
   sections.push({
-    heading: "三、下一步打算",
+    heading: `${CN_NUM[n + 1]}、下一步打算`,
     paragraphs: paragraphsOf(nextSteps(f), "yiyao"),
     subsections: [],
   });
@@ -729,6 +733,32 @@ export function composeDraft(unsafe: DraftInput): Draft | null {
     sections,
     fileStem: stem,
   };
+}
+
+/**
+ * 存在的风险和隐患 (seed 002), area by area, from what the units observed and recorded: each
+ * observation's 主要表现 and the measures taken, with whose it is. Says so when none were recorded.
+ */
+function risksSection(input: DraftInput): DraftSection {
+  const notes = (input.situations ?? []).filter((o) => o.shows || o.measures);
+  const heading = "二、存在的风险和隐患";
+  const when = periodInText(input.period, input.today);
+  if (!notes.length) {
+    return { heading, paragraphs: [{ text: `${when}未登记意识形态领域风险隐患的具体研判情况。` }], subsections: [] };
+  }
+  const byArea = new Map<string, typeof notes>();
+  for (const o of notes) pushTo(byArea, o.area ?? "其他方面", o);
+  const subsections: DraftSubsection[] = [...byArea.entries()].map(([area, list], i) => ({
+    heading: `（${CN_NUM[i]}）${area}${area.endsWith("方面") ? "" : "方面"}`,
+    paragraphs: list.map((o) => {
+      const whose = o.unit !== input.unit ? `${displaySafe(o.unit)}：` : "";
+      const said = (t: string) => chinesePunctuation(displaySafe(t)).replace(/[。；;]+$/, "");
+      const shows = o.shows ? `主要表现为${said(o.shows)}。` : "";
+      const measures = o.measures ? `采取的措施：${said(o.measures)}。` : "";
+      return { text: `${whose}${shows}${measures}` };
+    }),
+  }));
+  return { heading, paragraphs: [], subsections };
 }
 
 /** The draft as chat text: title, preface, numbered headings, paragraphs. */

@@ -37,7 +37,9 @@ export async function loadDraftInput(
         : [];
     });
 
-  const [{ current, previous, counts }, names, unitRows] = await Promise.all([
+  // The 分析研判报告's 存在的风险和隐患 comes from the period's observations (/研判).
+  const analysis = period.type === "quarter" || period.type === "month";
+  const [{ current, previous, counts }, names, unitRows, situations] = await Promise.all([
     ledger.draftFigures(
       unitId,
       period,
@@ -46,6 +48,7 @@ export async function loadDraftInput(
     ),
     ledger.draftNames(unitId, period),
     ledger.draftUnits(unitId),
+    analysis ? ledger.situationNotes(unitId, period) : Promise.resolve(undefined),
   ]);
   const info = new Map(unitRows.map((u) => [u.id, u]));
   // A unit's ledger starts when it was bound (the Unit row's createdAt): a rule period that
@@ -81,6 +84,7 @@ export async function loadDraftInput(
     }
   });
   return {
+    situations,
     unit: self.name,
     period,
     today,

@@ -46,6 +46,18 @@ const FIGURE_SUMS = `COUNT(*) AS "records", SUM("sessions") AS "sessions",
   MAX(CASE WHEN "quantityApprox" AND "quantity" IS NOT NULL THEN 1 ELSE 0 END) AS "quantityApprox"`;
 
 /** A recorded topic or activity name of the period, with how many records carry it. */
+/** One observation of the 意识形态领域 (kind "situation") for the 分析研判报告. */
+export interface SituationNote {
+  unit: string;
+  /** The area: 网络舆情, 阵地管理… */
+  area: string | null;
+  /** 主要表现. */
+  shows: string | null;
+  /** The measures taken. */
+  measures: string | null;
+  day: string;
+}
+
 export interface DraftName {
   /** Recorded by the root unit itself (not by a unit below it). */
   own: boolean;
@@ -234,5 +246,25 @@ export class FigureStore {
       [...root, "officer"],
     );
     return rows.map((r) => ({ id: Number(r.id), createdAt: toDate(r.createdAt), officers: Number(r.officers ?? 0) }));
+  }
+
+  /** The period's observations of the 意识形态领域 in the subtree (kind "situation"), oldest first, at most `limit`. */
+  async situationNotes(rootId: number, period: { start: string; end: string }, limit = 20): Promise<SituationNote[]> {
+    const root = [rootId, rootId, rootId, rootId];
+    const rows = await this.ctx.sql.all(
+      `${subtreeCte()}
+       SELECT u."name" AS "unit", r."subtype", r."topic", r."note", r."day"
+       FROM t CROSS JOIN "Record" r JOIN "Unit" u ON u."id" = r."unitId"
+       WHERE r."unitId" = t.id AND r."kind" = ? AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ?
+       ORDER BY r."day", r."id" LIMIT ?`,
+      [...root, "situation", period.start, period.end, Math.max(1, Math.min(100, Math.floor(limit)))],
+    );
+    return rows.map((r) => ({
+      unit: String(r.unit),
+      area: (r.subtype as string | null) ?? null,
+      shows: (r.topic as string | null) ?? null,
+      measures: (r.note as string | null) ?? null,
+      day: String(r.day),
+    }));
   }
 }

@@ -17,11 +17,11 @@ import { OutboxStore } from "./outbox.js";
 import { MemberStore } from "./members.js";
 import { RecordStore, type RecordFields } from "./records.js";
 import { PendingStore, type PendingRow } from "./pending.js";
-import { FigureStore, type RuleWindow, type DraftName, type DraftUnit } from "./figures.js";
+import { FigureStore, type RuleWindow, type DraftName, type DraftUnit, type SituationNote } from "./figures.js";
 
 export { LedgerError } from "./shared.js";
 export type { Role, ChatRow, UnitRow, MemberRow, RecordRow } from "./shared.js";
-export { windowSums, type RuleWindow, type DraftName, type DraftUnit } from "./figures.js";
+export { windowSums, type RuleWindow, type DraftName, type DraftUnit, type SituationNote } from "./figures.js";
 export type { RecordFields } from "./records.js";
 export type { PendingRow } from "./pending.js";
 
@@ -239,6 +239,11 @@ export class Ledger {
   /** The period's recorded topics and activity names for a draft: a few per kind, own and below. */
   draftNames(rootId: number, period: { start: string; end: string }, perKind = 3): Promise<DraftName[]> {
     return this.figureStore.draftNames(rootId, period, perKind);
+  }
+
+  /** The period's observations of the 意识形态领域 in the subtree, for the 分析研判报告. */
+  situationNotes(rootId: number, period: { start: string; end: string }, limit = 20): Promise<SituationNote[]> {
+    return this.figureStore.situationNotes(rootId, period, limit);
   }
 
   /** The subtree's units with their ledger's start (createdAt) and officer count. */
