@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineCommand } from "../src/core/command.js";
 import { errorReply } from "../src/core/types.js";
-import { saveDraft, recordReply } from "../src/core/recording.js";
+import { saveDraft, recordReply, findPending } from "../src/core/recording.js";
 import { PENDING_HOURS } from "../src/store/pending.js";
 
 export default defineCommand({
@@ -18,14 +18,8 @@ export default defineCommand({
     .regex(/^(#?(待确认)?\d{1,9})?$/, "用法：/确认 或 /确认 编号，例如 /确认 12")
     .transform((s) => (s ? Number(s.replace(/\D/g, "")) : null)),
   async run(ctx, id) {
-    const mine = (p: { platform: string; chatExternalId: string; userId: string }) =>
-      p.platform === ctx.msg.platform && p.chatExternalId === ctx.msg.chatId && p.userId === ctx.msg.userId;
-    const pending =
-      id === null ? await ctx.ledger.pending.latest(ctx.msg.platform, ctx.msg.chatId, ctx.msg.userId) : await ctx.ledger.pending.get(id);
-    if (!pending || !mine(pending)) {
-      if (id !== null && pending) return [errorReply(`#待确认${id} 不是你发的，只有发这句话的人可以确认。`)];
-      return [errorReply(id === null ? "你在本群没有待确认的记录。" : `本群没有 #待确认${id}。`)];
-    }
+    const pending = await findPending(ctx, id, "确认");
+    if (!("draft" in pending)) return [pending];
     const unit = await ctx.ledger.unit(pending.unitId);
     if (!unit) return [errorReply(`#待确认${pending.id} 的单位已不存在，请重新登记。`)];
     const made = await ctx.ledger.recordBySource(ctx.msg.platform, ctx.msg.chatId, pending.sourceMessageId);

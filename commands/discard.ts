@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineCommand } from "../src/core/command.js";
 import { text, errorReply } from "../src/core/types.js";
-import { draftLine } from "../src/core/recording.js";
+import { draftLine, findPending } from "../src/core/recording.js";
 import { kindByCode } from "../src/domain/catalog.js";
 
 export default defineCommand({
@@ -21,14 +21,8 @@ export default defineCommand({
       return { id: id ? Number(id[0]) : null, edit: s.endsWith("修改") };
     }),
   async run(ctx, { id, edit }) {
-    const pending =
-      id === null ? await ctx.ledger.pending.latest(ctx.msg.platform, ctx.msg.chatId, ctx.msg.userId) : await ctx.ledger.pending.get(id);
-    const mine =
-      pending && pending.platform === ctx.msg.platform && pending.chatExternalId === ctx.msg.chatId && pending.userId === ctx.msg.userId;
-    if (!pending || !mine) {
-      if (id !== null && pending) return [errorReply(`#待确认${id} 不是你发的，只有发这句话的人可以取消。`)];
-      return [errorReply(id === null ? "你在本群没有待确认的记录。" : `本群没有 #待确认${id}。`)];
-    }
+    const pending = await findPending(ctx, id, "取消");
+    if (!("draft" in pending)) return [pending];
     if (pending.status === "confirmed") return [errorReply(`#待确认${pending.id} 已经确认登记了；要去掉请用 /撤销。`)];
     await ctx.ledger.pending.close(pending.id, "cancelled", ctx.actor);
     const line = draftLine(pending.draft, kindByCode(pending.draft.kind).name);

@@ -1,13 +1,10 @@
 import { defineCommand } from "../src/core/command.js";
 import { errorReply, text } from "../src/core/types.js";
 import { expandUnitWords } from "../src/core/args.js";
-import { reportArgs, resolveReportArgs, periodWord } from "../src/report/args.js";
+import { reportArgs, resolveReportArgs, periodWord, isReportOption } from "../src/report/args.js";
 import { periodLabel } from "../src/domain/periods.js";
 
 export const XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-/** The option words of src/report/args.ts (文档, 精确 and their aliases): never read as part of a unit's name. */
-const OPTION_WORD = /^(docx|word|文档|word文档|文件|精确|exact|准确|精确数字)$/i;
 
 export default defineCommand({
   name: "export",
@@ -26,7 +23,7 @@ export default defineCommand({
   args: reportArgs,
   async run(ctx, words) {
     // A unique part of a unit's name stands for the unit (/导出台账 碧云 → 碧云社区); the reader below takes full names.
-    const expanded = await expandUnitWords(ctx, words, (w) => OPTION_WORD.test(w));
+    const expanded = await expandUnitWords(ctx, words, isReportOption);
     if (typeof expanded === "string") return [errorReply(expanded)];
     const args = await resolveReportArgs(ctx, expanded, "导出台账", { options: false });
     if (typeof args === "string") return [errorReply(args)];

@@ -29,7 +29,8 @@ async function amend(ctx: CommandContext, draft: RecordDraft, source: RecordSour
     return [errorReply(`修改后的消息改了登记单位；记录 #${record.id} 的单位不能这样改。请 /撤销 ${record.id} 后重新登记。`)];
   }
   const { before, after } = await ctx.ledger.updateRecord(record.id, draft, ctx.actor, "record.amend");
-  if (recordSummary(before) === recordSummary(after) && JSON.stringify(before) === JSON.stringify(after)) return [];
+  // The same edit delivered again, or an edit that changed nothing the record holds: nothing to say.
+  if (JSON.stringify(before) === JSON.stringify(after)) return [];
   const reply = await recordReply(ctx, after, false);
   return [
     {

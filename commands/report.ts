@@ -1,7 +1,7 @@
 import { defineCommand } from "../src/core/command.js";
 import { errorReply, text, type Reply } from "../src/core/types.js";
 import { expandUnitWords } from "../src/core/args.js";
-import { reportArgs, resolveReportArgs, periodWord, unitWord } from "../src/report/args.js";
+import { reportArgs, resolveReportArgs, periodWord, unitWord, isReportOption } from "../src/report/args.js";
 import { loadDraftInput } from "../src/report/load.js";
 import { composeDraft, draftToText } from "../src/report/draft.js";
 import { composeDocument, documentYear, DOCUMENT_NAMES } from "../src/report/documents.js";
@@ -9,10 +9,6 @@ import { periodLabel, periodNoun, makePeriod } from "../src/domain/periods.js";
 import type { DocxDraft } from "../src/report/docx.js";
 
 export const DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-
-/** The option words of src/report/args.ts (文档, 精确 and their aliases): never read as part of a unit's name. */
-const OPTION_WORD =
-  /^(docx|word|文档|word文档|文件|精确|exact|准确|精确数字|述职|述职报告|书记述职|duty|总结|工作总结|年度总结|总结计划|summary|要点|工作要点|计划|工作计划|plan)$/i;
 
 export default defineCommand({
   name: "report",
@@ -36,7 +32,7 @@ export default defineCommand({
   args: reportArgs,
   async run(ctx, words) {
     // A unique part of a unit's name stands for the unit (/报告 碧云 → 碧云社区); the reader below takes full names.
-    const expanded = await expandUnitWords(ctx, words, (w) => OPTION_WORD.test(w));
+    const expanded = await expandUnitWords(ctx, words, isReportOption);
     if (typeof expanded === "string") return [errorReply(expanded)];
     const args = await resolveReportArgs(ctx, expanded, "报告");
     if (typeof args === "string") return [errorReply(args)];

@@ -35,7 +35,7 @@ export async function requirementLines(
     judged.flatMap(({ rule, periods }) => periods.map((p) => ({ kind: rule.kind, subtypes: rule.subtypes, start: p.start, end: p.end }))),
   );
   // Nothing before the unit's ledger start (its binding day) counts as missed.
-  const bound = (await ctx.ledger.draftUnits(unitId)).find((u) => u.id === unitId);
+  const bound = await ctx.ledger.unit(unitId);
   const start = bound ? chinaDay(bound.createdAt) : undefined;
   let i = 0;
   return judged.map(({ rule, periods }) => {

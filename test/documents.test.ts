@@ -2,6 +2,7 @@
 // year like seed 001's (meetings, study with its topics, lectures, distributions, a named
 // activity), then asks for each document and gets the seeds' structure with its own figures.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import JSZip from "jszip";
 import { makeHarness, type Harness } from "./harness.js";
 
 let h: Harness;
@@ -80,5 +81,23 @@ describe("/报告 要点", () => {
     const [reply] = await h.say("/报告 述职 文档");
     expect(reply.file?.name).toBe("金桥社区-2026-述职报告.docx");
     expect(reply.file?.data.subarray(0, 2).toString()).toBe("PK");
+  });
+});
+
+describe("the 主送机关 from the config", () => {
+  it("is printed under the Word file's title, and nowhere when not configured", async () => {
+    const addressed = await makeHarness({ config: "report:\n  addressee: 中共金桥镇委员会\n" });
+    try {
+      await addressed.ask("/bind 金桥社区");
+      await addressed.ask("/记录 学习 12人");
+      const [reply] = await addressed.say("/报告 文档");
+      const xml = await (await JSZip.loadAsync(reply.file!.data)).file("word/document.xml")!.async("string");
+      expect(xml).toContain("中共金桥镇委员会：");
+      const [plain] = await h.say("/报告 文档");
+      const other = await (await JSZip.loadAsync(plain.file!.data)).file("word/document.xml")!.async("string");
+      expect(other).not.toContain("委员会：");
+    } finally {
+      await addressed.close();
+    }
   });
 });

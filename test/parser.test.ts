@@ -2,28 +2,10 @@ import { describe, it, expect } from "vitest";
 import { parseRecord, parseChanges, nearestNames, ParseError, RecordDraftSchema } from "../src/domain/parser.js";
 import { KINDS } from "../src/domain/catalog.js";
 import { loadCorpus, checkLine } from "../scripts/parse-share.js";
+import { blankDraft } from "./fixtures/drafts.js";
 
 const today = "2026-11-22";
-const base = {
-  subtype: null,
-  sessions: 1,
-  sessionsApprox: false,
-  participants: null,
-  participantsApprox: false,
-  quantity: null,
-  quantityApprox: false,
-  item: null,
-  day: today,
-  topic: null,
-  note: null,
-  title: null,
-  place: null,
-  host: null,
-  attendees: null,
-  recorder: null,
-  timeOfDay: null,
-  unitName: null,
-};
+const base = blankDraft(today);
 
 function error(line: string): string {
   try {

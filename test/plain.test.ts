@@ -3,30 +3,11 @@ import fc from "fast-check";
 import { readPlainReport } from "../src/domain/plain.js";
 import { parseRecord, RecordDraftSchema, type RecordDraft } from "../src/domain/parser.js";
 import { implausibleFigures, DEFAULT_PLAUSIBLE_LIMITS } from "../src/domain/plausible.js";
+import { blankDraft } from "./fixtures/drafts.js";
 
 // 2026-11-22 is a Sunday.
 const today = "2026-11-22";
-const base: RecordDraft = {
-  kind: "study",
-  subtype: null,
-  sessions: 1,
-  sessionsApprox: false,
-  participants: null,
-  participantsApprox: false,
-  quantity: null,
-  quantityApprox: false,
-  item: null,
-  day: today,
-  topic: null,
-  note: null,
-  title: null,
-  place: null,
-  host: null,
-  attendees: null,
-  recorder: null,
-  timeOfDay: null,
-  unitName: null,
-};
+const base: RecordDraft = { ...blankDraft(today), kind: "study" };
 
 describe("plain-language reports", () => {
   it.each<[string, Partial<RecordDraft>]>([

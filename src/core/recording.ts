@@ -4,7 +4,8 @@
 import type { CommandContext } from "./command.js";
 import type { Reply } from "./types.js";
 import type { RecordDraft } from "../domain/parser.js";
-import type { RecordRow, UnitRow } from "../store/ledger.js";
+import type { RecordRow, UnitRow, PendingRow } from "../store/ledger.js";
+import { errorReply } from "./types.js";
 import { recordSummary } from "../domain/figures.js";
 import { periodOf, periodLabel } from "../domain/periods.js";
 import { runningTotal, recordDetails } from "./summaries.js";
@@ -113,4 +114,16 @@ export async function askFirst(ctx: CommandContext, draft: RecordDraft, source: 
       { label: "取消", command: `/discard ${pending.id}` },
     ],
   };
+}
+
+/**
+ * The reading a /确认 or /取消 is about: the one named, or the sender's latest in this chat; only
+ * its author's. `verb`: 确认 or 取消, for the refusal. Returns the Chinese reply when there is none.
+ */
+export async function findPending(ctx: CommandContext, id: number | null, verb: string): Promise<PendingRow | Reply> {
+  const { platform, chatId, userId } = ctx.msg;
+  const pending = id === null ? await ctx.ledger.pending.latest(platform, chatId, userId) : await ctx.ledger.pending.get(id);
+  if (pending && pending.platform === platform && pending.chatExternalId === chatId && pending.userId === userId) return pending;
+  if (id !== null && pending) return errorReply(`#待确认${id} 不是你发的，只有发这句话的人可以${verb}。`);
+  return errorReply(id === null ? "你在本群没有待确认的记录。" : `本群没有 #待确认${id}。`);
 }

@@ -39,6 +39,11 @@ const DOCUMENT_WORDS: [RegExp, DocumentType, string][] = [
   [/^(要点|工作要点|计划|工作计划|plan)$/i, "plan", "下一年工作要点"],
 ];
 const documentOf = (word: string) => DOCUMENT_WORDS.find(([re]) => re.test(word));
+
+/** Whether a word is one of /报告's options (文档, 精确, 述职…): never read as part of a unit's name. */
+export function isReportOption(word: string): boolean {
+  return DOCX.test(word) || EXACT.test(word) || documentOf(word) !== undefined;
+}
 /** Every document the command writes, for its replies. */
 export const DOCUMENT_LIST =
   "季度意识形态工作分析研判报告（/报告 本季度）、半年或年度落实意识形态工作责任制情况的报告（/报告 上半年、/报告 2026年）、述职报告（/报告 述职）、工作总结及下一年工作计划（/报告 总结）、下一年工作要点（/报告 要点）";

@@ -5,7 +5,8 @@
 // have ended; the plans from the deployment's rules, with this year's figures as baselines.
 // Pure: no store, no clock (today is in the input).
 import { totalsByKind, formatPeople, formatAmount, itemUnit, itemVerb, type KindTotals, type FigureStyle } from "../domain/figures.js";
-import { makePeriod, type Period, type PeriodType } from "../domain/periods.js";
+import { makePeriod, periodLabel, type Period, type PeriodType } from "../domain/periods.js";
+import { kindByCode } from "../domain/catalog.js";
 import { perLabel, deadlineOf } from "../domain/requirements.js";
 import { dayLabel } from "../time.js";
 import { displaySafe } from "../domain/text.js";
@@ -22,14 +23,6 @@ export const DOCUMENT_NAMES: Record<DocumentType, string> = {
 };
 
 const CN = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五"];
-
-/** "12人次", "6000余份", "2万余份": the figure glued to its measure word, as these reports write it. */
-function people(n: number, approx: boolean, style: FigureStyle, unit = "人次"): string {
-  return formatPeople(n, approx, style, unit).replace(/\s+/g, "");
-}
-function amount(n: number, approx: boolean, unit: string, style: FigureStyle): string {
-  return formatAmount(n, approx, unit, style).replace(/\s+/g, "");
-}
 
 /** One kind's year in a clause: "开展理论学习24次，参学310人次". */
 function kindYear(t: KindTotals, style: FigureStyle): string {
@@ -49,9 +42,9 @@ function kindYear(t: KindTotals, style: FigureStyle): string {
     return `报送${t.bySubtype.map((b) => `${b.subtype}${b.sessions}${k.countUnit}`).join("、")}`;
   let s = `${verb[k.code] ?? "开展"}${k.label}${t.sessions}${k.countUnit}`;
   if (t.byItem.length) {
-    s += `，${t.byItem.map((i) => `${itemVerb(k, i.item)}${i.item}${amount(i.quantity, i.approx, itemUnit(k, i.item), style)}`).join("、")}`;
+    s += `，${t.byItem.map((i) => `${itemVerb(k, i.item)}${i.item}${formatAmount(i.quantity, i.approx, itemUnit(k, i.item), style)}`).join("、")}`;
   } else if (t.participants > 0) {
-    s += `，${k.participantsLabel}${people(t.participants, t.participantsApprox, style)}`;
+    s += `，${k.participantsLabel}${formatPeople(t.participants, t.participantsApprox, style)}`;
   }
   const subs = t.bySubtype.filter((b) => b.sessions > 0).slice(0, 4);
   if (subs.length && !k.hasQuantity) s += `（其中${subs.map((b) => `${b.subtype}${b.sessions}${k.countUnit}`).join("、")}）`;
@@ -83,32 +76,27 @@ function shortfalls(input: DraftInput): string[] {
   return out;
 }
 
+/** 3月, 第二季度, 上半年 within its year; a year stays 2026年. */
 function periodShort(p: Period): string {
-  return {
-    month: `${Number(p.start.slice(5, 7))}月`,
-    quarter: `第${CN[Math.floor((Number(p.start.slice(5, 7)) - 1) / 3)]}季度`,
-    half: p.start.slice(5, 7) === "01" ? "上半年" : "下半年",
-    year: `${p.start.slice(0, 4)}年`,
-  }[p.type];
+  return periodLabel(p).replace(/^\d{4}年(?=.)/, "");
 }
 
-/** The rules as next year's tasks: "每季度至少召开意识形态工作专题会议1次（2026年全年召开4次）". */
-function ruleTasks(input: DraftInput, totals: KindTotals[], nextYear: number): string[] {
+/** The rules as next year's tasks, each with its kind: "每季度专题研究意识形态工作不少于1次（2026年本单位3次）". */
+function ruleTasks(input: DraftInput, nextYear: number): { kind: string; text: string }[] {
   const seen = new Set<string>();
-  const out: string[] = [];
-  for (const r of input.rules) {
-    if (seen.has(r.rule.id)) continue;
-    seen.add(r.rule.id);
-    const rule = r.rule;
+  const out: { kind: string; text: string }[] = [];
+  for (const { rule } of input.rules) {
+    if (seen.has(rule.id)) continue;
+    seen.add(rule.id);
     if (rule.type === "report") {
       const first = deadlineOf(rule, makePeriod(rule.per, nextYear, 1));
-      out.push(`${perLabel(rule.per)}按时报送${rule.name}，首期截止${dayLabel(first, true)}`);
+      out.push({ kind: rule.kind, text: `${perLabel(rule.per)}按时报送${rule.name}，首期截止${dayLabel(first, true)}` });
       continue;
     }
+    const unit = kindByCode(rule.kind).countUnit;
     const done = input.rules.filter((x) => x.rule.id === rule.id && x.unit === input.unit).reduce((a, x) => a + x.count, 0);
-    const kind = totals.find((t) => t.kind.code === rule.kind);
-    const base = done > 0 ? `（${input.period.start.slice(0, 4)}年本单位${done}${kind?.kind.countUnit ?? "次"}）` : "";
-    out.push(`${perLabel(rule.per)}${rule.name}不少于${rule.min}${kind?.kind.countUnit ?? "次"}${base}`);
+    const base = done > 0 ? `（${input.period.start.slice(0, 4)}年本单位${done}${unit}）` : "";
+    out.push({ kind: rule.kind, text: `${perLabel(rule.per)}${rule.name}不少于${rule.min}${unit}${base}` });
   }
   return out;
 }
@@ -169,7 +157,6 @@ export function composeDuty(unsafe: DraftInput): Draft | null {
   const work = yearWork(input, style);
   const problems = shortfalls(input);
   const next = Number(year) + 1;
-  const totals = totalsByKind(input.rows);
   const bright = highlights(input);
   // Numbered after the fact: 特色亮点 is left out when the ledger names nothing to show.
   let n = 0;
@@ -190,7 +177,7 @@ export function composeDuty(unsafe: DraftInput): Draft | null {
             `对照年度要求，${input.unit}各项规定动作均已完成，但工作的深度和成效还有提升空间：理论学习的针对性、宣传阵地的影响力还需进一步增强。`,
           ]),
     ),
-    section(n++, "下一步工作思路", numbered(ruleTasks(input, totals, next).map((t) => `${next}年${t}`))),
+    section(n++, "下一步工作思路", numbered(ruleTasks(input, next).map((t) => `${next}年${t.text}`))),
   ];
   return {
     ...meta(input, "duty", `${input.unit}${year}年落实意识形态工作责任制述职报告`),
@@ -228,8 +215,7 @@ export function composeSummary(unsafe: DraftInput): Draft | null {
   const next = Number(year) + 1;
   const work = yearWork(input, input.style);
   const problems = shortfalls(input);
-  const totals = totalsByKind(input.rows);
-  const plan = ruleTasks(input, totals, next);
+  const plan = ruleTasks(input, next).map((t) => t.text);
   return {
     ...meta(input, "summary", `${input.unit}${year}年意识形态工作总结及${next}年工作计划`),
     preface: paragraphs([
@@ -263,11 +249,12 @@ export function composePlan(unsafe: DraftInput): Draft | null {
   const year = input.period.start.slice(0, 4);
   const next = Number(year) + 1;
   const totals = totalsByKind(input.rows);
-  const tasks = ruleTasks(input, totals, next);
+  const tasks = ruleTasks(input, next);
   if (!tasks.length) return null;
-  const studyish = tasks.filter((_, i) => ["study", "lecture"].includes(ruleKind(input, i)));
-  const duty = tasks.filter((_, i) => ["meeting", "report", "opinion"].includes(ruleKind(input, i)));
-  const rest = tasks.filter((t) => !studyish.includes(t) && !duty.includes(t));
+  const of = (kinds: string[]) => tasks.filter((t) => kinds.includes(t.kind)).map((t) => t.text);
+  const studyish = of(["study", "lecture"]);
+  const duty = of(["meeting", "report", "opinion"]);
+  const rest = tasks.filter((t) => !["study", "lecture", "meeting", "report", "opinion"].includes(t.kind)).map((t) => t.text);
   let n = 0;
   const block = (lines: string[]) => lines.map((t) => `（${CN[n++]}）${t}。`);
   const sections = [
@@ -284,13 +271,6 @@ export function composePlan(unsafe: DraftInput): Draft | null {
     ]),
     sections,
   };
-}
-
-/** The kind of the i-th distinct rule, in the order ruleTasks lists them. */
-function ruleKind(input: DraftInput, i: number): string {
-  const seen: string[] = [];
-  for (const r of input.rules) if (!seen.includes(r.rule.id)) seen.push(r.rule.id);
-  return input.rules.find((r) => r.rule.id === seen[i])?.rule.kind ?? "";
 }
 
 /** The year such a document is about by default: this year, or last year in its first two months. */

@@ -21,6 +21,8 @@ export interface UnitRow {
   name: string;
   parentId: number | null;
   remindersMuted: boolean;
+  /** When the unit was bound: its ledger's start, before which nothing counts as missed. */
+  createdAt: Date;
 }
 export interface MemberRow {
   id: number;
@@ -173,7 +175,13 @@ export function toChatRow(r: Record<string, unknown>): ChatRow {
 }
 
 export function toUnitRow(r: Record<string, unknown>): UnitRow {
-  return { id: Number(r.id), name: String(r.name), parentId: asNum(r.parentId), remindersMuted: asBool(r.remindersMuted) };
+  return {
+    id: Number(r.id),
+    name: String(r.name),
+    parentId: asNum(r.parentId),
+    remindersMuted: asBool(r.remindersMuted),
+    createdAt: asDate(r.createdAt)!,
+  };
 }
 
 export function toMemberRow(r: Record<string, unknown>): MemberRow {

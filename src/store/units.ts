@@ -63,7 +63,7 @@ export class UnitStore {
   async unit(id: number): Promise<UnitRow | null> {
     const cached = this.ctx.units.get(String(id));
     if (cached !== undefined) return cached;
-    const [row] = await this.ctx.sql.all(`SELECT "id", "name", "parentId", "remindersMuted" FROM "Unit" WHERE "id" = ?`, [id]);
+    const [row] = await this.ctx.sql.all(`SELECT "id", "name", "parentId", "remindersMuted", "createdAt" FROM "Unit" WHERE "id" = ?`, [id]);
     return this.ctx.units.set(String(id), row ? toUnitRow(row) : null);
   }
 
