@@ -7,6 +7,7 @@ import { composeDraft, draftToText } from "../src/report/draft.js";
 import { composeDocument, documentYear, DOCUMENT_NAMES } from "../src/report/documents.js";
 import { periodLabel, periodNoun, makePeriod } from "../src/domain/periods.js";
 import type { DocxDraft } from "../src/report/docx.js";
+import { dayLabel } from "../src/time.js";
 
 export const DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
@@ -27,6 +28,7 @@ export default defineCommand({
     "/报告 要点 — 下一年意识形态工作要点（以本年度完成情况为基数）；/报告 要点 2027年",
     "/报告 金桥社区 — 上级单位只看某个下级单位（写名称中独有的一部分也可以：/报告 金桥）",
     "/报告 上季度 金桥 — 时间段、单位、选项的先后不限",
+    "/报告 2026年 日期:12月25日 — 落款写成文日期（默认为生成当天）",
     "/报告 「文档」 — 下级单位的名字像选项或时间（文档、本月、2026年、12栋）时，加引号或写 单位:文档 就一定按单位理解",
   ],
   args: reportArgs,
@@ -55,7 +57,14 @@ export default defineCommand({
       period = args.periodNamed ? (args.document === "plan" ? makePeriod("year", period.year - 1, 1) : period) : documentYear(ctx.today);
     }
     const input = await loadDraftInput(ctx.ledger, ctx.config, target.id, period, ctx.today, { exact: args.exact });
-    const draft = args.document ? composeDocument(args.document, input) : composeDraft(input);
+    const composed = args.document ? composeDocument(args.document, input) : composeDraft(input);
+    if (composed && args.dated && args.dated < period.start) {
+      return [
+        ...notes,
+        errorReply(`成文日期${dayLabel(args.dated, true)}早于${periodLabel(period)}的开始，请写${periodLabel(period)}开始以后的日期。`),
+      ];
+    }
+    const draft = composed && args.dated ? { ...composed, date: dayLabel(args.dated, true) } : composed;
     if (!draft) {
       const noun = period.start <= ctx.today && ctx.today <= period.end ? periodNoun(period.type) : periodLabel(period);
       return [
@@ -66,7 +75,7 @@ export default defineCommand({
       ];
     }
     const kindWord = args.document ? ` ${{ duty: "述职", summary: "总结", plan: "要点" }[args.document]}` : "";
-    const again = `/report${kindWord} ${periodWord(args.document === "plan" ? makePeriod("year", period.year + 1, 1) : period)}${args.unitNamed ? ` ${unitWord(target.name)}` : ""}${args.exact ? " 精确" : ""}`;
+    const again = `/report${kindWord} ${periodWord(args.document === "plan" ? makePeriod("year", period.year + 1, 1) : period)}${args.unitNamed ? ` ${unitWord(target.name)}` : ""}${args.exact ? " 精确" : ""}${args.dated ? ` 日期:${args.dated}` : ""}`;
     if (args.docx) {
       // docx is loaded on first use: most processes never write a Word file.
       const { draftToDocx } = await import("../src/report/docx.js");

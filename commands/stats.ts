@@ -4,6 +4,7 @@ import { errorReply, text } from "../src/core/types.js";
 import { readUnitAndPeriod, type UnitRef } from "../src/core/args.js";
 import { periodLabel, type Period } from "../src/domain/periods.js";
 import { totalsByKind, kindClause } from "../src/domain/figures.js";
+import { kindByCode } from "../src/domain/catalog.js";
 import {
   rulesOf,
   ruleApplies,
@@ -49,7 +50,9 @@ export async function requirementLines(
         : `${mark} ${label}${n}/${rule.min}`;
     });
     const what =
-      rule.type === "report" ? `${rule.name}（${perLabel(rule.per)}）` : `${rule.name}（${perLabel(rule.per)}不少于 ${rule.min} 次）`;
+      rule.type === "report"
+        ? `${rule.name}（${perLabel(rule.per)}）`
+        : `${rule.name}（${perLabel(rule.per)}不少于 ${rule.min} ${kindByCode(rule.kind).countUnit}）`;
     return `${what}：${parts.join("，")}`;
   });
 }

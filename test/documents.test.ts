@@ -57,7 +57,9 @@ describe("/报告 总结", () => {
     const text = await h.ask("/报告 总结");
     expect(text.split("\n")[0]).toBe("金桥社区2026年意识形态工作总结及2027年工作计划");
     expect(headings(text)).toEqual(["一、2026年工作总结", "二、存在的不足", "三、2027年工作计划"]);
-    expect(text).toContain("全年金桥社区召开会议3次（其中意识形态工作专题会议1次、意识形态工作部署会1次、意识形态工作分析研判会1次）");
+    expect(text).toContain(
+      "全年金桥社区召开意识形态工作相关会议3次（其中意识形态工作专题会议1次、意识形态工作部署会1次、意识形态工作分析研判会1次）",
+    );
     expect(text).toContain("每季度按时报送季度意识形态工作分析研判报告，首期截止2027年3月31日。");
   });
 });
@@ -81,6 +83,21 @@ describe("/报告 要点", () => {
     const [reply] = await h.say("/报告 述职 文档");
     expect(reply.file?.name).toBe("金桥社区-2026-述职报告.docx");
     expect(reply.file?.data.subarray(0, 2).toString()).toBe("PK");
+  });
+});
+
+describe("the 成文日期", () => {
+  it("is the day the draft is made unless one is written, and the Word button keeps it", async () => {
+    expect((await h.ask("/报告 总结")).split("\n").at(-1)).toBe("2026年12月2日");
+    expect((await h.ask("/报告 总结 日期:12月25日")).split("\n").at(-1)).toBe("2026年12月25日");
+    expect((await h.ask("/报告 2026年 落款 2027年1月8日")).split("\n").at(-1)).toBe("2027年1月8日");
+    const [draft] = await h.say("/报告 2026Q3 成文日期：10月9日");
+    expect(draft.actions?.[0].command).toBe("/report 2026Q3 日期:2026-10-09 docx");
+    expect(await h.ask("/报告 总结 日期:13月40日")).toBe("没看懂成文日期「13月40日」。请写成 日期:12月25日 或 日期:2026-12-25。");
+    expect(await h.ask("/报告 2026Q3 日期:2026-06-30")).toBe(
+      "成文日期2026年6月30日早于2026年第三季度的开始，请写2026年第三季度开始以后的日期。",
+    );
+    expect(await h.ask("/报告 总结 日期")).toBe("「日期」后面要写成文日期，例如：/报告 日期:12月25日");
   });
 });
 

@@ -7,6 +7,7 @@ import { parsePeriod, periodLabel, periodWord, PERIOD_EXAMPLES, type Period } fr
 import type { CommandContext } from "../core/command.js";
 import type { DocumentType } from "./documents.js";
 import { looksLikeUnitName } from "../core/args.js";
+import { parseDay } from "../domain/dates.js";
 
 export interface ReportArgs {
   period: Period;
@@ -20,6 +21,8 @@ export interface ReportArgs {
   document: DocumentType | null;
   /** A period was written (a document's year; the report's period). */
   periodNamed: boolean;
+  /** The 成文日期 written (日期:12月25日), YYYY-MM-DD; null: the day the draft is made. */
+  dated: string | null;
   /** When a word could be read two ways: which reading was taken, and how to ask for the other. */
   notes: string[];
 }
@@ -30,6 +33,8 @@ export interface ReportWord {
   forced: boolean;
 }
 
+/** 日期:12月25日, 成文日期 2026年12月25日, 落款 12月25日: the date under the signature. */
+const DATED = /^(成文日期|落款日期|落款|日期|date)(?::(.*))?$/i;
 const DOCX = /^(docx|word|文档|word文档|文件)$/i;
 const EXACT = /^(精确|exact|准确|精确数字)$/i;
 /** The words that ask for the year's other documents. */
@@ -42,7 +47,7 @@ const documentOf = (word: string) => DOCUMENT_WORDS.find(([re]) => re.test(word)
 
 /** Whether a word is one of /报告's options (文档, 精确, 述职…): never read as part of a unit's name. */
 export function isReportOption(word: string): boolean {
-  return DOCX.test(word) || EXACT.test(word) || documentOf(word) !== undefined;
+  return DOCX.test(word) || EXACT.test(word) || documentOf(word) !== undefined || DATED.test(word);
 }
 /** Every document the command writes, for its replies. */
 export const DOCUMENT_LIST =
@@ -103,7 +108,16 @@ export async function resolveReportArgs(
     exact: false,
     document: null,
     periodNamed: false,
+    dated: null,
     notes: [],
+  };
+  // 日期 alone: the next word is the date.
+  let dateNext = false;
+  const readDate = (word: string): string | null => {
+    const d = parseDay(word, ctx.today);
+    if (!d || !d.ok) return `没看懂成文日期「${word}」。请写成 日期:12月25日 或 日期:2026-12-25。`;
+    out.dated = d.day;
+    return null;
   };
   const subtree = words.length ? await ctx.ledger.subtree(own.id) : [];
   const below = new Map(subtree.filter((u) => u.id !== own.id).map((u) => [u.name, u]));
@@ -115,6 +129,20 @@ export async function resolveReportArgs(
     return null;
   };
   for (const { text: word, forced } of words) {
+    if (dateNext) {
+      dateNext = false;
+      const err = readDate(word);
+      if (err) return err;
+      continue;
+    }
+    const dated = forced ? null : DATED.exec(word);
+    if (dated && opts.options && !(named === null && below.has(word))) {
+      if (dated[2]) {
+        const err = readDate(dated[2]);
+        if (err) return err;
+      } else dateNext = true;
+      continue;
+    }
     if (forced) {
       const err = name(word);
       if (err) return err;
@@ -169,6 +197,7 @@ export async function resolveReportArgs(
     }
     return usage(word);
   }
+  if (dateNext) return `「日期」后面要写成文日期，例如：/${command} 日期:12月25日`;
   if (named !== null && named !== own.name) {
     const unit = below.get(named);
     // Another branch's unit is reported exactly like a missing one: a unit never learns of it.

@@ -6,11 +6,12 @@
 // Pure: no store, no clock (today is in the input).
 import { totalsByKind, formatPeople, formatAmount, itemUnit, itemVerb, type KindTotals, type FigureStyle } from "../domain/figures.js";
 import { makePeriod, periodLabel, type Period, type PeriodType } from "../domain/periods.js";
-import { kindByCode } from "../domain/catalog.js";
+import { kindByCode, KINDS, type Area } from "../domain/catalog.js";
+import { AREA_WORDING, AREA_ORDER } from "../domain/wording.js";
 import { perLabel, deadlineOf } from "../domain/requirements.js";
 import { dayLabel } from "../time.js";
 import { displaySafe } from "../domain/text.js";
-import type { DraftInput, RuleResult } from "./draft.js";
+import { wholeClause, type DraftInput, type RuleResult } from "./draft.js";
 import type { Draft, DraftParagraph, DraftSection, DraftSubsection } from "./draft-types.js";
 
 /** The document types asked for by their own word (/报告 述职, /报告 总结, /报告 要点). */
@@ -27,20 +28,10 @@ const CN = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"
 /** One kind's year in a clause: "开展理论学习24次，参学310人次". */
 function kindYear(t: KindTotals, style: FigureStyle): string {
   const k = t.kind;
-  const verb: Record<string, string> = {
-    meeting: "召开",
-    study: "开展",
-    distribution: "开展",
-    lecture: "开展",
-    activity: "开展",
-    publication: "发布",
-    opinion: "处置",
-    report: "报送",
-  };
   // Reports sent are named, not counted as a kind: 报送季度意识形态工作分析研判报告3份.
-  if (k.code === "report" && t.bySubtype.length)
-    return `报送${t.bySubtype.map((b) => `${b.subtype}${b.sessions}${k.countUnit}`).join("、")}`;
-  let s = `${verb[k.code] ?? "开展"}${k.label}${t.sessions}${k.countUnit}`;
+  if (k.draft.form === "reports" && t.bySubtype.length)
+    return `${k.draft.verb}${t.bySubtype.map((b) => `${b.subtype}${b.sessions}${k.countUnit}`).join("、")}`;
+  let s = wholeClause(k, t.sessions);
   if (t.byItem.length) {
     s += `，${t.byItem.map((i) => `${itemVerb(k, i.item)}${i.item}${formatAmount(i.quantity, i.approx, itemUnit(k, i.item), style)}`).join("、")}`;
   } else if (t.participants > 0) {
@@ -70,7 +61,10 @@ function shortfalls(input: DraftInput): string[] {
         ? `本单位`
         : units.slice(0, 6).join("、") + (units.length > 6 ? `等${units.length}个单位` : "");
     const periods = [...new Set(list.map((r) => periodShort(r.period)))];
-    const what = rule.type === "report" ? `未按时报送${rule.name}` : `${rule.name}未达到${perLabel(rule.per)}不少于${rule.min}次的要求`;
+    const what =
+      rule.type === "report"
+        ? `未按时报送${rule.name}`
+        : `${rule.name}未达到${perLabel(rule.per)}不少于${rule.min}${kindByCode(rule.kind).countUnit}的要求`;
     out.push(`${whose}${periods.slice(0, 4).join("、")}${periods.length > 4 ? "等" : ""}${what}`);
   }
   return out;
@@ -101,6 +95,14 @@ function ruleTasks(input: DraftInput, nextYear: number): { kind: string; text: s
   return out;
 }
 
+function codesOf(test: (k: (typeof KINDS)[number]) => boolean): string[] {
+  return KINDS.filter(test).map((k) => k.code);
+}
+
+function areaOf(code: string): Area {
+  return kindByCode(code).draft.area;
+}
+
 function paragraphs(lines: string[]): DraftParagraph[] {
   return lines.map((text) => ({ text }));
 }
@@ -120,14 +122,12 @@ function sub(i: number, heading: string, body: string[]): DraftSubsection {
 /** The work of the year grouped as the seeds group it: study, positions and publicity, activities, responsibility. */
 function yearWork(input: DraftInput, style: FigureStyle): { heading: string; lines: string[] }[] {
   const totals = totalsByKind(input.rows);
-  const by = (codes: string[]) => totals.filter((t) => codes.includes(t.kind.code)).map((t) => kindYear(t, style));
-  const groups = [
-    { heading: "加强理论武装，抓实思想引领", lines: by(["study", "lecture"]) },
-    { heading: "压实主体责任，健全工作机制", lines: by(["meeting", "report"]) },
-    { heading: "守好宣传阵地，唱响主旋律", lines: by(["distribution", "publication", "opinion"]) },
-    { heading: "开展主题活动，培育文明风尚", lines: by(["activity"]) },
-  ];
-  return groups.filter((g) => g.lines.length);
+  return AREA_ORDER.year
+    .map((area) => ({
+      heading: AREA_WORDING[area].year,
+      lines: totals.filter((t) => t.kind.draft.area === area).map((t) => kindYear(t, style)),
+    }))
+    .filter((g) => g.lines.length);
 }
 
 /** Who the year's figures are: the unit, or with its units below when it has them (the figures are the subtree's). */
@@ -198,11 +198,15 @@ function highlights(input: DraftInput): string[] {
   const pick = (kinds: string[], field: "topic" | "title") =>
     [...new Set(names.filter((n) => kinds.includes(n.kind) && n.field === field).map((n) => displaySafe(n.name)))].slice(0, 3);
   const quoted = (list: string[]) => list.map((n) => (/^[《“"]/.test(n) ? n : `“${n}”`)).join("、");
-  const topics = pick(["study", "meeting"], "topic");
+  const topics = pick(
+    codesOf((k) => k.draft.area === "theory" || k.draft.area === "duty"),
+    "topic",
+  );
   if (topics.length) out.push(`围绕${quoted(topics)}等内容组织学习研讨，推动理论学习走深走实。`);
-  const events = pick(["activity", "lecture"], "title");
+  const reaching = codesOf((k) => k.draft.coverage || k.draft.form === "activities");
+  const events = pick(reaching, "title");
   if (events.length) out.push(`开展${quoted(events)}等特色活动，把宣传教育融入群众身边。`);
-  const reached = input.children.filter((c) => c.rows.some((r) => r.kind === "lecture" || r.kind === "activity")).length;
+  const reached = input.children.filter((c) => c.rows.some((r) => reaching.includes(r.kind))).length;
   if (reached > 1) out.push(`宣讲和主题活动覆盖${reached}个下级单位，做到工作进村（居）、到群众身边。`);
   return out;
 }
@@ -251,19 +255,18 @@ export function composePlan(unsafe: DraftInput): Draft | null {
   const totals = totalsByKind(input.rows);
   const tasks = ruleTasks(input, next);
   if (!tasks.length) return null;
-  const of = (kinds: string[]) => tasks.filter((t) => kinds.includes(t.kind)).map((t) => t.text);
-  const studyish = of(["study", "lecture"]);
-  const duty = of(["meeting", "report", "opinion"]);
-  const rest = tasks.filter((t) => !["study", "lecture", "meeting", "report", "opinion"].includes(t.kind)).map((t) => t.text);
+  // Areas that share a heading in the 工作要点 (responsibility and the 阵地) are one section.
+  const byHeading = new Map<string, string[]>();
+  for (const area of AREA_ORDER.plan) {
+    const lines = tasks.filter((t) => areaOf(t.kind) === area).map((t) => t.text);
+    const heading = AREA_WORDING[area].plan;
+    byHeading.set(heading, [...(byHeading.get(heading) ?? []), ...lines]);
+  }
   let n = 0;
   const block = (lines: string[]) => lines.map((t) => `（${CN[n++]}）${t}。`);
-  const sections = [
-    { heading: "突出思想政治引领，抓好理论学习", lines: studyish },
-    { heading: "压紧压实工作责任，守好意识形态阵地", lines: duty },
-    { heading: "加强宣传教育，培育文明风尚", lines: rest },
-  ]
-    .filter((s) => s.lines.length)
-    .map((s, i) => section(i, s.heading, paragraphs(block(s.lines))));
+  const sections = [...byHeading]
+    .filter(([, lines]) => lines.length)
+    .map(([heading, lines], i) => section(i, heading, paragraphs(block(lines))));
   return {
     ...meta(input, "plan", `${input.unit}${next}年意识形态工作要点`),
     preface: paragraphs([

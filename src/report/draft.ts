@@ -5,7 +5,8 @@
 // two, section three and /截止 are written from the same facts. A parent unit's own figures (本级)
 // are kept apart from its subtree's; a period still running is never called missed. Figures are
 // written without spaces (参学186人次, 6000余份). Pure: the loader (load.ts) does the queries.
-import { kindByCode, type Kind } from "../domain/catalog.js";
+import { kindByCode, KINDS, type Kind, type Area } from "../domain/catalog.js";
+import { AREA_WORDING, AREA_ORDER } from "../domain/wording.js";
 import {
   totalsByKind,
   formatPeople,
@@ -145,35 +146,34 @@ export function kindSentence(
   const named = subs.filter((s) => s.name);
   const topics = extras.topics?.length ? extras.topics.join("、") : "";
   const titles = extras.titles?.length ? extras.titles.map(quoted).join("") : "";
-  switch (k.code) {
-    case "meeting": {
-      const list = named.length ? subs.map((s) => `${s.name || "其他会议"}${s.n}次`).join("、") : `意识形态工作相关会议${t.sessions}次`;
-      const about = topics ? `围绕${topics}等议题研究部署意识形态工作` : "研究部署意识形态工作";
-      return `召开${list}${cmp}，${about}${people}`;
+  const d = k.draft;
+  const about = topics ? `围绕${topics}等${d.topicsNoun}，` : "";
+  switch (d.form) {
+    case "listed": {
+      const list = named.length ? subs.map((s) => `${s.name || `其他${k.label}`}${s.n}${k.countUnit}`).join("、") : "";
+      const head = list ? `${d.verb}${list}` : wholeClause(k, t.sessions);
+      const purpose = d.purpose
+        ? `，${topics ? `围绕${topics}等${d.topicsNoun}` : ""}${d.purpose}`
+        : topics
+          ? `，围绕${topics}等${d.topicsNoun}`
+          : "";
+      return `${head}${cmp}${purpose}${people}`;
     }
-    case "study": {
-      const among = named.length ? `，其中${named.map((s) => `${s.name}${s.n}次`).join("、")}` : "";
-      const about = topics ? `围绕${topics}等内容，` : "";
-      return `${about}开展理论学习${t.sessions}次${cmp}${people}${among}`;
-    }
-    case "lecture": {
-      const among = named.length ? `，其中${named.map((s) => `${s.name}${s.n}场`).join("、")}` : "";
-      const about = topics ? `围绕${topics}等主题，` : "";
-      const what = titles ? `${titles}等宣讲` : "宣讲";
-      return `${about}${extras.coverage ?? ""}开展${what}${t.sessions}场${cmp}${people}${among}`;
-    }
-    case "activity": {
-      // Each named kind of activity with its own reach when there are several: 观看红色电影2场（140人次）.
+    case "activities": {
+      // Each named activity with its own reach when there are several: 观看红色电影2场（140人次）.
       const several = named.length > 1 || Boolean(titles);
-      const parts = named.map((s) => `${s.name}${s.n}场${several && s.people > 0 ? `（${formatPeople(s.people, s.approx, style)}）` : ""}`);
-      const reach = t.participants > 0 ? `，惠及群众${formatPeople(t.participants, t.participantsApprox, style)}` : "";
-      const about = topics ? `围绕${topics}等主题，` : "";
-      if (titles && !parts.length) return `${about}开展了${titles}等主题活动${t.sessions}场${cmp}${reach}`;
-      if (titles) return `${about}开展了${titles}等主题活动，以及${parts.join("、")}，共${t.sessions}场${cmp}${reach}`;
-      if (parts.length) return `${about}开展${parts.join("、")}等主题活动，共${t.sessions}场${cmp}${reach}`;
-      return `${about}开展主题活动${t.sessions}场${cmp}${reach}`;
+      const unit = k.countUnit;
+      const parts = named.map(
+        (s) => `${s.name}${s.n}${unit}${several && s.people > 0 ? `（${formatPeople(s.people, s.approx, style)}）` : ""}`,
+      );
+      const reach =
+        t.participants > 0 ? `，${d.reach ?? k.participantsLabel}${formatPeople(t.participants, t.participantsApprox, style)}` : "";
+      if (titles && !parts.length) return `${about}${d.verb}了${titles}等${k.label}${t.sessions}${unit}${cmp}${reach}`;
+      if (titles) return `${about}${d.verb}了${titles}等${k.label}，以及${parts.join("、")}，共${t.sessions}${unit}${cmp}${reach}`;
+      if (parts.length) return `${about}${d.verb}${parts.join("、")}等${k.label}，共${t.sessions}${unit}${cmp}${reach}`;
+      return `${about}${d.verb}${k.label}${t.sessions}${unit}${cmp}${reach}`;
     }
-    case "distribution": {
+    case "items": {
       // Group items by verb, keeping catalog order: 发放宣传单6000余份、宣传册3000余份，悬挂横幅12条.
       const groups: { verb: string; parts: string[] }[] = [];
       for (const i of t.byItem) {
@@ -183,37 +183,41 @@ export function kindSentence(
         if (g) g.parts.push(part);
         else groups.push({ verb, parts: [part] });
       }
-      const about = topics ? `围绕${topics}等主题，` : "";
       return about + groups.map((g) => `${g.verb}${g.parts.join("、")}`).join("，");
     }
-    default: {
+    case "phrases":
+    case "reports": {
       // Each subtype in its own words and measure (网评文章 篇, 微信群发布 条, 简报 期, 舆情研判 次).
       const parts = subs.map((s) => {
         const sub = k.subtypes.find((x) => x.name === s.name);
         if (sub?.phrase) return phrased(sub.phrase, s.n);
         if (s.name) return `${s.name}${s.n}${subtypeUnit(k, s.name)}`;
-        return unnamedClause(k, s.n);
+        return wholeClause(k, s.n);
       });
-      if (!named.length) return `${unnamedClause(k, t.sessions)}${cmp}`;
+      if (!named.length) return `${wholeClause(k, t.sessions)}${cmp}`;
       return parts.join("，") + cmp;
+    }
+    default: {
+      // 围绕…等内容，开展理论学习5次，参学60人次，其中中心组学习2次; 开展“…”等宣讲3场.
+      const among = named.length ? `，其中${named.map((s) => `${s.name}${s.n}${k.countUnit}`).join("、")}` : "";
+      const what = titles ? `${titles}等${k.label}` : k.label;
+      return `${about}${extras.coverage ?? ""}${d.verb}${what}${t.sessions}${k.countUnit}${cmp}${people}${among}`;
     }
   }
 }
 
-/** Records of a kind without a subtype, in words that do not claim a subtype they lack. */
-function unnamedClause(k: Kind, n: number): string {
-  if (k.code === "publication") return `发布信息${n}${k.countUnit}`;
-  if (k.code === "opinion") return `应对网络舆情${n}${k.countUnit}`;
-  return `${k.label}${n}${k.countUnit}`;
+/** N records of a kind as a whole, in words that claim no subtype: 发布信息3篇, 开展理论学习5次. */
+export function wholeClause(k: Kind, n: number): string {
+  return k.draft.whole ? phrased(k.draft.whole, n) : `${k.draft.verb}${k.label}${n}${k.countUnit}`;
 }
 
-/** Which kinds feed which part of the seeds' structure. */
-const GROUPS: { heading: string; kinds: string[]; lead: string }[] = [
-  { heading: "加强组织领导，压实主体责任", kinds: ["meeting", "report"], lead: "责任落实方面" },
-  { heading: "加强理论武装，筑牢思想根基", kinds: ["study", "lecture"], lead: "理论武装方面" },
-  { heading: "加强舆论引导，守好宣传阵地", kinds: ["distribution", "publication", "opinion"], lead: "宣传阵地方面" },
-  { heading: "深化文明实践，丰富群众文化生活", kinds: ["activity"], lead: "文明实践方面" },
-];
+/** Kinds whose records are reports sent, not events: never counted as activity. */
+const REPORT_KINDS = new Set(KINDS.filter((k) => k.draft.form === "reports").map((k) => k.code));
+
+/** The kinds of an area, in catalog order. */
+function kindsOf(area: Area): string[] {
+  return KINDS.filter((k) => k.draft.area === area).map((k) => k.code);
+}
 
 /** How a unit's scope is named: 金桥镇 → 全镇, 某街道 → 全街道, 某市 → 全市. */
 function scopeOf(unit: string): string {
@@ -318,21 +322,21 @@ function kindStatement(f: Facts, code: string): { who: string; text: string } | 
   const below = f.below.find((t) => t.kind.code === code);
   const who = belowSubject(f, code);
   // Lectures held by several units below: where they went, as 深入全镇8个村（居）.
-  const coverage = code === "lecture" && who.count > 1 ? `深入${f.scope}${who.count}个${f.childNoun}` : undefined;
+  const coverage = all.kind.draft.coverage && who.count > 1 ? `深入${f.scope}${who.count}个${f.childNoun}` : undefined;
   if (!below) return { who: f.ownLabel, text: kindSentence(all, input.style, undefined, type, extrasFor(input, code, true)) };
   if (!own) {
     const extras = { ...extrasFor(input, code, false), coverage };
     return { who: coverage ? "" : who.text, text: kindSentence(all, input.style, prev, type, extras) };
   }
-  if (code === "meeting" || code === "report") {
+  if (all.kind.draft.ownApart) {
     return {
       who: f.ownLabel,
       text: `${kindSentence(own, input.style, undefined, type, extrasFor(input, code, true))}；${who.text}${kindSentence(below, input.style, undefined, type, extrasFor(input, code, false))}`,
     };
   }
   const total = kindSentence(all, input.style, prev, type, { ...extrasFor(input, code, null), coverage });
-  if (code === "distribution") return { who: f.scope, text: `共${total}` };
-  const unit = code === "lecture" ? "场" : all.kind.code === "activity" ? "场" : all.kind.countUnit;
+  if (all.kind.draft.form === "items") return { who: f.scope, text: `共${total}` };
+  const unit = all.kind.countUnit;
   return { who: coverage ? "" : f.scope, text: `${total}（${f.ownLabel}${own.sessions}${unit}，${who.text}${below.sessions}${unit}）` };
 }
 
@@ -376,7 +380,7 @@ function reportStatement(f: Facts): string | null {
       parts.push(`${units}个${f.childNoun}按要求报送${rule.name}${others.length}份`);
     }
   }
-  const report = f.all.find((t) => t.kind.code === "report");
+  const report = f.all.find((t) => t.kind.draft.form === "reports");
   if (report) {
     const k = report.kind;
     for (const s of report.bySubtype) {
@@ -414,17 +418,19 @@ function staffing(f: Facts): string | null {
   return parts.length ? parts.join("，") : null;
 }
 
-function groupText(f: Facts, kinds: string[]): string | null {
+function groupText(f: Facts, area: Area): string | null {
+  const kinds = kindsOf(area);
   // A subject said once for consecutive clauses of the same units: "某村开展理论学习…；开展宣讲…".
   const clauses: string[] = [];
   let last = "";
   for (const code of kinds) {
-    const s = code === "report" ? { who: "", text: reportStatement(f) } : kindStatement(f, code);
+    const s = kindByCode(code).draft.form === "reports" ? { who: "", text: reportStatement(f) } : kindStatement(f, code);
     if (!s?.text) continue;
     clauses.push(s.who && s.who === last ? s.text : `${s.who}${s.text}`);
     last = s.who;
   }
-  if (kinds.includes("meeting")) {
+  // Staffing is part of the leadership's responsibility, as the seeds say it.
+  if (area === "duty") {
     const staff = staffing(f);
     if (staff) clauses.push(staff);
   }
@@ -433,29 +439,29 @@ function groupText(f: Facts, kinds: string[]): string | null {
 
 /** "金桥社区：理论学习5次（参学60人次），发放宣传册3000份" — each subtype and item in its own measure word. */
 function childLine(name: string, rows: FigureRow[], style: FigureStyle): string {
-  const totals = totalsByKind(rows).filter((t) => t.kind.code !== "report");
+  const totals = totalsByKind(rows).filter((t) => t.kind.draft.form !== "reports");
   if (!totals.length) return `${name}：暂无记录`;
   const parts = totals.map((t) => {
     const k = t.kind;
     if (k.hasQuantity && t.byItem.length) return kindSentence(t, style).replace(/，/g, "、");
     if (k.subtypes.some((s) => s.phrase) && t.bySubtype.length) {
-      const subs = subtypeCounts(t).map((s) => (s.name ? `${s.name}${s.n}${subtypeUnit(k, s.name)}` : unnamedClause(k, s.n)));
+      const subs = subtypeCounts(t).map((s) => (s.name ? `${s.name}${s.n}${subtypeUnit(k, s.name)}` : wholeClause(k, s.n)));
       return subs.join("、");
     }
     const people = t.participants > 0 ? `（${k.participantsLabel}${formatPeople(t.participants, t.participantsApprox, style)}）` : "";
-    return `${k.code === "opinion" ? unnamedClause(k, t.sessions) : `${k.label}${t.sessions}${k.countUnit}`}${people}`;
+    return `${k.draft.form === "phrases" ? wholeClause(k, t.sessions) : `${k.label}${t.sessions}${k.countUnit}`}${people}`;
   });
   return `${name}：${parts.join("，")}`;
 }
 
 /** Events recorded (sessions of every kind but report sending), to rank children. */
 function activity(rows: FigureRow[]): number {
-  return rows.filter((r) => r.kind !== "report").reduce((a, r) => a + r.sessions, 0);
+  return rows.filter((r) => !REPORT_KINDS.has(r.kind)).reduce((a, r) => a + r.sessions, 0);
 }
 
 function leaders(children: { name: string; rows: FigureRow[] }[]): string | null {
   const lines: string[] = [];
-  for (const code of ["study", "lecture", "activity"]) {
+  for (const code of KINDS.filter((k) => k.draft.ranked).map((k) => k.code)) {
     const ranked = children
       .map((c) => ({ name: c.name, n: c.rows.filter((r) => r.kind === code).reduce((a, r) => a + r.sessions, 0) }))
       .filter((c) => c.n > 0)
@@ -476,7 +482,7 @@ function unitList(units: string[], most = 8): string {
 /** What a requirement asks to be done: 召开意识形态工作专题会议、部署会、分析研判会或分析研判联席会议. */
 function ruleWhat(rule: Rule): { verb: string; what: string } {
   const k = kindByCode(rule.kind);
-  const verb = k.code === "meeting" ? "召开" : "开展";
+  const verb = k.draft.verb;
   const subs = rule.subtypes ?? [];
   if (!subs.length) return { verb, what: k.label };
   if (subs.length === 1) return { verb, what: subs[0] };
@@ -534,7 +540,7 @@ function problems(f: Facts): string[] {
   if (f.prev && !running(input)) {
     const fell: { label: string; by: string }[] = [];
     for (const p of f.prev) {
-      if (!["study", "lecture", "activity", "meeting"].includes(p.kind.code)) continue;
+      if (!p.kind.draft.declineMatters) continue;
       const now = f.all.find((t) => t.kind.code === p.kind.code)?.sessions ?? 0;
       if (now < p.sessions) fell.push({ label: p.kind.label, by: now === 0 ? "" : `${p.sessions - now}${p.kind.countUnit}` });
     }
@@ -553,11 +559,16 @@ function problems(f: Facts): string[] {
   return out;
 }
 
+/** The labels of the kinds the seeds expect of every unit that the period's rows lack. */
+function expectedMissing(input: DraftInput): string[] {
+  const have = new Set(input.rows.map((r) => r.kind));
+  return KINDS.filter((k) => k.draft.expected && !have.has(k.code)).map((k) => k.label);
+}
+
 /** When nothing was missed: what the ledger shows is thin, in the seeds' register, never a figure it lacks. */
 function fallbackProblems(f: Facts): string[] {
   const { input } = f;
-  const have = new Set(input.rows.map((r) => r.kind));
-  const missing = ["lecture", "publication", "activity"].filter((c) => !have.has(c)).map((c) => kindByCode(c).label);
+  const missing = expectedMissing(input);
   const out: string[] = [];
   const when = running(input) ? `${periodInText(input.period, input.today)}截至目前` : periodInText(input.period, input.today);
   if (missing.length)
@@ -630,8 +641,7 @@ function nextSteps(f: Facts): string[] {
   const reports = ongoing.filter((r) => r.type === "report").map((r) => r.name);
   if (reports.length) out.push(`按时报送${reports.join("、")}，及时向上级反映意识形态工作情况。`);
   // Kinds with nothing recorded that the seeds expect of every unit.
-  const have = new Set(input.rows.map((r) => r.kind));
-  const missing = ["lecture", "publication"].filter((c) => !have.has(c)).map((c) => kindByCode(c).label);
+  const missing = expectedMissing(input);
   if (missing.length) out.push(`拓展${missing.join("、")}等工作载体，用好新时代文明实践站、微信公众号等阵地，扩大正面宣传覆盖面。`);
   return out;
 }
@@ -693,16 +703,16 @@ export function composeDraft(unsafe: DraftInput): Draft | null {
 
   if (structure === "analysis") {
     const paras: DraftParagraph[] = [];
-    for (const g of GROUPS) {
-      const t = groupText(f, g.kinds);
-      if (t) paras.push({ lead: `${g.lead}，`, text: `${inText}${t}。` });
+    for (const area of AREA_ORDER.report) {
+      const t = groupText(f, area);
+      if (t) paras.push({ lead: `${AREA_WORDING[area].lead}，`, text: `${inText}${t}。` });
     }
     sections.push({ heading: "一、意识形态工作开展情况", paragraphs: [...paras, ...rollup], subsections: [] });
   } else {
     const subs: DraftSubsection[] = [];
-    for (const g of GROUPS) {
-      const t = groupText(f, g.kinds);
-      if (t) subs.push({ heading: `（${CN_NUM[subs.length]}）${g.heading}`, paragraphs: [{ text: `${inText}，${t}。` }] });
+    for (const area of AREA_ORDER.report) {
+      const t = groupText(f, area);
+      if (t) subs.push({ heading: `（${CN_NUM[subs.length]}）${AREA_WORDING[area].report}`, paragraphs: [{ text: `${inText}，${t}。` }] });
     }
     if (rollup.length) subs.push({ heading: `（${CN_NUM[subs.length]}）统筹指导下级单位`, paragraphs: rollup });
     sections.push({ heading: "一、主要做法及成效", paragraphs: [], subsections: subs });
