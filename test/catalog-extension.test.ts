@@ -69,10 +69,12 @@ describe("a kind added to the catalog", () => {
     );
     expect(half).toContain("下半年继续做到每半年举办业务培训不少于1期");
     const duty = await h.ask("/报告 述职");
-    expect(duty).toContain("2026年，本人督促金桥社区举办业务培训3期，参训50人次（其中网评员培训1期）。");
+    expect(duty).toContain("2026年，本人督促金桥社区围绕网络评论写作等内容，举办业务培训3期，参训50人次，其中网评员培训1期。");
     expect(duty).toContain("1.2027年每半年业务培训不少于1期（2026年本单位3期）。");
     const summary = await h.ask("/报告 总结");
-    expect(summary).toContain("（二）压实主体责任，健全工作机制\n　　全年金桥社区举办业务培训3期，参训50人次（其中网评员培训1期）。");
+    expect(summary).toContain(
+      "（二）压实主体责任，健全工作机制\n　　全年金桥社区围绕网络评论写作等内容，举办业务培训3期，参训50人次，其中网评员培训1期。",
+    );
     const plan = await h.ask("/报告 要点");
     expect(plan).toContain("二、压紧压实工作责任，守好意识形态阵地\n　　（二）每半年业务培训不少于1期（2026年本单位3期）。");
   });

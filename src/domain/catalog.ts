@@ -41,9 +41,10 @@ const DraftWordingSchema = z.object({
    * The sentence's grammar: `counted` 开展理论学习5次，参学60人次，其中…; `listed` 召开 each subtype
    * with its count (meetings); `activities` each named activity with its reach; `items` each item
    * with its verb and measure word (distribution); `phrases` each subtype's own phrase
-   * (publications, opinion cases); `reports` the reports the rules judge.
+   * (publications, opinion cases); `reports` the reports the rules judge; `notes` observations
+   * that are not work done (the /研判 notes, worded only in the 存在的风险和隐患).
    */
-  form: z.enum(["counted", "listed", "activities", "items", "phrases", "reports"]).default("counted"),
+  form: z.enum(["counted", "listed", "activities", "items", "phrases", "reports", "notes"]).default("counted"),
   /** N records of the kind as a whole, with {n}: 发布信息{n}篇. Default: verb, label, n, measure word. */
   whole: z.string().optional(),
   /** What follows the topics (围绕…等内容): 议题 for meetings, 主题 for lectures. */

@@ -285,6 +285,6 @@ export const RAW_KINDS: KindInput[] = [
       { name: "群众思想动态", aliases: ["思想动态", "群众思想", "社会心态"] },
     ],
     example: "/研判 网络舆情 表现：小区加装电梯问题在业主群引发争论 措施：社区约谈群主，召开协调会",
-    draft: { area: "position", verb: "开展", form: "phrases" },
+    draft: { area: "position", verb: "开展", form: "notes" },
   },
 ];

@@ -11,7 +11,7 @@ import { AREA_WORDING, AREA_ORDER } from "../domain/wording.js";
 import { perLabel, deadlineOf } from "../domain/requirements.js";
 import { dayLabel } from "../time.js";
 import { displaySafe } from "../domain/text.js";
-import { wholeClause, type DraftInput, type RuleResult } from "./draft.js";
+import { kindSentence, extrasFor, isWork, type DraftInput, type RuleResult } from "./draft.js";
 import type { Draft, DraftParagraph, DraftSection, DraftSubsection } from "./draft-types.js";
 
 /** The document types asked for by their own word (/报告 述职, /报告 总结, /报告 要点). */
@@ -24,23 +24,6 @@ export const DOCUMENT_NAMES: Record<DocumentType, string> = {
 };
 
 const CN = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五"];
-
-/** One kind's year in a clause: "开展理论学习24次，参学310人次". */
-function kindYear(t: KindTotals, style: FigureStyle): string {
-  const k = t.kind;
-  // Reports sent are named, not counted as a kind: 报送季度意识形态工作分析研判报告3份.
-  if (k.draft.form === "reports" && t.bySubtype.length)
-    return `${k.draft.verb}${t.bySubtype.map((b) => `${b.subtype}${b.sessions}${k.countUnit}`).join("、")}`;
-  let s = wholeClause(k, t.sessions);
-  if (t.byItem.length) {
-    s += `，${t.byItem.map((i) => `${itemVerb(k, i.item)}${i.item}${formatAmount(i.quantity, i.approx, itemUnit(k, i.item), style)}`).join("、")}`;
-  } else if (t.participants > 0) {
-    s += `，${k.participantsLabel}${formatPeople(t.participants, t.participantsApprox, style)}`;
-  }
-  const subs = t.bySubtype.filter((b) => b.sessions > 0).slice(0, 4);
-  if (subs.length && !k.hasQuantity) s += `（其中${subs.map((b) => `${b.subtype}${b.sessions}${k.countUnit}`).join("、")}）`;
-  return s;
-}
 
 /** The shortfalls of periods that have ended, each with whose it is: "第二季度（永业村）未召开…". */
 function shortfalls(input: DraftInput): string[] {
@@ -125,7 +108,10 @@ function yearWork(input: DraftInput, style: FigureStyle): { heading: string; lin
   return AREA_ORDER.year
     .map((area) => ({
       heading: AREA_WORDING[area].year,
-      lines: totals.filter((t) => t.kind.draft.area === area).map((t) => kindYear(t, style)),
+      // The same clause the year's report writes, with the recorded topics and names.
+      lines: totals
+        .filter((t) => t.kind.draft.area === area && isWork(t.kind))
+        .map((t) => kindSentence(t, style, undefined, "year", extrasFor(input, t.kind.code, null))),
     }))
     .filter((g) => g.lines.length);
 }

@@ -186,11 +186,13 @@ export function kindSentence(
       return about + groups.map((g) => `${g.verb}${g.parts.join("、")}`).join("，");
     }
     case "phrases":
-    case "reports": {
+    case "reports":
+    case "notes": {
       // Each subtype in its own words and measure (网评文章 篇, 微信群发布 条, 简报 期, 舆情研判 次).
       const parts = subs.map((s) => {
         const sub = k.subtypes.find((x) => x.name === s.name);
         if (sub?.phrase) return phrased(sub.phrase, s.n);
+        if (s.name && d.form === "reports") return `${d.verb}${s.name}${s.n}${subtypeUnit(k, s.name)}`;
         if (s.name) return `${s.name}${s.n}${subtypeUnit(k, s.name)}`;
         return wholeClause(k, s.n);
       });
@@ -211,12 +213,17 @@ export function wholeClause(k: Kind, n: number): string {
   return k.draft.whole ? phrased(k.draft.whole, n) : `${k.draft.verb}${k.label}${n}${k.countUnit}`;
 }
 
-/** Kinds whose records are reports sent, not events: never counted as activity. */
-const REPORT_KINDS = new Set(KINDS.filter((k) => k.draft.form === "reports").map((k) => k.code));
+/** Kinds whose records are reports sent or observations, not events: never counted as activity. */
+const REPORT_KINDS = new Set(KINDS.filter((k) => k.draft.form === "reports" || k.draft.form === "notes").map((k) => k.code));
+
+/** Whether a kind's figures are work done, said in the documents' account of the work. */
+export function isWork(k: Kind): boolean {
+  return k.draft.form !== "notes";
+}
 
 /** The kinds of an area, in catalog order. */
 function kindsOf(area: Area): string[] {
-  return KINDS.filter((k) => k.draft.area === area).map((k) => k.code);
+  return KINDS.filter((k) => k.draft.area === area && isWork(k)).map((k) => k.code);
 }
 
 /** How a unit's scope is named: 金桥镇 → 全镇, 某街道 → 全街道, 某市 → 全市. */
@@ -306,7 +313,7 @@ function namesFor(input: DraftInput, code: string, field: "topic" | "title", own
   return [...seen];
 }
 
-function extrasFor(input: DraftInput, code: string, own: boolean | null): SentenceExtras {
+export function extrasFor(input: DraftInput, code: string, own: boolean | null): SentenceExtras {
   return { topics: namesFor(input, code, "topic", own), titles: namesFor(input, code, "title", own) };
 }
 
@@ -439,7 +446,7 @@ function groupText(f: Facts, area: Area): string | null {
 
 /** "金桥社区：理论学习5次（参学60人次），发放宣传册3000份" — each subtype and item in its own measure word. */
 function childLine(name: string, rows: FigureRow[], style: FigureStyle): string {
-  const totals = totalsByKind(rows).filter((t) => t.kind.draft.form !== "reports");
+  const totals = totalsByKind(rows).filter((t) => t.kind.draft.form !== "reports" && isWork(t.kind));
   if (!totals.length) return `${name}：暂无记录`;
   const parts = totals.map((t) => {
     const k = t.kind;
