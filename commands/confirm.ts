@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Evidence } from "../src/core/evidence.js";
 import { defineCommand } from "../src/core/command.js";
 import { errorReply } from "../src/core/types.js";
 import { saveDraft, recordReply, findPending } from "../src/core/recording.js";
@@ -30,7 +31,8 @@ export default defineCommand({
     }
     await ctx.ledger.pending.close(pending.id, "confirmed", ctx.actor);
     try {
-      return [await saveDraft(ctx, pending.draft, { unit, messageId: pending.sourceMessageId })];
+      const { evidence, ...draft } = pending.draft as typeof pending.draft & { evidence?: Evidence };
+      return [await saveDraft(ctx, draft, { unit, messageId: pending.sourceMessageId, evidence })];
     } catch (e) {
       // Not recorded after all (the store failed): the reading waits again for the next 确认.
       await ctx.ledger.pending.reopen(pending.id).catch(() => undefined);

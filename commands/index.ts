@@ -3,6 +3,7 @@ import type { AnyCommand } from "../src/core/command.js";
 import record from "./record.js";
 import undo from "./undo.js";
 import edit from "./edit.js";
+import attach from "./attach.js";
 import situation from "./situation.js";
 import confirm from "./confirm.js";
 import discard from "./discard.js";
@@ -24,6 +25,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   confirm,
   discard,
   edit,
+  attach,
   undo,
   situation,
   list,

@@ -48,9 +48,16 @@ export default defineCommand({
     const head = `${unit.name} ${periodLabel(period)}记录`;
     if (total === 0) return [...notes, text(`${head}：暂无。用 /记录 登记，例如：/记录 学习 12人`)];
     const rows = await ctx.ledger.listRecords(ids, period, MAX_LINES);
+    const evidence = await ctx.ledger.attachments.counts(rows.map((r) => r.id));
     const lines = rows.flatMap((r) => {
+      const e = evidence.get(r.id);
+      // 📷 photos, 📎 other files (a sign-in sheet, the minutes): what an inspection will ask to see.
+      const marks = e ? `${e.photos ? ` 📷${e.photos}` : ""}${e.files ? ` 📎${e.files}` : ""}` : "";
       // recordLine names the activity (title) and an approximate count (20 余次) itself.
-      const line = recordLine(r, `${r.unit.name !== unit.name ? ` [${r.unit.name}]` : ""}${r.member ? `（${r.member.name}）` : ""}`);
+      const line = recordLine(
+        r,
+        `${r.unit.name !== unit.name ? ` [${r.unit.name}]` : ""}${r.member ? `（${r.member.name}）` : ""}${marks}`,
+      );
       const detail = detailLine(r);
       return detail ? [line, detail] : [line];
     });

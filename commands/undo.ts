@@ -36,6 +36,7 @@ export default defineCommand({
     }
     const done = await ctx.ledger.deleteRecord(record.id, ctx.actor, "record.undo");
     const total = await runningTotal(ctx.ledger, done.unitId, done.kind, done.day, ctx.today);
-    return [text(`已撤销 #${done.id}：${recordSummary(done)}（${dayLabel(done.day)}）。${total}。`)];
+    const evidence = done.attachmentsRemoved ? `附件 ${done.attachmentsRemoved} 个一并删除。` : "";
+    return [text(`已撤销 #${done.id}：${recordSummary(done)}（${dayLabel(done.day)}）。${total}。${evidence}`)];
   },
 });

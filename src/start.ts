@@ -10,7 +10,7 @@ import { createHttpServer, listen, type Handler } from "./http/server.js";
 import { configuredPlatforms } from "./platforms.js";
 import type { PlatformAdapter } from "./platform.js";
 import { logEvent } from "./log.js";
-import { ConsoleSender, PLATFORM as CONSOLE, runConsole, type ConsoleOptions } from "./console/console.js";
+import { ConsoleSender, PLATFORM as CONSOLE, runConsole, readConsoleFile, type ConsoleOptions } from "./console/console.js";
 
 export interface StartOptions {
   env?: NodeJS.ProcessEnv;
@@ -116,14 +116,15 @@ export async function runConsoleBot(
   // ordinary member. A scripted console session may pipe hundreds of lines: no command budgets.
   const app = await createApp({ trustedPlatforms: [CONSOLE], limits: false, store: { exclusive: Boolean(opts.withScheduler) } });
   const core = new BotCore(app, { log: logEvent, soleProcess: app.store.provider === "sqlite" });
-  core.attach(CONSOLE, { sender: new ConsoleSender(output, opts.filesDir) });
+  const sender = new ConsoleSender(output, opts.filesDir);
+  core.attach(CONSOLE, { sender, download: readConsoleFile });
   await core.start();
   const scheduler = opts.withScheduler
     ? new Scheduler({ db: app.store.db, sql: app.store.sql, config: app.config, outbound: core.outbound, clock: app.clock, log: logEvent })
     : null;
   scheduler?.start();
   try {
-    await runConsole(core, { ...opts, input: opts.input ?? process.stdin, output });
+    await runConsole(core, { ...opts, input: opts.input ?? process.stdin, output, sender });
   } finally {
     await core.drain();
     await scheduler?.stop();

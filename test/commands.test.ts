@@ -102,6 +102,7 @@ describe("/record", () => {
         title: "已记录",
         text: "已记录 #1：理论学习 1 次，12 人参加（11月22日）。本季度累计理论学习 1 次、参学 12 人次。发送 /撤销 撤销，/修改 1 更正。",
         actions: [{ label: "撤销", command: "/undo 1" }],
+        recordId: 1,
       },
     ]);
     expect(await h.ask("/记录 学习 中心组学习 8人 主题：二十大精神", { user: "alice" })).toBe(

@@ -9,6 +9,7 @@ import pg from "pg";
 import { tempDir } from "./harness.js";
 import { freshDatabaseUrl, dropDatabase, TEST_STORE } from "./db.js";
 import { openStore } from "../src/store/connect.js";
+import { pngBytes } from "./fixtures/images.js";
 
 function chat(url: string, input: string, args: string[] = []) {
   const r = spawnSync("npm", ["run", "-s", "chat", "--", ...args], {
@@ -32,6 +33,32 @@ describe("npm run chat", () => {
     expect(await store.db.record.findMany({ select: { kind: true, participants: true, sourcePlatform: true } })).toEqual([
       { kind: "study", participants: 12, sourcePlatform: "console" },
     ]);
+    await store.close();
+    await dropDatabase(url);
+  });
+
+  it(":attach sends a local photo or file: with a record line as its caption, or to the last record confirmed", async () => {
+    const dir = tempDir();
+    const url = await freshDatabaseUrl(dir);
+    const photo = path.join(dir, "现场.png");
+    fs.writeFileSync(photo, pngBytes(40, 30));
+    const sheet = path.join(dir, "签到表.pdf");
+    fs.writeFileSync(sheet, "%PDF-1.4\n签到\n");
+    const r = chat(url, `/bind 测试社区\n:attach ${photo} /记录 学习 中心组学习 12人\n:attach ${sheet}\n/明细\n:attach ${dir}/没有.jpg\n`);
+    expect(r.stdout).toContain("已记录 #1：党委理论学习中心组学习 1 次，12 人参加");
+    expect(r.stdout).toContain("已附照片 1 张。");
+    expect(r.stdout).toContain("#1（党委理论学习中心组学习 1 次，12 人参加，");
+    expect(r.stdout).toContain("#1 共有照片 1 张、文件 1 个。");
+    expect(r.stdout).toMatch(/#1 .*📷1 📎1/);
+    expect(r.stdout).toContain("找不到文件「");
+    const store = await openStore(url);
+    const rows = await store.db.attachment.findMany({ orderBy: { id: "asc" } });
+    expect(rows.map((a) => [a.name, a.kind, a.mime])).toEqual([
+      ["现场.png", "photo", "image/png"],
+      ["签到表.pdf", "file", "application/pdf"],
+    ]);
+    const bytes = await store.db.storedFile.findUniqueOrThrow({ where: { sha256: rows[0].sha256 } });
+    expect(Buffer.from(bytes.data)).toEqual(fs.readFileSync(photo));
     await store.close();
     await dropDatabase(url);
   });

@@ -99,6 +99,7 @@ describe("a reply the platform will not take", () => {
       kind: "record",
       title: "已记录",
       actions: [{ label: "撤销", command: "/undo 1" }],
+      recordId: 1,
       replyTo: "k1",
     });
     expect(await h.app.store.db.record.count()).toBe(1);
@@ -130,6 +131,7 @@ describe("a reply the platform will not take", () => {
           text: replies![0].text,
           kind: "record",
           title: "已记录",
+          recordId: 1,
           actions: [{ label: "撤销", command: "/undo 1" }],
           deliveryId: `outbox:${row.id}`,
         },

@@ -3,14 +3,16 @@
 // the scheduler running, reminders addressed to console chats) are printed; files are written
 // under data/files and their path printed. Lines ":user NAME" and ":chat NAME" switch who is typing
 // where, ":member" and ":admin" whether the console user acts as an ordinary member or as the
-// administrator, so several units and roles can be scripted against one database.
+// administrator, so several units and roles can be scripted against one database. ":attach PATH"
+// sends a local photo or file (with the rest of the line as its caption, or else in reply to the
+// last record confirmed in the chat), as a photo sent on a platform would be.
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import { randomUUID } from "node:crypto";
 import type { BotCore } from "../core/bot.js";
-import type { Reply } from "../core/types.js";
-import type { Sender } from "../core/outbound.js";
+import type { Attachment, Reply } from "../core/types.js";
+import type { Sender, Sent } from "../core/outbound.js";
 
 export const PLATFORM = "console";
 
@@ -40,18 +42,37 @@ export function renderReply(reply: Reply, filesDir: string): string {
 /** Prints what the core sends to console chats: replies as they are, outbox messages with their chat. */
 export class ConsoleSender implements Sender {
   readonly platform = PLATFORM;
+  private sent = 0;
+  /** Per chat, the id of the last message that confirmed a record: ":attach PATH" answers it. */
+  readonly lastRecordMessage = new Map<string, string>();
   constructor(
     private readonly out: NodeJS.WritableStream = process.stdout,
     private readonly filesDir = path.resolve("data/files"),
   ) {}
-  async send(chat: string, reply: Reply): Promise<void> {
+  async send(chat: string, reply: Reply): Promise<Sent> {
     const text = renderReply(reply, this.filesDir);
     if (reply.deliveryId?.startsWith("outbox:")) this.out.write(`\n[发往「${chat}」] ${text}\n`);
     else this.out.write(text.endsWith("\n") ? text : `${text}\n`);
+    const id = `bot-${++this.sent}`;
+    if (reply.recordId !== undefined) this.lastRecordMessage.set(chat, id);
+    return { messageIds: [id] };
   }
 }
 
-export async function runConsole(core: BotCore, opts: ConsoleOptions): Promise<void> {
+const PHOTO_EXT = /\.(jpe?g|png|gif|webp)$/i;
+
+/** A local file as the console's attachment; its bytes are read when the core fetches it. */
+export function consoleAttachment(file: string): Attachment {
+  const full = path.resolve(file);
+  return { kind: PHOTO_EXT.test(full) ? "photo" : "file", ref: full, name: path.basename(full) };
+}
+
+/** The console's download hook: the attachment's ref is a local path. */
+export async function readConsoleFile(att: Attachment): Promise<Buffer> {
+  return fs.promises.readFile(att.ref);
+}
+
+export async function runConsole(core: BotCore, opts: ConsoleOptions & { sender?: ConsoleSender }): Promise<void> {
   let { chat, user } = opts;
   let asMember = Boolean(opts.member);
   const rl = readline.createInterface({ input: opts.input, terminal: false });
@@ -86,6 +107,26 @@ export async function runConsole(core: BotCore, opts: ConsoleOptions): Promise<v
     }
     n += 1;
     const messageId = `${session}-${n}`;
+    let text = line;
+    let attachments: Attachment[] | undefined;
+    let replyToMessageId: string | undefined;
+    const attach = /^:attach\s+(\S+)\s*(.*)$/.exec(line);
+    if (attach) {
+      const files = attach[1].split(",").filter(Boolean);
+      const missing = files.find((f) => !fs.existsSync(f) || !fs.statSync(f).isFile());
+      if (missing) {
+        say(`找不到文件「${missing}」。用法：:attach 照片路径 [说明，例如 /记录 学习 12人]；多个文件用逗号隔开。`);
+        prompt();
+        continue;
+      }
+      attachments = files.map(consoleAttachment);
+      text = attach[2];
+      if (!text) replyToMessageId = opts.sender?.lastRecordMessage.get(chat);
+    } else if (line.startsWith(":attach")) {
+      say("用法：:attach 照片路径 [说明，例如 /记录 学习 12人]；不写说明时附到本群最近确认的一条记录。");
+      prompt();
+      continue;
+    }
     await core.handle({
       type: "message",
       msg: {
@@ -95,9 +136,11 @@ export async function runConsole(core: BotCore, opts: ConsoleOptions): Promise<v
         userId: user,
         userName: user,
         messageId,
-        text: line,
+        text,
         direct: true,
         asMember,
+        attachments,
+        replyToMessageId,
       },
       keys: [`msg:${messageId}`],
     });

@@ -10,6 +10,7 @@
 // plus taking over what a dead process left in the inbox, greetings on join (a welcome back for a
 // chat that is still bound), chat moves, "does this line address me", in-flight tracking and a
 // drain with one stop timeout.
+import { takeEvidence, type Download } from "./evidence.js";
 import { randomUUID } from "node:crypto";
 import type { Router, Screened } from "./router.js";
 import { STORE_BUSY, isStoreUnavailable, splitCommand } from "./router.js";
@@ -43,6 +44,8 @@ export interface PlatformHooks {
   names?: () => string[] | Promise<string[]>;
   /** A line the greeting adds for this platform (how commands are written there). */
   greetingNote?: () => string;
+  /** Fetches a photo's or file's bytes from the platform; without it attachments are refused. */
+  download?: Download;
 }
 
 export interface BotCoreOptions {
@@ -55,6 +58,8 @@ export interface BotCoreOptions {
   deadAfterMs?: number;
   /** The only bot process on its store (SQLite): at start every other owner's events are taken over at once. */
   soleProcess?: boolean;
+  /** Waits between attempts to download a photo the platform failed to serve (default 0.5, 2, 5 s). */
+  downloadWaitsMs?: number[];
   /** Waits between a command's attempts while the store reconnects (default 200 ms, 1 s); tests pass []. */
   retryWaitsMs?: number[];
   /** The outbound path's settings (retry policy, waits; tests inject sleep). */
@@ -96,7 +101,14 @@ export class BotCore {
   ) {
     this.log = o.log ?? (() => {});
     this.inbox = new Inbox(app.store.db, { clock: app.clock, deadAfterMs: o.deadAfterMs });
-    this.outbound = new Outbound(new OutboxStore(app.store.db, app.clock), { ...o.outbound, clock: app.clock, log: this.log });
+    this.outbound = new Outbound(new OutboxStore(app.store.db, app.clock), {
+      ...o.outbound,
+      clock: app.clock,
+      log: this.log,
+      onRecordSent: async (platform, chatId, ids, recordId) => {
+        for (const id of ids) await app.ledger.attachments.rememberSent(platform, chatId, id, recordId);
+      },
+    });
   }
 
   get clock(): Clock {
@@ -125,7 +137,11 @@ export class BotCore {
       await this.inbox.heartbeat(this.owner);
       await this.sweep(false);
       // About once an hour: forget claims older than any redelivery.
-      if (++this.ticks % 720 === 0) await this.inbox.prune();
+      if (++this.ticks % 720 === 0) {
+        await this.inbox.prune();
+        // Bytes a crash left between download and commit, or of evidence removed a day ago.
+        await this.app.ledger.attachments.sweepOrphans(new Date(this.app.clock().getTime() - 86_400_000));
+      }
     } catch (e) {
       this.log("inbox.sweep_failed", { error: String((e as Error)?.message ?? e) });
     }
@@ -174,7 +190,7 @@ export class BotCore {
     let screened: Screened | null = null;
     if (ev.type === "message" || ev.type === "button") {
       if (ev.msg.fromBot) return { status: "ignored", done: NOTHING };
-      screened = this.app.router.screen(ev.msg, await this.names(platform));
+      screened = this.app.router.screen(evidenceLine(ev.msg), await this.names(platform));
       if (screened.kind === "ignore") return { status: "ignored", done: NOTHING };
       if (screened.kind === "reply") {
         // Answered from memory (a flood, a garbled line, an unknown command): nothing to store.
@@ -311,8 +327,18 @@ export class BotCore {
       case "message":
       case "button": {
         // Screened again without counting against the budgets (it was counted when it arrived).
-        const screened = this.app.router.screen(ev.msg, await this.names(platform), { limits: false });
-        if (screened.kind === "run") return this.app.router.run(ev.msg, screened);
+        const msg = evidenceLine(ev.msg);
+        const screened = this.app.router.screen(msg, await this.names(platform), { limits: false });
+        if (screened.kind === "run") {
+          // Photos and files are fetched and stored first; the command attaches them to its record.
+          const evidence = msg.attachments?.length
+            ? await takeEvidence(this.app.ledger, this.platforms.get(platform)?.download, msg, {
+                waitsMs: this.o.downloadWaitsMs,
+                log: this.log,
+              })
+            : undefined;
+          return this.app.router.run(msg, screened, { evidence });
+        }
         return screened.kind === "reply" ? screened.replies : [];
       }
       case "unsupported":
@@ -406,6 +432,15 @@ export class BotCore {
     else await this.settle(() => this.inbox.leave(this.owner));
     return done;
   }
+}
+
+/**
+ * A photo or file without a command (in reply to a record's confirmation or line, or the rest of
+ * an album) is the /附件 command: it attaches to the record it answers.
+ */
+function evidenceLine(msg: InboundMessage): InboundMessage {
+  if (!msg.attachments?.length || msg.text.trim()) return msg;
+  return { ...msg, text: "/attach" };
 }
 
 function platformOf(ev: CoreEvent): string {

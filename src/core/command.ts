@@ -1,5 +1,6 @@
 // A chat command as data: its names in both languages, its argument schema, its permission, its
 // help and its handler. The router, /help and the platform command menus are built from these.
+import type { Evidence } from "./evidence.js";
 import type { z } from "zod";
 import type { InboundMessage, Reply } from "./types.js";
 import type { Ledger, ChatRow, UnitRow, MemberRow, Role } from "../store/ledger.js";
@@ -36,6 +37,8 @@ export interface CommandContext {
    * 学习，12人参加"): /记录 reads it leniently and asks its author to confirm before it counts.
    */
   plain?: boolean;
+  /** Photos and files that came with the message, already stored (see core/evidence.ts). */
+  evidence?: Evidence;
 }
 
 export interface Command<Args> {

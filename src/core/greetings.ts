@@ -15,7 +15,8 @@ export function greeting(boundUnit: string | null | undefined, platformNote?: st
   return platformNote ? `${head}\n${platformNote}` : head;
 }
 
-export const NON_TEXT_HINT = "目前只能识别文字命令，例如：/记录 学习 12人。发送 /帮助 查看全部命令。";
+export const NON_TEXT_HINT =
+  "目前只能识别文字命令，例如：/记录 学习 12人。照片和文件（签到表、会议记录）请回复那条记录的确认消息发送，或在照片说明里写 /记录 …。发送 /帮助 查看全部命令。";
 
 export const ANONYMOUS_HINT =
   "以群组或频道身份（匿名管理员）发送的命令无法确认是谁发的，本条没有处理。请关闭「匿名发言」后以个人身份再发一次。";

@@ -25,9 +25,14 @@ export interface Sender {
    * so a platform that can de-duplicate (Lark's uuid) or a sender that remembers which parts of a
    * long reply went out never posts a part twice.
    */
-  send(chatId: string, reply: Reply, opts?: { replyTo?: string }): Promise<void>;
+  send(chatId: string, reply: Reply, opts?: { replyTo?: string }): Promise<void | Sent>;
   /** The platform's limits, so bursts never trigger them. */
   limits?: RateLimits;
+}
+
+/** What a platform said it posted: its ids of the messages (a long reply can take several). */
+export interface Sent {
+  messageIds: string[];
 }
 
 /** A failed send. retryAfterSec: the platform said when to try again (429). permanent: never retry. */
@@ -77,6 +82,8 @@ export interface OutboundOptions {
   maxSleepMs?: number;
   sleep?: (ms: number) => Promise<void>;
   log?: (event: string, detail: Record<string, unknown>) => void;
+  /** Told of every reply that confirms a record, with the ids it was posted under (replies to it attach evidence). */
+  onRecordSent?: (platform: string, chatId: string, messageIds: string[], recordId: number) => Promise<void>;
 }
 
 /** The part of a reply an outbox row keeps besides its text. */
@@ -86,6 +93,7 @@ interface Payload {
   actions?: ReplyAction[];
   file?: { sha256: string; name: string; mime: string };
   replyTo?: string;
+  recordId?: number;
 }
 
 export function asSendError(e: unknown): SendError {
@@ -98,7 +106,7 @@ export class Outbound {
   private readonly senders = new Map<string, Sender>();
   private readonly limiters = new Map<string, RateLimiter>();
   private readonly policy: RetryPolicy;
-  private readonly o: Required<Omit<OutboundOptions, "log" | "policy">> & Pick<OutboundOptions, "log">;
+  private readonly o: Required<Omit<OutboundOptions, "log" | "policy" | "onRecordSent">> & Pick<OutboundOptions, "log" | "onRecordSent">;
 
   constructor(
     private readonly store: OutboxStore,
@@ -112,6 +120,7 @@ export class Outbound {
       maxSleepMs: opts.maxSleepMs ?? 1500,
       sleep: opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
       log: opts.log,
+      onRecordSent: opts.onRecordSent,
     };
   }
 
@@ -135,12 +144,19 @@ export class Outbound {
       const wait = limiter.reserve(target.chatId, this.now());
       if (wait > 0) await this.o.sleep(wait);
     }
+    let sent: void | Sent;
     try {
-      await sender.send(target.chatId, reply, { replyTo: target.replyTo });
+      sent = await sender.send(target.chatId, reply, { replyTo: target.replyTo });
     } catch (e) {
       const err = asSendError(e);
       if (err.retryAfterSec !== undefined) limiter?.pause(err.retryAfterSec * 1000, this.now());
       throw err;
+    }
+    // Posted: a failure to remember it only costs a reply-photo its target, never a resend.
+    if (reply.recordId !== undefined && sent?.messageIds.length && this.o.onRecordSent) {
+      await this.o
+        .onRecordSent(sender.platform, target.chatId, sent.messageIds, reply.recordId)
+        .catch((e) => this.o.log?.("reply.remember_failed", { error: String((e as Error)?.message ?? e) }));
     }
   }
 
@@ -220,6 +236,7 @@ export class Outbound {
     if (reply.actions?.length) p.actions = reply.actions;
     if (reply.file) p.file = { sha256: await this.store.putFile(reply.file), name: reply.file.name, mime: reply.file.mime };
     if (replyTo) p.replyTo = replyTo;
+    if (reply.recordId !== undefined) p.recordId = reply.recordId;
     return Object.keys(p).length ? JSON.stringify(p) : null;
   }
 
@@ -228,6 +245,7 @@ export class Outbound {
     const reply: Reply = { text: row.body, kind: p.kind ?? "info", deliveryId: `outbox:${row.id}` };
     if (p.title) reply.title = p.title;
     if (p.actions) reply.actions = p.actions;
+    if (p.recordId !== undefined) reply.recordId = p.recordId;
     if (p.file) {
       const file = await this.store.getFile(p.file.sha256);
       if (!file) throw new SendError(`file ${p.file.name} is no longer stored`, undefined, true);

@@ -1,6 +1,7 @@
 // Making a record from a parsed line, and asking first when it should not count yet. /记录, /确认
 // and an edited record message all end here, so the confirmation reads the same whichever way a
 // record was made, and a reading that needs its author's word is kept, not recorded.
+import { attachEvidence, evidenceWords, type Evidence } from "./evidence.js";
 import type { CommandContext } from "./command.js";
 import type { Reply } from "./types.js";
 import type { RecordDraft } from "../domain/parser.js";
@@ -15,6 +16,8 @@ import { dayLabel } from "../time.js";
 export interface RecordSource {
   unit: UnitRow;
   messageId: string;
+  /** Evidence kept with a reading until its 确认 (else the message's own, ctx.evidence). */
+  evidence?: Evidence;
 }
 
 /** The confirmation of a record made (or found made by the same message before). */
@@ -38,6 +41,7 @@ export async function recordReply(ctx: CommandContext, record: RecordRow, duplic
       `${head}已记录 #${record.id}${whose}：${recordSummary(record)}（${when}）。${total}。${details ? `${details}。` : ""}` +
       `${notes.join("")}发送 /撤销 撤销，/修改 ${record.id} 更正。`,
     actions: record.deletedAt ? [] : [{ label: "撤销", command: `/undo ${record.id}` }],
+    recordId: record.id,
   };
 }
 
@@ -52,7 +56,13 @@ export async function saveDraft(ctx: CommandContext, draft: RecordDraft, source:
     messageId: source.messageId,
     actor: ctx.actor,
   });
-  return recordReply(ctx, record, duplicate, source.unit.id !== ctx.unit?.id ? source.unit : undefined);
+  const reply = await recordReply(ctx, record, duplicate, source.unit.id !== ctx.unit?.id ? source.unit : undefined);
+  // The photos and files sent with the line (already stored) join the record; a redelivery finds
+  // them attached and adds nothing.
+  const evidence = source.evidence ?? ctx.evidence;
+  if (!evidence || (!evidence.files.length && !evidence.refused.length)) return reply;
+  const said = await attachEvidence(ctx.ledger, record.id, record.unitId, evidence, ctx.actor);
+  return { ...reply, text: `${reply.text}\n${said}` };
 }
 
 /** A draft as one /记录 line its author can copy, change and send again. */
@@ -89,7 +99,8 @@ export async function askFirst(ctx: CommandContext, draft: RecordDraft, source: 
     userId: ctx.msg.userId,
     unitId: source.unit.id,
     sourceMessageId: source.messageId,
-    draft,
+    // The photos sent with the line wait with the reading (their bytes are already stored).
+    draft: ctx.evidence?.files.length || ctx.evidence?.refused.length ? ({ ...draft, evidence: ctx.evidence } as RecordDraft) : draft,
     reason: question,
   });
   // In a parent's chat, say whose it will be: a plain sentence may be about a child unit.
@@ -107,7 +118,8 @@ export async function askFirst(ctx: CommandContext, draft: RecordDraft, source: 
     title: "请确认",
     text:
       `${question}\n#待确认${pending.id}${whose}：${recordSummary(draft)}（${when}）${details ? `。${details}` : ""}。\n` +
-      `确认后才会登记：请点「确认」或回复 /确认；有误请点「修改」或「取消」。`,
+      `确认后才会登记：请点「确认」或回复 /确认；有误请点「修改」或「取消」。` +
+      (ctx.evidence?.files.length ? `\n随附的${evidenceWords(countOf(ctx.evidence))}确认后一并附上。` : ""),
     actions: [
       { label: "确认", command: `/confirm ${pending.id}` },
       { label: "修改", command: `/discard ${pending.id} 修改` },
@@ -126,4 +138,8 @@ export async function findPending(ctx: CommandContext, id: number | null, verb: 
   if (pending && pending.platform === platform && pending.chatExternalId === chatId && pending.userId === userId) return pending;
   if (id !== null && pending) return errorReply(`#待确认${id} 不是你发的，只有发这句话的人可以${verb}。`);
   return errorReply(id === null ? "你在本群没有待确认的记录。" : `本群没有 #待确认${id}。`);
+}
+
+function countOf(e: Evidence): { photos: number; files: number } {
+  return { photos: e.files.filter((f) => f.kind === "photo").length, files: e.files.filter((f) => f.kind !== "photo").length };
 }

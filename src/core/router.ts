@@ -1,6 +1,7 @@
 // The fixed pipeline every message goes through, whatever the platform:
 // normalise → find the command (a name table, no free regexes) → who and where → permission →
 // arguments (zod) → handler → error boundary. It never throws: every failure becomes a reply.
+import type { Evidence } from "./evidence.js";
 import type { AnyCommand, CommandContext, Permission } from "./command.js";
 import type { InboundMessage, Reply } from "./types.js";
 import { errorReply } from "./types.js";
@@ -192,9 +193,9 @@ export class Router {
   }
 
   /** Runs a screened command against the store; never throws: every failure becomes a reply. */
-  async run(msg: InboundMessage, screened: Extract<Screened, { kind: "run" }>): Promise<Reply[]> {
+  async run(msg: InboundMessage, screened: Extract<Screened, { kind: "run" }>, extra: { evidence?: Evidence } = {}): Promise<Reply[]> {
     try {
-      return await this.dispatch(msg, screened.line);
+      return await this.dispatch(msg, screened.line, extra);
     } catch (e) {
       if (e instanceof LedgerError) return [errorReply(e.message)];
       this.opts.log?.("command.failed", {
@@ -208,7 +209,7 @@ export class Router {
     }
   }
 
-  private async dispatch(msg: InboundMessage, line: ParsedLine): Promise<Reply[]> {
+  private async dispatch(msg: InboundMessage, line: ParsedLine, extra: { evidence?: Evidence }): Promise<Reply[]> {
     const command = this.table.get(line.name)!;
 
     // Names and titles come from the platform: stored cut to a sane length.
@@ -244,6 +245,7 @@ export class Router {
       actor: `${msg.platform}:${msg.userId}`,
       configuredAdmins: this.admins,
       plain: line.plain,
+      evidence: extra.evidence,
     };
     const schema = typeof command.args === "function" ? command.args(ctx) : command.args;
     const parsed = schema.safeParse(line.rest);

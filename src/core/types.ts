@@ -26,6 +26,8 @@ export interface InboundMessage {
   fromBot?: boolean;
   /** Photos and files that came with the message (its caption is `text`). */
   attachments?: Attachment[];
+  /** The platform's album it belongs to (Telegram media_group_id): its photos go to one record. */
+  album?: string;
   /** The platform's id of the message this one replies to. */
   replyToMessageId?: string;
   /** The local console in member mode: a trusted platform's user acts as an ordinary member. */
@@ -82,6 +84,8 @@ export interface Reply {
   title?: string;
   actions?: ReplyAction[];
   file?: { name: string; data: Buffer; mime: string };
+  /** The record this reply confirms: a photo sent in reply to it attaches to that record. */
+  recordId?: number;
   /** A stable id for this delivery (the outbox row), so platforms can de-duplicate retried sends. */
   deliveryId?: string;
   /** The command did not run (the store was unavailable): the same message may be delivered again. */

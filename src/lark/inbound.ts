@@ -1,7 +1,7 @@
 // Lark/Feishu events → the core's InboundMessage. Pure functions: no SDK, no I/O, so every rule
 // (the bot's own @ placeholder removed and remembered as "addressed", other mentions kept as
 // names, messages from apps ignored, rich-text posts flattened) is testable on its own.
-import type { InboundMessage } from "../core/types.js";
+import type { Attachment, InboundMessage } from "../core/types.js";
 
 export const PLATFORM = "lark";
 
@@ -86,6 +86,31 @@ export function contentText(messageType: string, content: string): string | null
   return null;
 }
 
+/** The images and files a message carries: an image or file message, or the pictures of a post. */
+export function contentAttachments(messageType: string, content: string): Attachment[] {
+  let obj: Record<string, unknown>;
+  try {
+    obj = JSON.parse(content) as Record<string, unknown>;
+  } catch {
+    return [];
+  }
+  if (!obj || typeof obj !== "object") return [];
+  if (messageType === "image" && typeof obj.image_key === "string") return [{ kind: "photo", ref: `image:${obj.image_key}` }];
+  if (messageType === "file" && typeof obj.file_key === "string")
+    return [{ kind: "file", ref: `file:${obj.file_key}`, name: typeof obj.file_name === "string" ? obj.file_name : undefined }];
+  if (messageType === "post") {
+    const body = Array.isArray(obj.content)
+      ? obj
+      : Object.values(obj).find((v) => v && typeof v === "object" && Array.isArray((v as Record<string, unknown>).content));
+    const paragraphs = ((body as { content?: unknown[] } | undefined)?.content ?? []).flat();
+    return paragraphs
+      .filter((e): e is { tag: string; image_key: string } => Boolean(e && typeof e === "object" && (e as { tag?: unknown }).tag === "img"))
+      .filter((e) => typeof e.image_key === "string")
+      .map((e) => ({ kind: "photo" as const, ref: `image:${e.image_key}` }));
+  }
+  return [];
+}
+
 function postElementText(el: unknown): string {
   if (!el || typeof el !== "object") return "";
   const e = el as Record<string, unknown>;
@@ -161,13 +186,19 @@ export function parseMessageEvent(ev: LarkMessageEvent, bot: BotIdentity | null,
   if (bot && userId === bot.openId) return { kind: "ignore", reason: "own message" };
   const direct = m.chat_type === "p2p";
   const type = m.message_type ?? "";
-  const raw = type === "text" || type === "post" ? contentText(type, m.content ?? "") : null;
+  const attachments = contentAttachments(type, m.content ?? "");
+  // A picture or file on its own is evidence only in answer to a message; else the bot says what it reads.
+  const raw = type === "text" || type === "post" ? contentText(type, m.content ?? "") : attachments.length && m.parent_id ? "" : null;
   if (raw === null) {
     return { kind: "unsupported", chatId: m.chat_id, messageId: m.message_id, userId, direct, messageType: type };
   }
   const { text, addressed } = resolveMentions(raw, m.mentions, bot);
   const start = text.trimStart();
-  if (!direct && !addressed && !start.startsWith("/") && !start.startsWith("／")) return { kind: "ignore", reason: "not a command" };
+  // A picture or file without a command is for the bot when it answers a message (a record's line
+  // or its confirmation): the core looks for the record there.
+  const evidenceOnly = attachments.length > 0 && !start && Boolean(m.parent_id);
+  if (!direct && !addressed && !evidenceOnly && !start.startsWith("/") && !start.startsWith("／"))
+    return { kind: "ignore", reason: "not a command" };
   const self = (m.mentions ?? []).find((x) => x.id?.open_id === userId && x.name);
   const msg: InboundMessage = {
     platform: PLATFORM,
@@ -180,6 +211,7 @@ export function parseMessageEvent(ev: LarkMessageEvent, bot: BotIdentity | null,
     addressedToBot: addressed,
     direct,
     replyToMessageId: m.parent_id || undefined,
+    attachments: attachments.length ? attachments : undefined,
   };
   const keys = [...(ev.event_id ? [`event:${ev.event_id}`] : []), `msg:${m.message_id}`];
   return { kind: "message", msg, keys };

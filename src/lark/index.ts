@@ -11,7 +11,8 @@ import * as lark from "@larksuiteoapi/node-sdk";
 import type { PlatformAdapter } from "../platform.js";
 import type { BotCore, Receipt } from "../core/bot.js";
 import type { CoreEvent, InboundMessage, Reply } from "../core/types.js";
-import { SendError, type Sender } from "../core/outbound.js";
+import { SendError, type Sender, type Sent } from "../core/outbound.js";
+import { EvidenceRefused } from "../core/evidence.js";
 import {
   PLATFORM,
   parseMessageEvent,
@@ -148,17 +149,20 @@ export function createLarkAdapter(o: LarkAdapterOptions): LarkAdapter {
   const sender: Sender = {
     platform: PLATFORM,
     limits: LARK_LIMITS,
-    async send(chatId: string, reply: Reply, opts: { replyTo?: string } = {}): Promise<void> {
+    async send(chatId: string, reply: Reply, opts: { replyTo?: string } = {}): Promise<Sent> {
+      const messageIds: string[] = [];
       // Each part's uuid derives from the delivery, so a retried send is de-duplicated by Lark
       // while two different messages with the same text are two messages.
       const seed = reply.deliveryId ?? `${chatId}:${reply.kind ?? ""}:${reply.text}`;
       try {
         for (const [j, part] of renderReply(reply).entries()) {
-          await messenger.sendPart({ chatId, replyTo: opts.replyTo }, part, sendUuid(seed, j));
+          const id = await messenger.sendPart({ chatId, replyTo: opts.replyTo }, part, sendUuid(seed, j));
+          if (id) messageIds.push(id);
         }
       } catch (e) {
         throw toSendError(e);
       }
+      return { messageIds };
     },
   };
   core.attach(PLATFORM, {
@@ -166,6 +170,15 @@ export function createLarkAdapter(o: LarkAdapterOptions): LarkAdapter {
     names: async () => {
       const id = await botIdentity();
       return id?.name ? [id.name] : [];
+    },
+    download: async (att, msg) => {
+      try {
+        return await messenger.resource(msg.messageId, att.ref);
+      } catch (e) {
+        // Lark refused for good (too big, not this bot's chat): said to the person, not retried.
+        if (e instanceof SendError && e.permanent) throw new EvidenceRefused(`飞书不提供这个文件的下载（${e.message.slice(0, 80)}）。`);
+        throw e;
+      }
     },
   });
 

@@ -145,9 +145,9 @@ export class LarkMessenger {
   }
 
   /** Sends one rendered part; `uuid` makes a retried send idempotent on Lark's side. */
-  async sendPart(target: Target, part: OutPart, uuid?: string): Promise<void> {
-    if (part.type === "text") await this.post(target, "text", part.content, uuid);
-    else if (part.type === "card") await this.post(target, "interactive", part.content, uuid);
+  async sendPart(target: Target, part: OutPart, uuid?: string): Promise<string | undefined> {
+    if (part.type === "text") return this.post(target, "text", part.content, uuid);
+    else if (part.type === "card") return this.post(target, "interactive", part.content, uuid);
     else {
       const key = uuid ?? "";
       const fileKey = (uuid && this.uploaded.get(key)) || (await this.upload(part.name, part.data, part.fileType));
@@ -155,8 +155,19 @@ export class LarkMessenger {
         if (this.uploaded.size > 1000) this.uploaded.clear();
         this.uploaded.set(key, fileKey);
       }
-      await this.post(target, "file", JSON.stringify({ file_key: fileKey }), uuid);
+      return this.post(target, "file", JSON.stringify({ file_key: fileKey }), uuid);
     }
+  }
+
+  /** A picture's or file's bytes from a message (the message-resource API). */
+  async resource(messageId: string, ref: string): Promise<Buffer> {
+    const [type, key] = ref.split(":", 2) as ["image" | "file", string];
+    const res = await this.call(() =>
+      this.client.im.v1.messageResource.get({ path: { message_id: messageId, file_key: key }, params: { type } }),
+    );
+    const chunks: Buffer[] = [];
+    for await (const c of res.getReadableStream()) chunks.push(Buffer.from(c as Buffer));
+    return Buffer.concat(chunks);
   }
 }
 

@@ -17,6 +17,7 @@ import { OutboxStore } from "./outbox.js";
 import { MemberStore } from "./members.js";
 import { RecordStore, type RecordFields } from "./records.js";
 import { PendingStore, type PendingRow } from "./pending.js";
+import { AttachmentStore } from "./attachments.js";
 import { FigureStore, type RuleWindow, type DraftName, type DraftUnit, type SituationNote } from "./figures.js";
 
 export { LedgerError } from "./shared.js";
@@ -24,6 +25,7 @@ export type { Role, ChatRow, UnitRow, MemberRow, RecordRow } from "./shared.js";
 export { windowSums, type RuleWindow, type DraftName, type DraftUnit, type SituationNote } from "./figures.js";
 export type { RecordFields } from "./records.js";
 export type { PendingRow } from "./pending.js";
+export type { EvidenceFile, AttachmentRow, EvidenceCount } from "./attachments.js";
 
 export class Ledger {
   private readonly ctx: StoreContext;
@@ -35,6 +37,8 @@ export class Ledger {
   readonly outbox: OutboxStore;
   /** Records read from plain language (or with an implausible figure), awaiting their author's 确认. */
   readonly pending: PendingStore;
+  /** Evidence (photos, files) attached to records. */
+  readonly attachments: AttachmentStore;
 
   /** `clock` is the bot's one clock: every timestamp written here and every cache expiry reads it. */
   constructor(
@@ -49,6 +53,7 @@ export class Ledger {
     this.figureStore = new FigureStore(this.ctx);
     this.outbox = new OutboxStore(db, clock);
     this.pending = new PendingStore(this.ctx);
+    this.attachments = new AttachmentStore(this.ctx);
   }
 
   /** Forgets cached rows (after a change to chats, units or roles). */
@@ -197,7 +202,11 @@ export class Ledger {
   }
 
   /** Soft-deletes a record (kept for the audit trail; excluded from every figure). */
-  deleteRecord(id: number, actor: string, action: "record.undo" | "record.delete" | "record.recall"): Promise<RecordRow> {
+  deleteRecord(
+    id: number,
+    actor: string,
+    action: "record.undo" | "record.delete" | "record.recall",
+  ): Promise<RecordRow & { attachmentsRemoved: number }> {
     return this.recordStore.deleteRecord(id, actor, action);
   }
 

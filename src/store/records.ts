@@ -112,13 +112,19 @@ export class RecordStore {
   }
 
   /** Soft-deletes a record (kept for the audit trail; excluded from every figure). */
-  async deleteRecord(id: number, actor: string, action: "record.undo" | "record.delete" | "record.recall"): Promise<RecordRow> {
+  async deleteRecord(
+    id: number,
+    actor: string,
+    action: "record.undo" | "record.delete" | "record.recall",
+  ): Promise<RecordRow & { attachmentsRemoved: number }> {
     const { ctx } = this;
     return ctx.db.$transaction(async (tx) => {
       const { count } = await tx.record.updateMany({ where: { id, deletedAt: null }, data: { deletedAt: ctx.clock() } });
       if (count === 0) throw new LedgerError(`记录 #${id} 已经删除过了。`);
-      await ctx.audit(tx, actor, action, "Record", id);
-      return tx.record.findUniqueOrThrow({ where: { id } });
+      // Its evidence goes with it (the bytes are swept once nothing else refers to them).
+      const removed = await tx.attachment.updateMany({ where: { recordId: id, deletedAt: null }, data: { deletedAt: ctx.clock() } });
+      await ctx.audit(tx, actor, action, "Record", id, removed.count ? { attachmentsRemoved: removed.count } : undefined);
+      return { ...(await tx.record.findUniqueOrThrow({ where: { id } })), attachmentsRemoved: removed.count };
     });
   }
 

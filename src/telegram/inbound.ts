@@ -77,15 +77,18 @@ export function messageToInbound(m: Message, me: BotIdentity, opts: ConvertOptio
   const from = m.from;
   // Other bots (and the anonymous-admin / channel stand-ins, handled by the caller) are not people.
   if (!from || from.is_bot || m.sender_chat) return null;
-  const raw = m.text ?? m.caption;
-  if (!raw) return null;
   const direct = m.chat.type === "private";
+  const attachments = attachmentsOf(m);
+  // A photo without a caption is for the bot when it answers a message (a record's line or its
+  // confirmation) or belongs to an album; the core decides whether it finds a record there.
+  if (!(m.text ?? m.caption) && !(attachments && (m.reply_to_message || m.media_group_id))) return null;
+  const raw = m.text ?? m.caption ?? "";
   const { text: stripped, mentioned } = stripMention(raw, me.username);
   const slash = looksLikeSlash(stripped);
   const replyToBot = m.reply_to_message?.from?.id === me.id;
   // "谢谢" in reply to the bot's confirmation is chatter, not an unknown command.
   const addressed = mentioned || (replyToBot && (slash || opts.knows(stripped)));
-  if (!slash && !addressed && !direct) return null;
+  if (!slash && !addressed && !direct && !(attachments && !raw)) return null;
   const text = opts.hasStart ? stripped : rewriteStart(stripped, me);
   return {
     msg: {
@@ -99,7 +102,8 @@ export function messageToInbound(m: Message, me: BotIdentity, opts: ConvertOptio
       sentAt: new Date(m.date * 1000),
       addressedToBot: addressed,
       direct,
-      attachments: attachmentsOf(m),
+      attachments,
+      album: m.media_group_id,
       replyToMessageId: m.reply_to_message ? String(m.reply_to_message.message_id) : undefined,
     },
     replyTo: direct ? undefined : m.message_id,

@@ -8,7 +8,8 @@ import type { Update, UserFromGetMe } from "grammy/types";
 import { timingSafeEqual } from "node:crypto";
 import type http from "node:http";
 import type { BotCore } from "../core/bot.js";
-import type { CoreEvent } from "../core/types.js";
+import type { Attachment, CoreEvent } from "../core/types.js";
+import { EvidenceRefused } from "../core/evidence.js";
 import type { Receipt } from "../core/bot.js";
 import type { PlatformAdapter } from "../platform.js";
 import type { Handler } from "../http/server.js";
@@ -107,7 +108,23 @@ export function createTelegramAdapter(o: TelegramAdapterOptions): TelegramAdapte
   bot.api.config.use(logPollFailures(log));
   const me = (): BotIdentity => ({ id: bot.botInfo.id, username: bot.botInfo.username });
   const sender = new TelegramSender(bot.api, { log, limits: o.limits, onMoved: (from, to) => core.moveChat(PLATFORM, from, to) });
-  core.attach(PLATFORM, { sender, names: () => [me().username], greetingNote: () => groupNote(me().username) });
+  /** A photo's or document's bytes: getFile, then the file path under the same API root. */
+  const download = async (att: Attachment): Promise<Buffer> => {
+    let filePath: string | undefined;
+    try {
+      filePath = (await bot.api.getFile(att.ref)).file_path;
+    } catch (e) {
+      // 400: Telegram will not serve it (over the Bot API's 20 MB, or an unknown file id).
+      if (e instanceof GrammyError && e.error_code === 400)
+        throw new EvidenceRefused("Telegram 不提供这个文件的下载（机器人只能下载 20 MB 以内的文件）。");
+      throw e;
+    }
+    if (!filePath) throw new EvidenceRefused("Telegram 没有给出这个文件的下载地址。");
+    const res = await fetch(`${apiRoot ?? "https://api.telegram.org"}/file/bot${o.token}/${filePath}`);
+    if (!res.ok) throw new Error(`telegram file download: HTTP ${res.status}`);
+    return Buffer.from(await res.arrayBuffer());
+  };
+  core.attach(PLATFORM, { sender, names: () => [me().username], greetingNote: () => groupNote(me().username), download });
 
   // ── receiving: every update is stored in the core's inbox before Telegram is answered ──
   /** What the core made of each update being received, for the webhook's answer. */

@@ -111,8 +111,8 @@ export interface SendOptions {
   replyTo?: number;
   /** Messages of the plan already sent by an earlier attempt: skipped, so none goes out twice. */
   skip?: number;
-  /** Called after each message of the plan is sent, with how many have gone out. */
-  onSent?: (count: number) => void;
+  /** Called after each message of the plan is sent, with how many have gone out and the message's id. */
+  onSent?: (count: number, messageId: number) => void;
 }
 
 /** Sends one reply; throws grammY's GrammyError/HttpError on the first failed message. */
@@ -124,20 +124,21 @@ export async function sendReply(api: Api, chatId: string, reply: Reply, opts: Se
     if (i < skip) continue;
     const reply_parameters =
       i === 0 && opts.replyTo !== undefined ? { message_id: opts.replyTo, allow_sending_without_reply: true } : undefined;
+    let sent: { message_id: number };
     if (op.method === "sendMessage") {
-      await api.sendMessage(chat, op.text, {
+      sent = await api.sendMessage(chat, op.text, {
         reply_parameters,
         reply_markup: op.reply_markup,
         link_preview_options: { is_disabled: true },
       });
     } else {
-      await api.sendDocument(chat, new InputFile(op.file.data, op.file.name), {
+      sent = await api.sendDocument(chat, new InputFile(op.file.data, op.file.name), {
         caption: op.caption,
         reply_parameters,
         reply_markup: op.reply_markup,
       });
     }
-    opts.onSent?.(i + 1);
+    opts.onSent?.(i + 1, sent.message_id);
   }
   return plan;
 }

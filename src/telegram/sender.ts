@@ -5,7 +5,7 @@
 // When a group has become a supergroup, the core moves the binding and the reply goes to the new id.
 import type { Api } from "grammy";
 import type { Reply } from "../core/types.js";
-import type { Sender } from "../core/outbound.js";
+import type { Sender, Sent } from "../core/outbound.js";
 import type { RateLimits } from "../core/rate-limit.js";
 import { sendReply } from "./render.js";
 import { migratedTo, toSendError } from "./errors.js";
@@ -43,29 +43,31 @@ export class TelegramSender implements Sender {
     this.limits = opts.limits ?? TELEGRAM_LIMITS;
   }
 
-  async send(chatId: string, reply: Reply, opts: { replyTo?: string } = {}): Promise<void> {
+  async send(chatId: string, reply: Reply, opts: { replyTo?: string } = {}): Promise<Sent> {
     try {
-      await this.post(chatId, reply, opts.replyTo);
+      return await this.post(chatId, reply, opts.replyTo);
     } catch (e) {
       const to = migratedTo(e);
       if (!to || to === chatId) throw toSendError(e);
       this.opts.log?.("telegram.chat.migrated", { from: chatId, to, via: "send" });
       try {
         await this.opts.onMoved?.(chatId, to);
-        await this.post(to, reply, opts.replyTo);
+        return await this.post(to, reply, opts.replyTo);
       } catch (e2) {
         throw toSendError(e2);
       }
     }
   }
 
-  private async post(chatId: string, reply: Reply, replyTo?: string): Promise<void> {
+  private async post(chatId: string, reply: Reply, replyTo?: string): Promise<Sent> {
+    const messageIds: string[] = [];
     const key = reply.deliveryId;
     const replyToId = replyTo !== undefined && /^\d+$/.test(replyTo) ? Number(replyTo) : undefined;
     const plan = await sendReply(this.api, chatId, reply, {
       replyTo: replyToId,
       skip: key ? this.progress.get(key) : 0,
-      onSent: (n) => {
+      onSent: (n, id) => {
+        messageIds.push(String(id));
         if (key) this.progress.set(key, n);
       },
     });
@@ -78,5 +80,6 @@ export class TelegramSender implements Sender {
         reason: "callback_data over 64 bytes",
       });
     }
+    return { messageIds };
   }
 }

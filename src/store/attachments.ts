@@ -1,0 +1,155 @@
+// Evidence kept with records (photos, files, the minutes): which record each stored file belongs
+// to, the unit's budget, the albums and the bot's confirmations a later photo can join, and the
+// sweep of stored bytes nothing refers to any more. The bytes themselves are StoredFile rows (by
+// SHA-256, written before the row that refers to them is committed, so a crash in between leaves
+// at worst an unreferenced file for the sweep, never a row without its bytes).
+import { LedgerError, type StoreContext } from "./shared.js";
+
+/** A downloaded and stored file, ready to attach. */
+export interface EvidenceFile {
+  sha256: string;
+  kind: "photo" | "file";
+  name: string;
+  mime: string;
+  size: number;
+  /** The platform's album it came in (Telegram media_group_id), "platform:chat:album". */
+  groupKey?: string;
+}
+
+export interface AttachmentRow {
+  id: number;
+  recordId: number;
+  unitId: number;
+  sha256: string;
+  kind: string;
+  name: string;
+  mime: string;
+  size: number;
+  createdAt: Date;
+}
+
+export interface EvidenceCount {
+  photos: number;
+  files: number;
+}
+
+export class AttachmentStore {
+  constructor(private readonly ctx: StoreContext) {}
+
+  /**
+   * Attaches stored files to a live record, with one audit row; the same bytes attach to a record
+   * once (a redelivered photo adds nothing). Returns how many were new.
+   */
+  async attach(recordId: number, files: EvidenceFile[], actor: string): Promise<number> {
+    const { ctx } = this;
+    if (!files.length) return 0;
+    return ctx.db.$transaction(async (tx) => {
+      const record = await tx.record.findUnique({ where: { id: recordId }, select: { unitId: true, deletedAt: true } });
+      if (!record || record.deletedAt) throw new LedgerError(`记录 #${recordId} 已经删除，不能再附加材料。`);
+      const now = ctx.clock();
+      let added = 0;
+      const names: string[] = [];
+      for (const f of files) {
+        const prior = await tx.attachment.findUnique({ where: { recordId_sha256: { recordId, sha256: f.sha256 } } });
+        if (prior && !prior.deletedAt) continue;
+        if (prior) await tx.attachment.update({ where: { id: prior.id }, data: { deletedAt: null, createdAt: now, actor } });
+        else
+          await tx.attachment.create({
+            data: {
+              recordId,
+              unitId: record.unitId,
+              sha256: f.sha256,
+              kind: f.kind,
+              name: f.name,
+              mime: f.mime,
+              size: f.size,
+              groupKey: f.groupKey ?? null,
+              actor,
+              createdAt: now,
+            },
+          });
+        added++;
+        names.push(f.name);
+      }
+      if (added) await ctx.audit(tx, actor, "attachment.add", "Record", recordId, { files: names });
+      return added;
+    });
+  }
+
+  /** Removes one attachment from its record (kept for the audit trail, no longer shown). */
+  async remove(attachmentId: number, actor: string): Promise<AttachmentRow> {
+    const { ctx } = this;
+    return ctx.db.$transaction(async (tx) => {
+      const { count } = await tx.attachment.updateMany({ where: { id: attachmentId, deletedAt: null }, data: { deletedAt: ctx.clock() } });
+      const row = await tx.attachment.findUnique({ where: { id: attachmentId } });
+      if (!count || !row) throw new LedgerError(`附件 ${attachmentId} 不存在或已经删除。`);
+      await ctx.audit(tx, actor, "attachment.remove", "Record", row.recordId, { attachment: row.id, name: row.name });
+      return row;
+    });
+  }
+
+  /** The live attachments of records, in the order they came. */
+  ofRecords(recordIds: number[]): Promise<AttachmentRow[]> {
+    if (!recordIds.length) return Promise.resolve([]);
+    return this.ctx.db.attachment.findMany({
+      where: { recordId: { in: recordIds }, deletedAt: null },
+      orderBy: { id: "asc" },
+      select: { id: true, recordId: true, unitId: true, sha256: true, kind: true, name: true, mime: true, size: true, createdAt: true },
+    });
+  }
+
+  /** Photos and files per record, for the marks in /明细. */
+  async counts(recordIds: number[]): Promise<Map<number, EvidenceCount>> {
+    const out = new Map<number, EvidenceCount>();
+    if (!recordIds.length) return out;
+    const rows = await this.ctx.db.attachment.groupBy({
+      by: ["recordId", "kind"],
+      where: { recordId: { in: recordIds }, deletedAt: null },
+      _count: { _all: true },
+    });
+    for (const r of rows) {
+      const c = out.get(r.recordId) ?? { photos: 0, files: 0 };
+      if (r.kind === "photo") c.photos += r._count._all;
+      else c.files += r._count._all;
+      out.set(r.recordId, c);
+    }
+    return out;
+  }
+
+  /** Bytes the unit's live attachments take, against its budget. */
+  async unitBytes(unitId: number): Promise<number> {
+    const r = await this.ctx.db.attachment.aggregate({ where: { unitId, deletedAt: null }, _sum: { size: true } });
+    return r._sum.size ?? 0;
+  }
+
+  /** The record an album's earlier photo went to: a later photo of the album joins it. */
+  async recordOfGroup(groupKey: string): Promise<number | null> {
+    const row = await this.ctx.db.attachment.findFirst({ where: { groupKey }, orderBy: { id: "asc" }, select: { recordId: true } });
+    return row?.recordId ?? null;
+  }
+
+  /** Remembers which record a message the bot sent confirms (a reply to it attaches there). */
+  async rememberSent(platform: string, chatId: string, messageId: string, recordId: number): Promise<void> {
+    await this.ctx.db.sentRecordMessage.upsert({
+      where: { platform_chatId_messageId: { platform, chatId, messageId } },
+      create: { platform, chatId, messageId, recordId, createdAt: this.ctx.clock() },
+      update: {},
+    });
+  }
+
+  async recordOfSent(platform: string, chatId: string, messageId: string): Promise<number | null> {
+    const row = await this.ctx.db.sentRecordMessage.findUnique({ where: { platform_chatId_messageId: { platform, chatId, messageId } } });
+    return row?.recordId ?? null;
+  }
+
+  /**
+   * Deletes stored bytes older than `before` that nothing refers to: no live attachment, no
+   * outbox row (a Word file queued or sent). What a crash left between download and commit.
+   */
+  async sweepOrphans(before: Date): Promise<number> {
+    return this.ctx.db.$executeRaw`
+      DELETE FROM "StoredFile" WHERE "createdAt" < ${before}
+        AND NOT EXISTS (SELECT 1 FROM "Attachment" a WHERE a."sha256" = "StoredFile"."sha256" AND a."deletedAt" IS NULL)
+        AND NOT EXISTS (SELECT 1 FROM "Outbox" o WHERE o."payload" LIKE '%' || "StoredFile"."sha256" || '%')`;
+  }
+}
