@@ -9,6 +9,7 @@ import { createApp, type App } from "../src/app.js";
 import { parseDeployment, loadDeployment, type Deployment } from "../src/config/deployment.js";
 import type { InboundMessage, Reply } from "../src/core/types.js";
 import { BotCore, type BotCoreOptions } from "../src/core/bot.js";
+import { EvidenceRefused } from "../src/core/evidence.js";
 import { freshDatabaseUrl, dropDatabase } from "./db.js";
 import type { AbuseLimits } from "../src/core/abuse.js";
 
@@ -22,6 +23,8 @@ export interface Harness {
   url: string;
   /** The instant the next message is sent at; tests move it. */
   now: Date;
+  /** What the test platform serves for an attachment's ref (the download hook reads here). */
+  files: Map<string, Buffer>;
   say(text: string, opts?: SayOptions): Promise<Reply[]>;
   /** The replies' text joined, for exact-reply assertions. */
   ask(text: string, opts?: SayOptions): Promise<string>;
@@ -50,11 +53,13 @@ export async function makeHarness(
     platform?: string;
     limits?: AbuseLimits | false;
     core?: BotCoreOptions;
+    /** Another harness's store: a second bot on the same database (left for its owner to drop). */
+    sharedUrl?: string;
   } = {},
 ): Promise<Harness> {
   const dir = tempDir();
   const config = typeof opts.config === "string" ? parseDeployment(opts.config) : (opts.config ?? loadDeployment());
-  const url = await freshDatabaseUrl(dir);
+  const url = opts.sharedUrl ?? (await freshDatabaseUrl(dir));
   const platform = opts.platform ?? "test";
   let names = ["LedgerBot"];
   const h: Harness = {
@@ -63,6 +68,7 @@ export async function makeHarness(
     sent: [],
     url,
     now: new Date(opts.now ?? "2026-11-22T10:00:00+08:00"),
+    files: new Map(),
     app: undefined as unknown as App,
     async say(text, o = {}) {
       seq += 1;
@@ -88,7 +94,7 @@ export async function makeHarness(
     },
     async close() {
       await h.app.close();
-      await dropDatabase(url);
+      if (!opts.sharedUrl) await dropDatabase(url);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -104,6 +110,11 @@ export async function makeHarness(
   h.core.attach(platform, {
     sender: { platform, send: async (chat, reply) => void h.sent.push({ chat, reply }) },
     names: () => names,
+    download: async (att) => {
+      const data = h.files.get(att.ref);
+      if (!data) throw new EvidenceRefused("测试平台没有这个文件。");
+      return data;
+    },
   });
   return h;
 }

@@ -13,6 +13,7 @@ import {
   PageNumber,
   Paragraph,
   TextRun,
+  type Table,
   type IParagraphOptions,
 } from "docx";
 import type { Draft, DraftParagraph } from "./draft-types.js";
@@ -398,22 +399,13 @@ function pageNumberFooter(side: "odd" | "even"): Footer {
 
 // ---- the document -------------------------------------------------------------------------------
 
-export async function draftToDocx(input: Draft): Promise<Buffer> {
-  const draft = input as DocxDraft;
-  const children: Paragraph[] = [titleParagraph(draft), emptyLine()];
-  // 7.3.2: the 主送机关 on the line after the blank under the title; the body follows directly.
-  if (draft.addressee?.trim()) children.push(addresseeParagraph(draft.addressee));
-  children.push(...draft.preface.map(bodyParagraph));
-  for (const section of draft.sections) {
-    children.push(heading(section.heading, FONT.section, 0), ...section.paragraphs.map(bodyParagraph));
-    for (const sub of section.subsections) {
-      children.push(heading(sub.heading, FONT.subsection, 1), ...sub.paragraphs.map(bodyParagraph));
-    }
-  }
-  children.push(...signatureBlock(draft));
+/** What other documents in this layout (the inspection pack) build from. */
+export const PARTS = { run, paragraph, bodyParagraph, heading, emptyLine, FONT, SIZE, TYPE_AREA, LINE, chars } as const;
 
+/** An official document of the given paragraphs: A4, the type area's grid, the styles, the page numbers. */
+export function officialDocument(title: string, children: (Paragraph | Table)[]): Promise<Buffer> {
   const doc = new Document({
-    title: xmlSafe(draft.title),
+    title: xmlSafe(title),
     creator: DOCX_CREATOR,
     lastModifiedBy: DOCX_CREATOR,
     evenAndOddHeaderAndFooters: true,
@@ -441,4 +433,20 @@ export async function draftToDocx(input: Draft): Promise<Buffer> {
     ],
   });
   return Packer.toBuffer(doc);
+}
+
+export async function draftToDocx(input: Draft): Promise<Buffer> {
+  const draft = input as DocxDraft;
+  const children: Paragraph[] = [titleParagraph(draft), emptyLine()];
+  // 7.3.2: the 主送机关 on the line after the blank under the title; the body follows directly.
+  if (draft.addressee?.trim()) children.push(addresseeParagraph(draft.addressee));
+  children.push(...draft.preface.map(bodyParagraph));
+  for (const section of draft.sections) {
+    children.push(heading(section.heading, FONT.section, 0), ...section.paragraphs.map(bodyParagraph));
+    for (const sub of section.subsections) {
+      children.push(heading(sub.heading, FONT.subsection, 1), ...sub.paragraphs.map(bodyParagraph));
+    }
+  }
+  children.push(...signatureBlock(draft));
+  return officialDocument(draft.title, children);
 }

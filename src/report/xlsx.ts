@@ -31,6 +31,8 @@ export interface LedgerExportRow {
   recorder?: string | null;
   recordedBy: string | null;
   createdAt: Date;
+  /** The names of the photos and files kept with the record (the Word pack holds the photos). */
+  evidence?: string[];
 }
 
 export interface LedgerExport {
@@ -125,6 +127,13 @@ function columnsFor(kind: SheetKind, withQuantity: boolean): Column[] {
     { optional: true, header: "参加人员", width: 28, value: (r) => r.attendees ?? null, wrap: true },
     { optional: true, header: "记录人", width: 10, value: (r) => r.recorder ?? null },
     { header: "备注", width: 28, value: (r) => r.note, wrap: true },
+    {
+      optional: true,
+      header: "附件",
+      width: 28,
+      value: (r) => (r.evidence?.length ? displaySafe(r.evidence.join("、")) : null),
+      wrap: true,
+    },
     { header: "登记人", width: 10, value: (r) => (r.recordedBy === null ? null : displaySafe(r.recordedBy)) },
     { header: "登记时间", width: 17, value: (r) => chinaWallTime(r.createdAt), numFmt: "yyyy-mm-dd hh:mm" },
   ];
