@@ -48,14 +48,14 @@ export default defineCommand({
       const left: string[] = [];
       for (const a of evidence) {
         // Every platform caps a file the bot sends (飞书 30 MB): past the budget, photos are named, not placed.
-        const file = a.size <= budget ? await ctx.ledger.outbox.getFile(a.sha256) : null;
-        if (!file) {
+        const data = a.size <= budget ? await ctx.ledger.attachments.bytes(a.sha256) : null;
+        if (!data) {
           left.push(a.name);
           continue;
         }
         budget -= a.size;
         const list = files.get(a.recordId) ?? [];
-        list.push({ name: a.name, mime: a.mime, kind: a.kind, data: file.data });
+        list.push({ name: a.name, mime: a.mime, kind: a.kind, data });
         files.set(a.recordId, list);
       }
       const { packToDocx } = await import("../src/report/pack.js");
@@ -88,6 +88,7 @@ export default defineCommand({
             attendees: r.attendees,
             participants: r.participants,
             recorder: r.recorder,
+            minutes: r.minutes,
             topic: r.topic,
             note: r.note,
             recordedBy: r.member?.name ?? null,
@@ -134,6 +135,7 @@ export default defineCommand({
         attendees: r.attendees,
         recorder: r.recorder,
         recordedBy: r.member?.name ?? null,
+        minutes: r.minutes,
         createdAt: r.createdAt,
         evidence: evidence.filter((a) => a.recordId === r.id).map((a) => a.name),
       })),

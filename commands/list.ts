@@ -5,6 +5,10 @@ import { readUnitAndPeriod } from "../src/core/args.js";
 import { periodLabel } from "../src/domain/periods.js";
 import { recordLine, recordDetails } from "../src/core/summaries.js";
 import type { RecordRow } from "../src/store/ledger.js";
+import type { CommandContext } from "../src/core/command.js";
+import type { Reply } from "../src/core/types.js";
+import { recordSummary } from "../src/domain/figures.js";
+import { dayLabel } from "../src/time.js";
 
 const MAX_LINES = 50;
 /** A long field (参加人员) is cut here in the chat; the export keeps it whole. */
@@ -23,6 +27,37 @@ function detailLine(r: RecordRow): string | null {
   return details ? `  ${details}` : null;
 }
 
+/** One record as an inspection reads it: every field, the minutes in full, the evidence by name. */
+async function recordView(ctx: CommandContext, id: number): Promise<Reply> {
+  const record = await ctx.ledger.record(id);
+  const allowed = record ? await ctx.ledger.subtreeIds(ctx.unit!.id) : [];
+  // Another unit's record is reported as missing: a unit never learns another's ledger.
+  if (!record || !allowed.includes(record.unitId) || record.deletedAt)
+    return errorReply(`本单位没有记录 #${id}。发送 /明细 查看记录编号。`);
+  const unit = await ctx.ledger.unit(record.unitId);
+  const files = await ctx.ledger.attachments.ofRecords([id]);
+  const photos = files.filter((f) => f.kind === "photo");
+  const others = files.filter((f) => f.kind !== "photo");
+  const lines = [`#${id} ${dayLabel(record.day, true)} ${recordSummary({ ...record, topic: null })}（${unit?.name ?? ""}）`];
+  const fields: [string, string | null][] = [
+    ["时间", record.timeOfDay],
+    ["地点", record.place],
+    ["主持人", record.host],
+    ["参加人员", record.attendees],
+    ["记录人", record.recorder],
+    ["主题", record.topic],
+    ["备注", record.note],
+  ];
+  for (const [k, v] of fields) if (v) lines.push(`${k}：${v}`);
+  if (record.minutes) lines.push(`纪要：\n${record.minutes}`);
+  lines.push(
+    files.length
+      ? `附件：${[photos.length ? `照片 ${photos.length} 张（${photos.map((f) => f.name).join("、")}）` : "", others.length ? `文件 ${others.length} 个（${others.map((f) => f.name).join("、")}）` : ""].filter(Boolean).join("；")}`
+      : "附件：无（回复这条记录的确认消息发送照片，或照片说明写 /附件 编号）",
+  );
+  return text(lines.join("\n"));
+}
+
 export default defineCommand({
   name: "list",
   zhName: "明细",
@@ -36,9 +71,12 @@ export default defineCommand({
     "/明细 2026年11月",
     "/明细 金桥社区 — 上级单位只看某个下级单位（写名称中独有的一部分也可以：/明细 金桥）",
     "/明细 金桥社区 上季度 — 时间段和单位的先后不限",
+    "/明细 #128 — 一条记录的全部内容：时间、地点、主持人、参加人员、记录人、主题、纪要和附件",
   ],
   args: z.string(),
   async run(ctx, rest) {
+    const one = /^#(\d{1,9})$/.exec(rest.trim());
+    if (one) return [await recordView(ctx, Number(one[1]))];
     const args = await readUnitAndPeriod(ctx, rest, { command: "明细", period: true });
     if (typeof args === "string") return [errorReply(args)];
     const { unit, period } = args;

@@ -2,9 +2,10 @@ import { z } from "zod";
 import { defineCommand } from "../src/core/command.js";
 import { errorReply, text } from "../src/core/types.js";
 import { readUnitAndPeriod, type UnitRef } from "../src/core/args.js";
-import { periodLabel, type Period } from "../src/domain/periods.js";
+import { periodLabel, periodNoun, type Period } from "../src/domain/periods.js";
 import { totalsByKind, kindClause } from "../src/domain/figures.js";
 import { kindByCode } from "../src/domain/catalog.js";
+import { missingEvidence, NEED_WORDS, type EvidenceNeed } from "../src/domain/evidence.js";
 import {
   rulesOf,
   ruleApplies,
@@ -161,6 +162,53 @@ async function unitTable(
   return lines;
 }
 
+/** A town's subtree at most: past this, a city's /统计 leaves the evidence to each town's view. */
+const MAX_EVIDENCE_UNITS = 200;
+
+/**
+ * What the period's records lack of the evidence the deployment asks for, by kind and need, and
+ * for a parent whose: "佐证材料：本季度有3条会议记录缺少照片（永业村2条、东村1条）".
+ */
+async function evidenceLines(ctx: CommandContext, subtree: { id: number; name: string }[], period: Period): Promise<string[]> {
+  const rules = ctx.config.evidence;
+  if (!Object.keys(rules).length || subtree.length > MAX_EVIDENCE_UNITS) return [];
+  const records = await ctx.ledger.attachments.evidenceOf(
+    subtree.map((u) => u.id),
+    period,
+    Object.keys(rules),
+  );
+  if (!records.length) return [];
+  const names = new Map(subtree.map((u) => [u.id, u.name]));
+  const gaps = new Map<string, { kind: string; need: EvidenceNeed; units: Map<number, number> }>();
+  for (const r of records) {
+    for (const need of missingEvidence(r, rules)) {
+      const key = `${r.kind}:${need}`;
+      const g = gaps.get(key) ?? gaps.set(key, { kind: r.kind, need, units: new Map() }).get(key)!;
+      g.units.set(r.unitId, (g.units.get(r.unitId) ?? 0) + 1);
+    }
+  }
+  const when = period.start <= ctx.today && ctx.today <= period.end ? periodNoun(period.type) : periodLabel(period);
+  if (!gaps.size) return [`佐证材料：${when}${records.length} 条需留存佐证的记录均已齐全。`];
+  const lines = [...gaps.values()].map((g) => {
+    const n = [...g.units.values()].reduce((a, b) => a + b, 0);
+    const whose =
+      subtree.length > 1
+        ? `（${[...g.units]
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 5)
+            // 村01 1条, not 村011条.
+            .map(([id, c]) => `${names.get(id)}${/\d$/.test(names.get(id) ?? "") ? " " : ""}${c}条`)
+            .join("、")}${g.units.size > 5 ? "等" : ""}）`
+        : "";
+    return `· ${n} 条${kindByCode(g.kind).name}记录缺少${NEED_WORDS[g.need]}${whose}`;
+  });
+  return [
+    `佐证材料（${when}，按部署要求）：`,
+    ...lines,
+    "补充方法：回复记录的确认消息发送照片或签到表；/修改 编号 参加人员：… 或 纪要：…；/明细 #编号 查看一条记录的材料。",
+  ];
+}
+
 export default defineCommand({
   name: "stats",
   zhName: "统计",
@@ -205,6 +253,8 @@ export default defineCommand({
       const req = await requirementLines(ctx, unit.id, unit.name, false, period);
       if (req.length) lines.push("", "要求完成情况（✅ 已完成 ⏳ 进行中 ❌ 未完成 · 未开始或在绑定前）：", ...req);
     }
+    const evidence = await evidenceLines(ctx, subtree, period);
+    if (evidence.length) lines.push("", ...evidence);
     return [...args.notes.map((n) => text(n)), text(lines.join("\n"))];
   },
 });

@@ -130,6 +130,44 @@ describe("the Word inspection pack", () => {
   });
 });
 
+describe("minutes and completeness", () => {
+  it("纪要 typed with the line is part of the record: shown whole in /明细 #编号, in the pack and the xlsx", async () => {
+    const line =
+      "/记录 会议 部署会 11月26日 主持人：张书记 参加人员：张三、李四、王五 记录人：王五 纪要：一、传达区委宣传部会议精神。二、部署第四季度意识形态工作";
+    expect(await h.ask(line, { chat: "社区群" })).toContain("记录人：王五；纪要：已记录（");
+    const id = Number(/#(\d+)/.exec(h.sent.at(-1)!.reply.text)![1]);
+    expect(await h.ask(`/明细 #${id}`, { chat: "社区群" })).toBe(
+      [
+        `#${id} 2026年11月26日 意识形态工作部署会 1 次，3 人参加（金桥社区）`,
+        "主持人：张书记",
+        "参加人员：张三、李四、王五",
+        "记录人：王五",
+        "纪要：",
+        "一、传达区委宣传部会议精神。二、部署第四季度意识形态工作",
+        "附件：无（回复这条记录的确认消息发送照片，或照片说明写 /附件 编号）",
+      ].join("\n"),
+    );
+    expect(await h.ask(`/明细 #${id}`, { chat: "浦东群" })).toBe(`本单位没有记录 #${id}。发送 /明细 查看记录编号。`);
+    const { paragraphs } = await docxOf("/导出台账 2026Q4 文档", "社区群");
+    expect(paragraphs).toContain("一、传达区委宣传部会议精神。二、部署第四季度意识形态工作");
+  });
+
+  it("/统计 names the records that lack what the deployment asks, and whose", async () => {
+    const town = await h.ask("/统计", { chat: "镇群" });
+    expect(town.slice(town.indexOf("佐证材料"))).toBe(
+      [
+        "佐证材料（本季度，按部署要求）：",
+        "· 1 条宣讲记录缺少照片（浦东社区1条）",
+        // The study record has its photos and head count; the town's meeting has nothing but its line.
+        "· 2 条会议记录缺少照片（金桥镇1条、金桥社区1条）",
+        "· 1 条会议记录缺少参加人员或签到表（金桥镇1条）",
+        "· 1 条会议记录缺少纪要（金桥镇1条）",
+        "补充方法：回复记录的确认消息发送照片或签到表；/修改 编号 参加人员：… 或 纪要：…；/明细 #编号 查看一条记录的材料。",
+      ].join("\n"),
+    );
+  });
+});
+
 describe("image sizes from the bytes", () => {
   it("reads PNG and JPEG headers, and refuses what it cannot place", () => {
     expect(imageSize(pngBytes(800, 600))).toEqual({ width: 800, height: 600, type: "png" });

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { KINDS } from "../domain/catalog.js";
 import type { DeploymentRules } from "../domain/rules.js";
 import { DEFAULT_PLAUSIBLE_LIMITS, type PlausibleLimits } from "../domain/plausible.js";
+import { DEFAULT_EVIDENCE_RULES, type EvidenceRules } from "../domain/evidence.js";
 
 const KIND_CODES = KINDS.map((k) => k.code) as [string, ...string[]];
 const Per = z.enum(["month", "quarter", "half", "year"]);
@@ -107,6 +108,11 @@ export const DeploymentSchema = z
         }
         return out;
       }),
+    // What each record of a kind needs as evidence; a kind left out needs nothing, {} turns it off.
+    evidence: z
+      .partialRecord(z.enum(KIND_CODES), z.array(z.enum(["photo", "attendance", "minutes"])))
+      .default(DEFAULT_EVIDENCE_RULES)
+      .transform((r): EvidenceRules => Object.fromEntries(Object.entries(r).filter(([, v]) => v && v.length)) as EvidenceRules),
   })
   .strict()
   .superRefine((cfg, ctx) => {

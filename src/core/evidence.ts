@@ -111,7 +111,7 @@ export async function takeEvidence(
     }
     const name = att.name ?? `照片${i + 1}.${type.ext}`;
     const sha256 = createHash("sha256").update(data).digest("hex");
-    await ledger.outbox.putFile({ name, mime: type.mime, data });
+    await ledger.attachments.putBytes({ sha256, name, mime: type.mime, data });
     out.files.push({ sha256, kind: type.kind, name, mime: type.mime, size: data.length, groupKey });
   }
   return out;

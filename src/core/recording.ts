@@ -81,6 +81,7 @@ export function draftLine(draft: RecordDraft, kindName: string): string {
     ["主持人", draft.host],
     ["参加人员", draft.attendees],
     ["记录人", draft.recorder],
+    ["纪要", draft.minutes],
     ["主题", draft.topic],
     ["备注", draft.note],
   ];

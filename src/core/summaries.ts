@@ -29,6 +29,7 @@ export function recordDetails(r: {
   attendees?: string | null;
   recorder?: string | null;
   note?: string | null;
+  minutes?: string | null;
 }): string {
   const parts: [string, string | null | undefined][] = [
     ["时间", r.timeOfDay],
@@ -37,6 +38,8 @@ export function recordDetails(r: {
     ["参加人员", r.attendees],
     ["记录人", r.recorder],
     ["备注", r.note],
+    // The minutes are a page: their length here, the text in /明细 #编号 and the Word pack.
+    ["纪要", r.minutes ? `已记录（${[...r.minutes].length}字）` : null],
   ];
   return parts
     .filter(([, v]) => v)

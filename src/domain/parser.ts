@@ -26,6 +26,8 @@ import { normaliseText, editDistance } from "./text.js";
 export const MAX_FIGURE = 10_000_000;
 export const MAX_TOPIC_CHARS = 200;
 export const MAX_NOTE_CHARS = 500;
+/** The minutes typed into a record line (纪要：…): a page of text; longer ones are sent as a file. */
+export const MAX_MINUTES_CHARS = 2000;
 export const MAX_TITLE_CHARS = 100;
 
 /** What a record line says, validated; the store adds who, where and which message. */
@@ -53,6 +55,8 @@ export const RecordDraftSchema = z.object({
   attendees: z.string().max(500).nullable(),
   /** 记录人. */
   recorder: z.string().max(40).nullable(),
+  /** 纪要/会议记录: the minutes, as typed (a file of them is an attachment). */
+  minutes: z.string().max(MAX_MINUTES_CHARS).nullable(),
   /** 上午, 14:30, 下午3点. */
   timeOfDay: z.string().max(20).nullable(),
   /** 单位：永业村 — which (child) unit the record is for; the command resolves the name. */
@@ -445,6 +449,7 @@ type Field =
   | "attendees"
   | "time"
   | "recorder"
+  | "minutes"
   | "unitName"
   | "count"
   | "expected"
@@ -518,6 +523,12 @@ const LABELS: [string, Field][] = [
   ["记录人", "recorder"],
   ["记录员", "recorder"],
   ["recorder", "recorder"],
+  ["会议纪要", "minutes"],
+  ["纪要", "minutes"],
+  ["会议记录", "minutes"],
+  ["学习记录", "minutes"],
+  ["内容纪要", "minutes"],
+  ["minutes", "minutes"],
   ["单位", "unitName"],
   ["unit", "unitName"],
   ["参加人数", "count"],
@@ -560,6 +571,7 @@ const FIELD_NAMES: Record<string, string> = {
   host: "主持人",
   attendees: "参加人员",
   recorder: "记录人",
+  minutes: "纪要",
   unitName: "单位",
 };
 const FIELD_LIMITS: Record<string, number> = {
@@ -570,6 +582,7 @@ const FIELD_LIMITS: Record<string, number> = {
   host: 40,
   attendees: 500,
   recorder: 40,
+  minutes: MAX_MINUTES_CHARS,
   unitName: 100,
 };
 
@@ -1140,6 +1153,7 @@ function read(
     host: fields.host ?? null,
     attendees,
     recorder: fields.recorder ?? null,
+    minutes: fields.minutes ?? null,
     timeOfDay,
     unitName: fields.unitName ?? null,
   });
@@ -1162,6 +1176,7 @@ function read(
     ["host", fields.host],
     ["attendees", attendees],
     ["recorder", fields.recorder],
+    ["minutes", fields.minutes],
     ["unitName", fields.unitName],
   ];
   for (const [f, v] of given) if (v !== undefined && v !== null) present.add(f);

@@ -2,6 +2,7 @@
 // per period), report deadlines, reminder settings and calendar overrides. Types only: the
 // deployment config (src/config/deployment.ts) validates a file with zod and parses it into
 // these, so the domain never depends on how or where the rules are stored.
+import type { EvidenceRules } from "./evidence.js";
 import type { PlausibleLimits } from "./plausible.js";
 import type { PeriodType } from "./periods.js";
 
@@ -60,4 +61,6 @@ export interface DeploymentRules extends Rules {
   plausible_limits: PlausibleLimits;
   /** How report files are addressed: the 主送机关 line under the title (none when null). */
   report: { addressee: string | null };
+  /** Per kind, what each record needs as evidence (照片, 参加人员或签到表, 纪要). */
+  evidence: EvidenceRules;
 }

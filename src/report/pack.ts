@@ -40,6 +40,7 @@ export interface PackActivity {
   attendees: string | null;
   participants: number | null;
   recorder: string | null;
+  minutes: string | null;
   topic: string | null;
   note: string | null;
   recordedBy: string | null;
@@ -105,6 +106,7 @@ function fieldsTable(a: PackActivity): Table {
     ["记录人", a.recorder],
     ["主题", a.topic],
     ["内容", a.summary + (a.note ? `。${a.note}` : "")],
+    ["纪要", a.minutes ?? (a.files.some((f) => f.kind === "minutes") ? "见所附会议记录" : null)],
     ["登记人", a.recordedBy],
   ];
   return new Table({

@@ -31,6 +31,7 @@ export interface LedgerExportRow {
   recorder?: string | null;
   recordedBy: string | null;
   createdAt: Date;
+  minutes?: string | null;
   /** The names of the photos and files kept with the record (the Word pack holds the photos). */
   evidence?: string[];
 }
@@ -127,6 +128,7 @@ function columnsFor(kind: SheetKind, withQuantity: boolean): Column[] {
     { optional: true, header: "参加人员", width: 28, value: (r) => r.attendees ?? null, wrap: true },
     { optional: true, header: "记录人", width: 10, value: (r) => r.recorder ?? null },
     { header: "备注", width: 28, value: (r) => r.note, wrap: true },
+    { optional: true, header: "纪要", width: 40, value: (r) => (r.minutes ? displaySafe(r.minutes) : null), wrap: true },
     {
       optional: true,
       header: "附件",

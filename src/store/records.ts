@@ -24,6 +24,7 @@ export const RECORD_FIELDS = [
   "attendees",
   "timeOfDay",
   "recorder",
+  "minutes",
 ] as const;
 export type RecordFields = Pick<RecordRow, (typeof RECORD_FIELDS)[number]>;
 

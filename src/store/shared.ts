@@ -225,6 +225,7 @@ export function toRecordRow(r: Record<string, unknown>): RecordRow {
     attendees: (r.attendees as string | null) ?? null,
     timeOfDay: (r.timeOfDay as string | null) ?? null,
     recorder: (r.recorder as string | null) ?? null,
+    minutes: (r.minutes as string | null) ?? null,
   };
 }
 

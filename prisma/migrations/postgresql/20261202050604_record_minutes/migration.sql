@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Record" ADD COLUMN     "minutes" TEXT;
+
