@@ -2,13 +2,13 @@
 // calendar and an instant, what reminders, digests, checklists and notices are due. Each item has
 // the unique key that claims it in the outbox: (unit, rule, period, offset[, chat]).
 import type { DeploymentRules } from "../domain/rules.js";
-import { kindByCode } from "../domain/catalog.js";
-import { periodOf, nextPeriod, previousPeriod, periodKey, periodLabel, periodWord, type Period } from "../domain/periods.js";
-import { rulesOf, ruleApplies, deadlineOf, perLabel, type Rule } from "../domain/requirements.js";
+import { periodOf, nextPeriod, previousPeriod, periodKey, periodWord, type Period } from "../domain/periods.js";
+import { rulesOf, ruleApplies, deadlineOf, type Rule } from "../domain/requirements.js";
 import type { RuleWindow } from "../store/ledger.js";
-import { addDays, chinaDay, chinaInstant, dayLabel } from "../time.js";
+import { addDays, chinaDay, chinaInstant } from "../time.js";
 import type { WorkCalendar } from "./calendar.js";
 import type { ReplyAction } from "../core/types.js";
+import { reminderBody, digestBody, checklistItem, checklistBody, calendarNotice, type DueSlot as SlotWords } from "./wording.js";
 
 export interface PlanUnit {
   id: number;
@@ -80,10 +80,7 @@ const DIGEST_NAMES = 40;
 
 const windowKey = (rule: Rule, period: Period) => `${rule.id}:${periodKey(period)}`;
 
-interface DueSlot {
-  rule: Rule;
-  period: Period;
-  deadline: string;
+interface DueSlot extends SlotWords {
   offset: number;
   sendDay: string;
   sendAt: Date;
@@ -110,41 +107,6 @@ function dueSlots(rule: Rule, input: Pick<PlanInput, "at" | "config" | "calendar
     if (slots.length) out.push(slots);
   }
   return out;
-}
-
-function daysLeft(today: string, deadline: string): string {
-  const n = Math.round((Date.parse(deadline) - Date.parse(today)) / 86_400_000);
-  return n === 0 ? "今天截止" : `还有 ${n} 天`;
-}
-
-function ruleWhat(rule: Rule): string {
-  const k = kindByCode(rule.kind);
-  const subtypes = rule.subtypes ?? [];
-  // Four kinds of ideology meeting count for 专题研究: name two and say there are others.
-  if (subtypes.length > 2) return `${subtypes[0]}、${subtypes[1]}等${k.label}`;
-  return subtypes.length ? subtypes.join("或") : k.label;
-}
-
-function recordHint(rule: Rule): string {
-  const k = kindByCode(rule.kind);
-  const sub = rule.subtypes?.[0];
-  if (rule.type === "report") {
-    const alias = k.subtypes.find((s) => s.name === sub)?.aliases[0] ?? sub;
-    return `可发送 /报告 生成草稿；报送后请发送：/记录 报送 ${alias}`;
-  }
-  const word = k.aliases[0];
-  const subWord = sub ? ` ${k.subtypes.find((s) => s.name === sub)?.aliases[0] ?? sub}` : "";
-  return `完成后请发送：/记录 ${word}${subWord}${k.code === "meeting" || k.code === "report" ? "" : " 人数"}`;
-}
-
-function reminderBody(unit: PlanUnit, slot: DueSlot, count: number, today: string): string {
-  const { rule, period, deadline } = slot;
-  const k = kindByCode(rule.kind);
-  const when = `截止 ${dayLabel(deadline)}（${daysLeft(today, deadline)}）`;
-  if (rule.type === "report") {
-    return `【提醒】${unit.name}：${periodLabel(period)}的「${rule.name}」${when}，目前尚未报送。${recordHint(rule)}`;
-  }
-  return `【提醒】${unit.name}：${periodLabel(period)}「${rule.name}」要求${perLabel(rule.per)}不少于 ${rule.min} ${k.countUnit}${ruleWhat(rule)}，${when}，目前已记录 ${count} ${k.countUnit}。${recordHint(rule)}`;
 }
 
 /** Every message due at `at`, all at once (the tests' and the CLI's view of a pass). */
@@ -202,19 +164,11 @@ export function* planMessages(input: PlanInput): Generator<PlannedMessage> {
       for (const parent of units) {
         const lagging = (childrenOf.get(parent.id) ?? []).filter((c) => behind.has(c.id));
         if (!lagging.length || !parent.chats.length) continue;
-        const k = kindByCode(rule.kind);
         // A chat message has to stay readable (and under Telegram's 4,096 characters): a city's
         // hundreds of lagging units are named up to DIGEST_NAMES, the rest counted.
-        const named = lagging
-          .slice(0, DIGEST_NAMES)
-          .map((c) => (rule.type === "report" ? c.name : `${c.name}（${behind.get(c.id)}/${rule.min}）`))
-          .join("、");
-        const list = lagging.length > DIGEST_NAMES ? `${named}等（其余 ${lagging.length - DIGEST_NAMES} 个单位从略）` : named;
+        const named = lagging.slice(0, DIGEST_NAMES).map((c) => ({ name: c.name, count: behind.get(c.id) ?? 0 }));
         for (const [i, slot] of slots.entries()) {
-          const body =
-            rule.type === "report"
-              ? `【下级单位进度】${parent.name}：${periodLabel(period)}「${rule.name}」${`截止 ${dayLabel(slot.deadline)}（${daysLeft(today, slot.deadline)}）`}，以下 ${lagging.length} 个单位尚未报送：${list}。`
-              : `【下级单位进度】${parent.name}：${periodLabel(period)}「${rule.name}」（${perLabel(rule.per)}不少于 ${rule.min} ${k.countUnit}，截止 ${dayLabel(slot.deadline)}，${daysLeft(today, slot.deadline)}），以下 ${lagging.length} 个单位尚未完成：${list}。`;
+          const body = digestBody(parent.name, slot, named, lagging.length, today);
           for (const chat of parent.chats) {
             yield {
               dedupeKey: `digest:${parent.id}:${key}:${slot.offset}:${chat.platform}:${chat.externalId}`,
@@ -242,12 +196,7 @@ export function* planMessages(input: PlanInput): Generator<PlannedMessage> {
         if (unit.remindersMuted) continue;
         const items = rulesOf(config)
           .filter((r) => ruleApplies(r, unit, hasChildren(unit)))
-          .map((r) => {
-            const p = periodOf(r.per, quarter.start);
-            return r.type === "report"
-              ? `· ${r.name}：截止 ${dayLabel(deadlineOf(r, p))}`
-              : `· ${r.name}：${perLabel(r.per)}不少于 ${r.min} ${kindByCode(r.kind).countUnit}${ruleWhat(r)}`;
-          });
+          .map((r) => checklistItem(r, deadlineOf(r, periodOf(r.per, quarter.start))));
         if (!items.length) continue;
         for (const chat of unit.chats) {
           yield {
@@ -256,7 +205,7 @@ export function* planMessages(input: PlanInput): Generator<PlannedMessage> {
             platform: chat.platform,
             chatExternalId: chat.externalId,
             unitId: unit.id,
-            body: `【${periodLabel(quarter)}工作清单】${unit.name}本季度需完成：\n${items.join("\n")}\n发送 /截止 随时查看进度。`,
+            body: checklistBody(unit.name, quarter, items),
             dueAt: sendAt,
             superseded: false,
           };
@@ -270,7 +219,7 @@ export function* planMessages(input: PlanInput): Generator<PlannedMessage> {
   for (const year of new Set([Number(today.slice(0, 4)), Number(horizon.slice(0, 4))])) {
     if (calendar.knowsYear(year)) continue;
     const configured = config.calendar.holidays.concat(config.calendar.workdays).filter((d) => d.startsWith(`${year}-`)).length;
-    const body = `【系统通知】节假日日历中还没有 ${year} 年的官方放假和调休安排，${year} 年的提醒暂按周末${configured ? `和部署配置中补充的 ${configured} 个日期` : ""}计算工作日。国务院公布安排后，请管理员在部署配置（BOT_CONFIG）的 calendar 中补充，或升级 chinese-days。`;
+    const body = calendarNotice(year, configured);
     for (const root of units.filter((u) => u.parentId === null)) {
       for (const chat of root.chats) {
         yield {
