@@ -18,7 +18,7 @@ export default defineCommand({
   zhName: "导出台账",
   aliases: ["导出", "台账表", "xlsx", "excel"],
   permission: "member",
-  summary: "导出某个时间段的台账 Excel 表（每类一页，含合计行）",
+  summary: "导出某个时间段的台账 Excel 表（每类一页，含合计行）；加「文档」返回检查用的 Word 台账（含照片）",
   summaryEn: "Export the period's ledger as .xlsx",
   usage: [
     "/导出台账 — 本季度",

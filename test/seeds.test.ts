@@ -471,6 +471,11 @@ describe("seed 000: next year's 意识形态工作要点", () => {
       "/记录 学习 中心组学习 16人 2021-07-27 主题：法治建设",
       "/记录 报送 季度分析研判报告 2021-03-31",
       "/记录 报送 季度分析研判报告 2021-06-30",
+      // What no rule asks for, carried on in the seed: 道德讲堂, 我们的节日, the 书画展, the 公众号.
+      "/记录 宣讲 道德讲堂 4场 300人 2021-05-20",
+      "/记录 活动 金桥之春书画展 200人 2021-04-18",
+      "/记录 活动 我们的节日 2场 400人 2021-06-14",
+      "/记录 发布 公众号 120篇 2021-12-10",
     ]);
     text = await h.ask("/报告 要点");
   });
@@ -484,12 +489,24 @@ describe("seed 000: next year's 意识形态工作要点", () => {
   });
 
   it("numbers the tasks across the seed's headings, with 2021's figures as their baselines", () => {
-    expect(headings(text)).toEqual(["一、突出思想政治引领，抓好理论学习", "二、压紧压实工作责任，守好意识形态阵地"]);
-    expect(section(text, "一、突出思想政治引领，抓好理论学习")).toContain("（一）每月理论学习不少于1次（2021年本单位3次）。");
-    const duty = section(text, "二、压紧压实工作责任，守好意识形态阵地");
-    expect(duty).toContain("（二）每季度专题研究意识形态工作不少于1次（2021年本单位4次）。");
-    expect(duty).toContain("（三）每季度按时报送季度意识形态工作分析研判报告，首期截止2022年3月31日。");
+    // Seed 000's order: theory, then 精神文明, then responsibility with the 阵地.
+    expect(headings(text)).toEqual([
+      "一、突出思想政治引领，抓好理论学习",
+      "二、深化精神文明建设，培育文明风尚",
+      "三、压紧压实工作责任，守好意识形态阵地",
+    ]);
+    const theory = section(text, "一、突出思想政治引领，抓好理论学习");
+    expect(theory).toContain("（一）每月理论学习不少于1次（2021年本单位3次）。");
+    // What no rule asks for is carried on, with 2021's figures.
+    expect(theory).toContain("（二）继续开展道德讲堂等宣讲（2021年开展宣讲4场，受众300人次）。");
+    expect(section(text, "二、深化精神文明建设，培育文明风尚")).toContain(
+      "（三）继续办好“金桥之春书画展”等主题活动（2021年开展主题活动3场，惠及群众600人次）。",
+    );
+    const duty = section(text, "三、压紧压实工作责任，守好意识形态阵地");
+    expect(duty).toContain("（四）每季度专题研究意识形态工作不少于1次（2021年本单位4次）。");
+    expect(duty).toContain("（五）每季度按时报送季度意识形态工作分析研判报告，首期截止2022年3月31日。");
+    expect(duty).toContain("（八）继续做好信息发布工作（2021年通过微信公众号推送信息120篇）。");
     expect(text).not.toMatch(SPACED);
-    expectOnlyFigures(text, ["1次", "3次", "4次"]);
+    expectOnlyFigures(text, ["1次", "3次", "4次", "4场", "300人", "3场", "600人", "120篇"]);
   });
 });

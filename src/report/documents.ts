@@ -86,6 +86,38 @@ function areaOf(code: string): Area {
   return kindByCode(code).draft.area;
 }
 
+/**
+ * The year's work no rule asks for, carried on as next year's tasks with this year's figures
+ * (seed 000: 办好“金桥之春”书画展等群众性文化主题活动): the named activities, the subtypes, or the kind.
+ */
+function carryOnTasks(input: DraftInput): { kind: string; text: string }[] {
+  const year = input.period.start.slice(0, 4);
+  const ruled = new Set(input.rules.map((r) => r.rule.kind));
+  return totalsByKind(input.rows)
+    .filter((t) => isWork(t.kind) && t.kind.draft.form !== "reports" && !ruled.has(t.kind.code))
+    .map((t) => {
+      const k = t.kind;
+      const titles = extrasFor(input, k.code, null).titles ?? [];
+      const subtypes = t.bySubtype.map((s) => s.subtype);
+      const quote = (n: string) => (/^[“"「《]/.test(n) ? n : `“${n}”`);
+      const what = titles.length
+        ? `办好${titles.slice(0, 3).map(quote).join("、")}等${k.label}`
+        : subtypes.length && k.draft.form !== "phrases"
+          ? `开展${subtypes.slice(0, 3).join("、")}等${k.label}`
+          : `做好${k.label}工作`;
+      // The baseline in a few words (no brackets inside the brackets): 2021年开展宣讲4场，受众300人次.
+      const people =
+        t.participants > 0
+          ? `，${k.draft.reach ?? k.participantsLabel}${formatPeople(t.participants, t.participantsApprox, input.style)}`
+          : "";
+      const base =
+        k.draft.form === "phrases" || k.draft.form === "items"
+          ? kindSentence(t, input.style, undefined, "year")
+          : `${k.draft.verb}${k.label}${t.sessions}${k.countUnit}${people}`;
+      return { kind: k.code, text: `继续${what}（${year}年${base}）` };
+    });
+}
+
 function paragraphs(lines: string[]): DraftParagraph[] {
   return lines.map((text) => ({ text }));
 }
@@ -239,7 +271,7 @@ export function composePlan(unsafe: DraftInput): Draft | null {
   const year = input.period.start.slice(0, 4);
   const next = Number(year) + 1;
   const totals = totalsByKind(input.rows);
-  const tasks = ruleTasks(input, next);
+  const tasks = [...ruleTasks(input, next), ...carryOnTasks(input)];
   if (!tasks.length) return null;
   // Areas that share a heading in the 工作要点 (responsibility and the 阵地) are one section.
   const byHeading = new Map<string, string[]>();
