@@ -167,6 +167,16 @@ describe("figures and words as recorded", () => {
     // The same records' confirmations keep the label of what was recorded.
     expect(await h.ask("/记录 舆情 研判 1次 10月11日", { chat: "村群" })).toContain("舆情研判 3 次");
   });
+
+  it("an approximate count of sessions keeps its 余, in the sum it goes into too; an exact one never gets it", async () => {
+    await h.ask("/bind 某街道", { chat: "街道群" });
+    await record(["学习 周一夜读 20余次 10月12日", "学习 中心组学习 10月13日", "宣讲 理论宣讲 3场 10月14日"], "街道群");
+    const text = await h.ask("/报告", { chat: "街道群" });
+    expect(text).toContain("开展理论学习21余次，其中党委理论学习中心组学习1次、周一夜读20余次");
+    expect(text).toContain("开展宣讲3场");
+    expect(text).not.toContain("3余场");
+    expect(await h.ask("/报告 述职", { chat: "街道群" })).toContain("开展理论学习21余次");
+  });
 });
 
 describe("substance from the ledger", () => {

@@ -13,15 +13,20 @@ export interface FigureRow {
   participantsApprox: boolean;
   quantity: number;
   quantityApprox: boolean;
+  /** A session count typed as approximate (20余次) went into it. */
+  sessionsApprox?: boolean;
 }
 
 export interface KindTotals {
   kind: Kind;
   records: number;
   sessions: number;
+  sessionsApprox?: boolean;
+  /** The records without a subtype had an approximate count among them. */
+  restApprox?: boolean;
   participants: number;
   participantsApprox: boolean;
-  bySubtype: { subtype: string; sessions: number; participants: number; participantsApprox: boolean }[];
+  bySubtype: { subtype: string; sessions: number; sessionsApprox?: boolean; participants: number; participantsApprox: boolean }[];
   byItem: { item: string; quantity: number; approx: boolean }[];
 }
 
@@ -35,18 +40,22 @@ export function totalsByKind(rows: FigureRow[]): KindTotals[] {
     for (const r of mine) {
       t.records += r.records;
       t.sessions += r.sessions;
+      t.sessionsApprox ||= r.sessionsApprox ?? false;
+      if (!r.subtype) t.restApprox ||= r.sessionsApprox ?? false;
       t.participants += r.participants;
       t.participantsApprox ||= r.participantsApprox;
       if (r.subtype) {
         const s = t.bySubtype.find((x) => x.subtype === r.subtype);
         if (s) {
           s.sessions += r.sessions;
+          s.sessionsApprox ||= r.sessionsApprox ?? false;
           s.participants += r.participants;
           s.participantsApprox ||= r.participantsApprox;
         } else
           t.bySubtype.push({
             subtype: r.subtype,
             sessions: r.sessions,
+            sessionsApprox: r.sessionsApprox ?? false,
             participants: r.participants,
             participantsApprox: r.participantsApprox,
           });
@@ -89,9 +98,11 @@ export function sumFigures(rows: Iterable<FigureRow>): FigureRow[] {
         participantsApprox: r.participantsApprox,
         quantity: r.quantity,
         quantityApprox: r.quantityApprox,
+        sessionsApprox: r.sessionsApprox ?? false,
       });
       continue;
     }
+    t.sessionsApprox ||= r.sessionsApprox ?? false;
     t.records += r.records;
     t.sessions += r.sessions;
     t.participants += r.participants;

@@ -107,10 +107,21 @@ function comparison(now: number, before: number | undefined, unit: string, type:
 }
 
 /** The named subtypes' counts, plus an unnamed remainder ("" = records without a subtype). */
-function subtypeCounts(t: KindTotals): { name: string; n: number; people: number; approx: boolean }[] {
-  const list = t.bySubtype.map((s) => ({ name: s.subtype, n: s.sessions, people: s.participants, approx: s.participantsApprox }));
+function subtypeCounts(t: KindTotals): { name: string; n: number; shown: string; people: number; approx: boolean }[] {
+  const list = t.bySubtype.map((s) => ({
+    name: s.subtype,
+    n: s.sessions,
+    shown: countText(s.sessions, s.sessionsApprox),
+    people: s.participants,
+    approx: s.participantsApprox,
+  }));
   const rest = t.sessions - list.reduce((a, b) => a + b.n, 0);
-  return rest > 0 && list.length ? [...list, { name: "", n: rest, people: 0, approx: false }] : list;
+  return rest > 0 && list.length ? [...list, { name: "", n: rest, shown: countText(rest, t.restApprox), people: 0, approx: false }] : list;
+}
+
+/** A count as typed: 20余 when an approximate count (20余次) went into it, else the number. */
+function countText(n: number, approx?: boolean): string {
+  return approx ? `${n}余` : String(n);
 }
 
 /** A recorded activity name in the seeds' quotes (“最美家庭故事分享会”), unless typed quoted or as a 《title》. */
@@ -127,7 +138,7 @@ export interface SentenceExtras {
 }
 
 /** A phrase from the catalog ("上报网评文章 {n} 篇") with the count in place and no spaces. */
-function phrased(phrase: string, n: number): string {
+function phrased(phrase: string, n: number | string): string {
   return phrase.replace(/\s*\{n\}\s*/, String(n));
 }
 
@@ -140,6 +151,7 @@ export function kindSentence(
   extras: SentenceExtras = {},
 ): string {
   const k = t.kind;
+  const N = countText(t.sessions, t.sessionsApprox);
   const cmp = comparison(t.sessions, prev?.sessions, k.countUnit, periodType);
   const people = t.participants > 0 ? `，${k.participantsLabel}${formatPeople(t.participants, t.participantsApprox, style)}` : "";
   const subs = subtypeCounts(t);
@@ -150,8 +162,8 @@ export function kindSentence(
   const about = topics ? `围绕${topics}等${d.topicsNoun}，` : "";
   switch (d.form) {
     case "listed": {
-      const list = named.length ? subs.map((s) => `${s.name || `其他${k.label}`}${s.n}${k.countUnit}`).join("、") : "";
-      const head = list ? `${d.verb}${list}` : wholeClause(k, t.sessions);
+      const list = named.length ? subs.map((s) => `${s.name || `其他${k.label}`}${s.shown}${k.countUnit}`).join("、") : "";
+      const head = list ? `${d.verb}${list}` : wholeClause(k, N);
       const purpose = d.purpose
         ? `，${topics ? `围绕${topics}等${d.topicsNoun}` : ""}${d.purpose}`
         : topics
@@ -164,14 +176,14 @@ export function kindSentence(
       const several = named.length > 1 || Boolean(titles);
       const unit = k.countUnit;
       const parts = named.map(
-        (s) => `${s.name}${s.n}${unit}${several && s.people > 0 ? `（${formatPeople(s.people, s.approx, style)}）` : ""}`,
+        (s) => `${s.name}${s.shown}${unit}${several && s.people > 0 ? `（${formatPeople(s.people, s.approx, style)}）` : ""}`,
       );
       const reach =
         t.participants > 0 ? `，${d.reach ?? k.participantsLabel}${formatPeople(t.participants, t.participantsApprox, style)}` : "";
-      if (titles && !parts.length) return `${about}${d.verb}了${titles}等${k.label}${t.sessions}${unit}${cmp}${reach}`;
-      if (titles) return `${about}${d.verb}了${titles}等${k.label}，以及${parts.join("、")}，共${t.sessions}${unit}${cmp}${reach}`;
-      if (parts.length) return `${about}${d.verb}${parts.join("、")}等${k.label}，共${t.sessions}${unit}${cmp}${reach}`;
-      return `${about}${d.verb}${k.label}${t.sessions}${unit}${cmp}${reach}`;
+      if (titles && !parts.length) return `${about}${d.verb}了${titles}等${k.label}${N}${unit}${cmp}${reach}`;
+      if (titles) return `${about}${d.verb}了${titles}等${k.label}，以及${parts.join("、")}，共${N}${unit}${cmp}${reach}`;
+      if (parts.length) return `${about}${d.verb}${parts.join("、")}等${k.label}，共${N}${unit}${cmp}${reach}`;
+      return `${about}${d.verb}${k.label}${N}${unit}${cmp}${reach}`;
     }
     case "items": {
       // Group items by verb, keeping catalog order: 发放宣传单6000余份、宣传册3000余份，悬挂横幅12条.
@@ -191,25 +203,25 @@ export function kindSentence(
       // Each subtype in its own words and measure (网评文章 篇, 微信群发布 条, 简报 期, 舆情研判 次).
       const parts = subs.map((s) => {
         const sub = k.subtypes.find((x) => x.name === s.name);
-        if (sub?.phrase) return phrased(sub.phrase, s.n);
-        if (s.name && d.form === "reports") return `${d.verb}${s.name}${s.n}${subtypeUnit(k, s.name)}`;
-        if (s.name) return `${s.name}${s.n}${subtypeUnit(k, s.name)}`;
-        return wholeClause(k, s.n);
+        if (sub?.phrase) return phrased(sub.phrase, s.shown);
+        if (s.name && d.form === "reports") return `${d.verb}${s.name}${s.shown}${subtypeUnit(k, s.name)}`;
+        if (s.name) return `${s.name}${s.shown}${subtypeUnit(k, s.name)}`;
+        return wholeClause(k, s.shown);
       });
-      if (!named.length) return `${wholeClause(k, t.sessions)}${cmp}`;
+      if (!named.length) return `${wholeClause(k, N)}${cmp}`;
       return parts.join("，") + cmp;
     }
     default: {
       // 围绕…等内容，开展理论学习5次，参学60人次，其中中心组学习2次; 开展“…”等宣讲3场.
-      const among = named.length ? `，其中${named.map((s) => `${s.name}${s.n}${k.countUnit}`).join("、")}` : "";
+      const among = named.length ? `，其中${named.map((s) => `${s.name}${s.shown}${k.countUnit}`).join("、")}` : "";
       const what = titles ? `${titles}等${k.label}` : k.label;
-      return `${about}${extras.coverage ?? ""}${d.verb}${what}${t.sessions}${k.countUnit}${cmp}${people}${among}`;
+      return `${about}${extras.coverage ?? ""}${d.verb}${what}${N}${k.countUnit}${cmp}${people}${among}`;
     }
   }
 }
 
 /** N records of a kind as a whole, in words that claim no subtype: 发布信息3篇, 开展理论学习5次. */
-export function wholeClause(k: Kind, n: number): string {
+export function wholeClause(k: Kind, n: number | string): string {
   return k.draft.whole ? phrased(k.draft.whole, n) : `${k.draft.verb}${k.label}${n}${k.countUnit}`;
 }
 
@@ -344,7 +356,10 @@ function kindStatement(f: Facts, code: string): { who: string; text: string } | 
   const total = kindSentence(all, input.style, prev, type, { ...extrasFor(input, code, null), coverage });
   if (all.kind.draft.form === "items") return { who: f.scope, text: `共${total}` };
   const unit = all.kind.countUnit;
-  return { who: coverage ? "" : f.scope, text: `${total}（${f.ownLabel}${own.sessions}${unit}，${who.text}${below.sessions}${unit}）` };
+  return {
+    who: coverage ? "" : f.scope,
+    text: `${total}（${f.ownLabel}${countText(own.sessions, own.sessionsApprox)}${unit}，${who.text}${countText(below.sessions, below.sessionsApprox)}${unit}）`,
+  };
 }
 
 function isOwn(input: DraftInput, r: RuleResult): boolean {
@@ -452,11 +467,12 @@ function childLine(name: string, rows: FigureRow[], style: FigureStyle): string 
     const k = t.kind;
     if (k.hasQuantity && t.byItem.length) return kindSentence(t, style).replace(/，/g, "、");
     if (k.subtypes.some((s) => s.phrase) && t.bySubtype.length) {
-      const subs = subtypeCounts(t).map((s) => (s.name ? `${s.name}${s.n}${subtypeUnit(k, s.name)}` : wholeClause(k, s.n)));
+      const subs = subtypeCounts(t).map((s) => (s.name ? `${s.name}${s.shown}${subtypeUnit(k, s.name)}` : wholeClause(k, s.shown)));
       return subs.join("、");
     }
     const people = t.participants > 0 ? `（${k.participantsLabel}${formatPeople(t.participants, t.participantsApprox, style)}）` : "";
-    return `${k.draft.form === "phrases" ? wholeClause(k, t.sessions) : `${k.label}${t.sessions}${k.countUnit}`}${people}`;
+    const n = countText(t.sessions, t.sessionsApprox);
+    return `${k.draft.form === "phrases" ? wholeClause(k, n) : `${k.label}${n}${k.countUnit}`}${people}`;
   });
   return `${name}：${parts.join("，")}`;
 }

@@ -43,7 +43,8 @@ const FIGURE_SUMS = `COUNT(*) AS "records", SUM("sessions") AS "sessions",
   SUM(COALESCE("participants", 0)) AS "participants",
   MAX(CASE WHEN "participantsApprox" AND "participants" IS NOT NULL THEN 1 ELSE 0 END) AS "participantsApprox",
   SUM(COALESCE("quantity", 0)) AS "quantity",
-  MAX(CASE WHEN "quantityApprox" AND "quantity" IS NOT NULL THEN 1 ELSE 0 END) AS "quantityApprox"`;
+  MAX(CASE WHEN "quantityApprox" AND "quantity" IS NOT NULL THEN 1 ELSE 0 END) AS "quantityApprox",
+  MAX(CASE WHEN "sessionsApprox" THEN 1 ELSE 0 END) AS "sessionsApprox"`;
 
 /** A recorded topic or activity name of the period, with how many records carry it. */
 /** One observation of the 意识形态领域 (kind "situation") for the 分析研判报告. */

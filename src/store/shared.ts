@@ -240,5 +240,6 @@ export function toFigureRow(r: Record<string, unknown>): FigureRow {
     participantsApprox: Number(r.participantsApprox ?? 0) > 0,
     quantity: Number(r.quantity ?? 0),
     quantityApprox: Number(r.quantityApprox ?? 0) > 0,
+    sessionsApprox: Number(r.sessionsApprox ?? 0) > 0,
   };
 }
