@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { defineCommand } from "../src/core/command.js";
 import { errorReply, text } from "../src/core/types.js";
-import { attachEvidence, evidenceWords } from "../src/core/evidence.js";
+import { attachEvidence, albumKey, evidenceList } from "../src/core/evidence.js";
+import { recordInReach } from "../src/core/recording.js";
 import { recordSummary } from "../src/domain/figures.js";
 import { dayLabel } from "../src/time.js";
 import type { CommandContext } from "../src/core/command.js";
@@ -18,8 +19,8 @@ async function targetOf(ctx: CommandContext): Promise<number | null> {
     const confirmed = await ctx.ledger.attachments.recordOfSent(msg.platform, msg.chatId, msg.replyToMessageId);
     if (confirmed !== null) return confirmed;
   }
-  if (msg.album) return ctx.ledger.attachments.recordOfGroup(`${msg.platform}:${msg.chatId}:${msg.album}`);
-  return null;
+  const album = albumKey(msg);
+  return album ? ctx.ledger.attachments.recordOfGroup(album) : null;
 }
 
 export default defineCommand({
@@ -56,19 +57,13 @@ export default defineCommand({
       if (!evidence || ctx.msg.direct || ctx.msg.addressedToBot) return [errorReply(`没找到要附到哪条记录。${USAGE}`)];
       return [];
     }
-    const record = await ctx.ledger.record(recordId);
-    // Records of other units are reported as missing: a unit never learns another's ledger.
-    const allowed = record ? await ctx.ledger.subtreeIds(ctx.unit!.id) : [];
-    if (!record || !allowed.includes(record.unitId)) return [errorReply(`本单位没有记录 #${recordId}。发送 /明细 查看记录编号。`)];
+    const found = await recordInReach(ctx, recordId);
+    if ("refusal" in found) return [found.refusal];
+    const { record } = found;
+    const what = `#${record.id}（${recordSummary(record)}，${dayLabel(record.day)}）`;
     if (!evidence) {
       const rows = await ctx.ledger.attachments.ofRecords([record.id]);
-      if (!rows.length) return [text(`#${record.id} 还没有附件。${USAGE}`)];
-      const counts = { photos: rows.filter((r) => r.kind === "photo").length, files: rows.filter((r) => r.kind !== "photo").length };
-      return [
-        text(
-          `#${record.id}（${recordSummary(record)}，${dayLabel(record.day)}）的附件：${evidenceWords(counts)}——${rows.map((r) => r.name).join("、")}。`,
-        ),
-      ];
+      return [text(rows.length ? `${what}的附件：${evidenceList(rows)}。` : `#${record.id} 还没有附件。${USAGE}`)];
     }
     if (record.deletedAt) return [errorReply(`记录 #${record.id} 已经撤销或删除，附件没有保存。`)];
     const isAuthor = record.memberId === ctx.member.id;
@@ -76,9 +71,8 @@ export default defineCommand({
     if (!isAuthor && (ctx.role === "member" || (ctx.role === "officer" && record.unitId !== ctx.unit!.id))) {
       return [errorReply(`#${record.id} 不是你登记的：附件由记录人本人、本单位宣传员或管理员添加。`)];
     }
-    const said = await attachEvidence(ctx.ledger, record.id, record.unitId, evidence, ctx.actor);
-    return [
-      { ...text(`#${record.id}（${recordSummary(record)}，${dayLabel(record.day)}）：${said}`), kind: "record", recordId: record.id },
-    ];
+    // Fetched only now, once the record and the right to add to it are known.
+    const said = await attachEvidence(ctx.ledger, record.id, record.unitId, await evidence(), ctx.actor);
+    return [{ ...text(`${what}：${said}`), kind: "record", recordId: record.id }];
   },
 });

@@ -4,6 +4,7 @@ import { text, errorReply } from "../src/core/types.js";
 import { recordSummary } from "../src/domain/figures.js";
 import { runningTotal } from "../src/core/summaries.js";
 import { dayLabel } from "../src/time.js";
+import { recordInReach } from "../src/core/recording.js";
 
 export default defineCommand({
   name: "delete",
@@ -19,10 +20,9 @@ export default defineCommand({
     .regex(/^#?\d{1,9}$/, "请写要删除的记录编号，例如：/删除 128（编号见 /明细）")
     .transform((s) => Number(s.replace("#", ""))),
   async run(ctx, id) {
-    const record = await ctx.ledger.record(id);
-    // Records of other units are reported as missing: a unit never learns another's ledger.
-    const allowedUnits = record ? await ctx.ledger.subtreeIds(ctx.unit!.id) : [];
-    if (!record || !allowedUnits.includes(record.unitId)) return [errorReply(`本单位没有记录 #${id}。发送 /明细 查看记录编号。`)];
+    const found = await recordInReach(ctx, id);
+    if ("refusal" in found) return [found.refusal];
+    const { record } = found;
     if (record.deletedAt) return [errorReply(`记录 #${id} 已经删除过了。`)];
     const isAuthor = record.memberId === ctx.member.id;
     // The author may delete their own; an officer, the records of their own unit (the chat's:

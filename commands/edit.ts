@@ -4,7 +4,7 @@ import { errorReply } from "../src/core/types.js";
 import { parseChanges, ParseError } from "../src/domain/parser.js";
 import { recordSummary } from "../src/domain/figures.js";
 import { recordDetails } from "../src/core/summaries.js";
-import { recordReply } from "../src/core/recording.js";
+import { recordReply, recordInReach } from "../src/core/recording.js";
 import { dayLabel } from "../src/time.js";
 import type { RecordRow } from "../src/store/ledger.js";
 
@@ -55,10 +55,9 @@ export default defineCommand({
       return { id: Number(m[1]), rest: m[2].trim() };
     }),
   async run(ctx, { id, rest }) {
-    const record = await ctx.ledger.record(id);
-    // Records of other units are reported as missing: a unit never learns another's ledger.
-    const allowedUnits = record ? await ctx.ledger.subtreeIds(ctx.unit!.id) : [];
-    if (!record || !allowedUnits.includes(record.unitId)) return [errorReply(`本单位没有记录 #${id}。发送 /明细 查看记录编号。`)];
+    const found = await recordInReach(ctx, id);
+    if ("refusal" in found) return [found.refusal];
+    const { record } = found;
     if (record.deletedAt) return [errorReply(`记录 #${id} 已经撤销或删除，不能修改。`)];
     const isAuthor = record.memberId === ctx.member.id;
     // The same rights as /删除: the author; an officer, their own unit's; an administrator, the subtree's.

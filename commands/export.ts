@@ -39,7 +39,7 @@ export default defineCommand({
     const ids = await ctx.ledger.subtreeIds(target.id);
     const records = await ctx.ledger.exportRecords(ids, args.period);
     const title = `${target.name} ${periodLabel(args.period)} 意识形态工作台账`;
-    const evidence = await ctx.ledger.attachments.ofRecords(records.map((r) => r.id));
+    const evidence = await ctx.ledger.attachments.ofPeriod(ids, args.period);
     if (args.docx) {
       // The inspection pack: one page per activity with its photos, in the drafts' layout.
       if (!records.length) return [errorReply(`${title}：这个时间段还没有记录，没有可装订的台账。`)];
@@ -111,6 +111,13 @@ export default defineCommand({
     }
     // exceljs is loaded on first use (≈ 18 MB): most processes never export a workbook.
     const { ledgerToXlsx } = await import("../src/report/xlsx.js");
+    // Each record's file names, grouped once: a city's quarter has hundreds of thousands of records.
+    const namesOf = new Map<number, string[]>();
+    for (const a of evidence) {
+      const list = namesOf.get(a.recordId);
+      if (list) list.push(a.name);
+      else namesOf.set(a.recordId, [a.name]);
+    }
     const data = await ledgerToXlsx({
       title,
       rows: records.map((r) => ({
@@ -137,7 +144,7 @@ export default defineCommand({
         recordedBy: r.member?.name ?? null,
         minutes: r.minutes,
         createdAt: r.createdAt,
-        evidence: evidence.filter((a) => a.recordId === r.id).map((a) => a.name),
+        evidence: namesOf.get(r.id) ?? [],
       })),
     });
     return [

@@ -3,7 +3,9 @@ import { z } from "zod";
 import { errorReply, text } from "../src/core/types.js";
 import { readUnitAndPeriod } from "../src/core/args.js";
 import { periodLabel } from "../src/domain/periods.js";
-import { recordLine, recordDetails } from "../src/core/summaries.js";
+import { recordLine, recordDetails, inspectionFields } from "../src/core/summaries.js";
+import { recordInReach } from "../src/core/recording.js";
+import { evidenceList } from "../src/core/evidence.js";
 import type { RecordRow } from "../src/store/ledger.js";
 import type { CommandContext } from "../src/core/command.js";
 import type { Reply } from "../src/core/types.js";
@@ -29,32 +31,17 @@ function detailLine(r: RecordRow): string | null {
 
 /** One record as an inspection reads it: every field, the minutes in full, the evidence by name. */
 async function recordView(ctx: CommandContext, id: number): Promise<Reply> {
-  const record = await ctx.ledger.record(id);
-  const allowed = record ? await ctx.ledger.subtreeIds(ctx.unit!.id) : [];
-  // Another unit's record is reported as missing: a unit never learns another's ledger.
-  if (!record || !allowed.includes(record.unitId) || record.deletedAt)
-    return errorReply(`本单位没有记录 #${id}。发送 /明细 查看记录编号。`);
+  const found = await recordInReach(ctx, id);
+  if ("refusal" in found) return found.refusal;
+  const { record } = found;
+  if (record.deletedAt) return errorReply(`本单位没有记录 #${id}。发送 /明细 查看记录编号。`);
   const unit = await ctx.ledger.unit(record.unitId);
   const files = await ctx.ledger.attachments.ofRecords([id]);
-  const photos = files.filter((f) => f.kind === "photo");
-  const others = files.filter((f) => f.kind !== "photo");
   const lines = [`#${id} ${dayLabel(record.day, true)} ${recordSummary({ ...record, topic: null })}（${unit?.name ?? ""}）`];
-  const fields: [string, string | null][] = [
-    ["时间", record.timeOfDay],
-    ["地点", record.place],
-    ["主持人", record.host],
-    ["参加人员", record.attendees],
-    ["记录人", record.recorder],
-    ["主题", record.topic],
-    ["备注", record.note],
-  ];
+  const fields: [string, string | null | undefined][] = [...inspectionFields(record), ["主题", record.topic], ["备注", record.note]];
   for (const [k, v] of fields) if (v) lines.push(`${k}：${v}`);
   if (record.minutes) lines.push(`纪要：\n${record.minutes}`);
-  lines.push(
-    files.length
-      ? `附件：${[photos.length ? `照片 ${photos.length} 张（${photos.map((f) => f.name).join("、")}）` : "", others.length ? `文件 ${others.length} 个（${others.map((f) => f.name).join("、")}）` : ""].filter(Boolean).join("；")}`
-      : "附件：无（回复这条记录的确认消息发送照片，或照片说明写 /附件 编号）",
-  );
+  lines.push(files.length ? `附件：${evidenceList(files)}` : "附件：无（回复这条记录的确认消息发送照片，或照片说明写 /附件 编号）");
   return text(lines.join("\n"));
 }
 

@@ -188,7 +188,7 @@ async function evidenceLines(ctx: CommandContext, subtree: { id: number; name: s
     }
   }
   const when = period.start <= ctx.today && ctx.today <= period.end ? periodNoun(period.type) : periodLabel(period);
-  if (!gaps.size) return [`佐证材料：${when}${records.length} 条需留存佐证的记录均已齐全。`];
+  if (!gaps.size) return [`佐证材料：${when}需留存佐证的 ${records.length} 条记录均已齐全。`];
   const lines = [...gaps.values()].map((g) => {
     const n = [...g.units.values()].reduce((a, b) => a + b, 0);
     const whose =

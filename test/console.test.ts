@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import fs from "node:fs";
 import Database from "better-sqlite3";
+import JSZip from "jszip";
 import pg from "pg";
 import { tempDir } from "./harness.js";
 import { freshDatabaseUrl, dropDatabase, TEST_STORE } from "./db.js";
@@ -44,13 +45,43 @@ describe("npm run chat", () => {
     fs.writeFileSync(photo, pngBytes(40, 30));
     const sheet = path.join(dir, "签到表.pdf");
     fs.writeFileSync(sheet, "%PDF-1.4\n签到\n");
-    const r = chat(url, `/bind 测试社区\n:attach ${photo} /记录 学习 中心组学习 12人\n:attach ${sheet}\n/明细\n:attach ${dir}/没有.jpg\n`);
+    const files = path.join(dir, "files");
+    const r = chat(
+      url,
+      [
+        "/bind 测试社区",
+        `:attach ${photo} /记录 学习 中心组学习 12人 地点：党群服务中心 纪要：学习二十届四中全会精神`,
+        `:attach ${sheet}`,
+        "/明细",
+        `:attach ${dir}/没有.jpg`,
+        "/明细 #1",
+        "/附件 1",
+        "/统计",
+        "/导出台账 文档",
+      ].join("\n") + "\n",
+      ["--files", files],
+    );
     expect(r.stdout).toContain("已记录 #1：党委理论学习中心组学习 1 次，12 人参加");
     expect(r.stdout).toContain("已附照片 1 张。");
     expect(r.stdout).toContain("#1（党委理论学习中心组学习 1 次，12 人参加，");
     expect(r.stdout).toContain("#1 共有照片 1 张、文件 1 个。");
     expect(r.stdout).toMatch(/#1 .*📷1 📎1/);
     expect(r.stdout).toContain("找不到文件「");
+    // The whole record, its evidence by name, what it still lacks, and the pack written to disk.
+    expect(r.stdout).toContain("地点：党群服务中心\n纪要：\n学习二十届四中全会精神\n附件：照片 1 张（现场.png）；文件 1 个（签到表.pdf）");
+    expect(r.stdout).toMatch(
+      /#1（党委理论学习中心组学习 1 次，12 人参加，[^）]*）的附件：照片 1 张（现场\.png）；文件 1 个（签到表\.pdf）。/,
+    );
+    expect(r.stdout).toContain("佐证材料：本季度需留存佐证的 1 条记录均已齐全。");
+    const packPath = /\[文件已保存\] (\S+台账\.docx)/.exec(r.stdout)?.[1];
+    expect(packPath, r.stdout).toBeTruthy();
+    const zip = await JSZip.loadAsync(fs.readFileSync(packPath!));
+    const media = await Promise.all(
+      Object.values(zip.files)
+        .filter((f) => f.name.startsWith("word/media/"))
+        .map((f) => f.async("nodebuffer")),
+    );
+    expect(media.some((m) => m.equals(fs.readFileSync(photo)))).toBe(true);
     const store = await openStore(url);
     const rows = await store.db.attachment.findMany({ orderBy: { id: "asc" } });
     expect(rows.map((a) => [a.name, a.kind, a.mime])).toEqual([

@@ -9,6 +9,7 @@ import type { Chat, Message } from "grammy/types";
 import { ADMIN_ID, startWorld, waitFor, type World } from "./fixtures/telegram-world.js";
 import { group, messageUpdate, photoMessage, textMessage, user } from "./fixtures/telegram-fake.js";
 import { PNG_1PX, jpegBytes } from "./fixtures/images.js";
+import JSZip from "jszip";
 
 const admin = user(ADMIN_ID, "王", { last_name: "书记" });
 const member = user(3003, "赵", { last_name: "干事" });
@@ -113,6 +114,7 @@ describe("photos on Telegram", () => {
     const chatter = textMessage(w.fake, chat, stranger, "大家看看这张照片");
     const before = w.fake.sent("sendMessage", chat.id).length;
     const files = await w.app.store.db.storedFile.count();
+    const downloads = w.fake.downloads;
     await send(photoMessage(w.fake, chat, stranger, w.fake.putFile(jpegBytes(30)), undefined, { reply_to_message: chatter as never }));
     await send(photoMessage(w.fake, chat, stranger, w.fake.putFile(jpegBytes(31))));
     await w.core.idle();
@@ -122,8 +124,10 @@ describe("photos on Telegram", () => {
         .slice(before)
         .map((c) => c.payload.text),
     ).toEqual([]);
-    // The reply-photo was fetched to look for its record; nothing refers to it, so the sweep removes it.
+    // Nothing is stored for it.
     expect(await w.app.store.db.storedFile.count()).toBeLessThanOrEqual(files + 1);
+    // It is not even downloaded: the bytes are fetched only for a record that keeps them.
+    expect(w.fake.downloads).toBe(downloads);
   });
 
   it("someone else's record refuses another member's photo; a file that is not evidence is refused with the reason", async () => {
@@ -146,6 +150,22 @@ describe("photos on Telegram", () => {
     } as unknown as Message);
     await replyWith("「录像.mp4」有 45 MB，超过单个附件 20 MB 的上限，没有保存。");
     expect(await attachments(recordId)).toHaveLength(5);
+  });
+
+  it("/导出台账 文档 sends the quarter's pack back as a Word file holding the photos' bytes", async () => {
+    await send(textMessage(w.fake, chat, member, "/export@LedgerBot 文档"));
+    const doc = await waitFor(() => w.fake.sent("sendDocument", chat.id).at(-1), 8000, "the pack");
+    const [file] = doc.files;
+    expect(file.name).toMatch(/^金桥社区-\d{4}Q\d-台账\.docx$/);
+    expect(String(doc.payload.caption)).toContain("已装订为 Word 文档");
+    const zip = await JSZip.loadAsync(file.data);
+    const media = await Promise.all(
+      Object.values(zip.files)
+        .filter((f) => f.name.startsWith("word/media/"))
+        .map((f) => f.async("nodebuffer")),
+    );
+    expect(media.some((m) => m.equals(jpegBytes(1)))).toBe(true);
+    expect(media.some((m) => m.equals(PNG_1PX))).toBe(true);
   });
 
   it("/明细 marks the records with evidence; /撤销 removes a record's evidence with it", async () => {

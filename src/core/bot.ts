@@ -10,7 +10,7 @@
 // plus taking over what a dead process left in the inbox, greetings on join (a welcome back for a
 // chat that is still bound), chat moves, "does this line address me", in-flight tracking and a
 // drain with one stop timeout.
-import { takeEvidence, type Download } from "./evidence.js";
+import { takeEvidence, lazyEvidence, type Download } from "./evidence.js";
 import { randomUUID } from "node:crypto";
 import type { Router, Screened } from "./router.js";
 import { STORE_BUSY, isStoreUnavailable, splitCommand } from "./router.js";
@@ -330,12 +330,11 @@ export class BotCore {
         const msg = evidenceLine(ev.msg);
         const screened = this.app.router.screen(msg, await this.names(platform), { limits: false });
         if (screened.kind === "run") {
-          // Photos and files are fetched and stored first; the command attaches them to its record.
+          // Photos and files are fetched when the command keeps them (a record, the record a reply
+          // answers): a photo answering nobody's record is never downloaded.
+          const download = this.platforms.get(platform)?.download;
           const evidence = msg.attachments?.length
-            ? await takeEvidence(this.app.ledger, this.platforms.get(platform)?.download, msg, {
-                waitsMs: this.o.downloadWaitsMs,
-                log: this.log,
-              })
+            ? lazyEvidence(() => takeEvidence(this.app.ledger, download, msg, { waitsMs: this.o.downloadWaitsMs, log: this.log }))
             : undefined;
           return this.app.router.run(msg, screened, { evidence });
         }

@@ -37,8 +37,11 @@ export interface CommandContext {
    * 学习，12人参加"): /记录 reads it leniently and asks its author to confirm before it counts.
    */
   plain?: boolean;
-  /** Photos and files that came with the message, already stored (see core/evidence.ts). */
-  evidence?: Evidence;
+  /**
+   * The photos and files that came with the message, when it has any: fetched from the platform
+   * and stored on the first call (see core/evidence.ts), so only a command that keeps them pays.
+   */
+  evidence?: () => Promise<Evidence>;
 }
 
 export interface Command<Args> {

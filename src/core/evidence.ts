@@ -69,7 +69,7 @@ export async function takeEvidence(
   const limits = opts.limits ?? DEFAULT_EVIDENCE_LIMITS;
   const waits = opts.waitsMs ?? [500, 2000, 5000];
   const out: Evidence = { files: [], refused: [] };
-  const groupKey = msg.album ? `${msg.platform}:${msg.chatId}:${msg.album}` : undefined;
+  const groupKey = albumKey(msg);
   for (const [i, att] of (msg.attachments ?? []).entries()) {
     const label = att.name ? `「${att.name}」` : att.kind === "photo" ? "这张照片" : "这个文件";
     if (!download) {
@@ -117,9 +117,38 @@ export async function takeEvidence(
   return out;
 }
 
+/** The album a message belongs to, as attachments keep it: its later photos join the same record. */
+export function albumKey(msg: Pick<InboundMessage, "platform" | "chatId" | "album">): string | undefined {
+  return msg.album ? `${msg.platform}:${msg.chatId}:${msg.album}` : undefined;
+}
+
+/** Photos and other files among attachments. */
+export function evidenceCounts(files: { kind: string }[]): { photos: number; files: number } {
+  const photos = files.filter((f) => f.kind === "photo").length;
+  return { photos, files: files.length - photos };
+}
+
 /** "照片 2 张、文件 1 个". */
 export function evidenceWords(c: { photos: number; files: number }): string {
   return [c.photos ? `照片 ${c.photos} 张` : "", c.files ? `文件 ${c.files} 个` : ""].filter(Boolean).join("、");
+}
+
+/** "照片 2 张（现场1.jpg、现场2.jpg）；文件 1 个（签到表.pdf）": a record's evidence by name. */
+export function evidenceList(files: { kind: string; name: string }[]): string {
+  const photos = files.filter((f) => f.kind === "photo");
+  const others = files.filter((f) => f.kind !== "photo");
+  return [
+    photos.length ? `照片 ${photos.length} 张（${photos.map((f) => f.name).join("、")}）` : "",
+    others.length ? `文件 ${others.length} 个（${others.map((f) => f.name).join("、")}）` : "",
+  ]
+    .filter(Boolean)
+    .join("；");
+}
+
+/** The message's evidence, fetched and stored on the first call only: a command that does not keep it downloads nothing. */
+export function lazyEvidence(fetch: () => Promise<Evidence>): () => Promise<Evidence> {
+  let taken: Promise<Evidence> | null = null;
+  return () => (taken ??= fetch());
 }
 
 /**

@@ -1,7 +1,7 @@
 // Making a record from a parsed line, and asking first when it should not count yet. /记录, /确认
 // and an edited record message all end here, so the confirmation reads the same whichever way a
 // record was made, and a reading that needs its author's word is kept, not recorded.
-import { attachEvidence, evidenceWords, type Evidence } from "./evidence.js";
+import { attachEvidence, evidenceWords, evidenceCounts, type Evidence } from "./evidence.js";
 import type { CommandContext } from "./command.js";
 import type { Reply } from "./types.js";
 import type { RecordDraft } from "../domain/parser.js";
@@ -9,7 +9,7 @@ import type { RecordRow, UnitRow, PendingRow } from "../store/ledger.js";
 import { errorReply } from "./types.js";
 import { recordSummary } from "../domain/figures.js";
 import { periodOf, periodLabel } from "../domain/periods.js";
-import { runningTotal, recordDetails } from "./summaries.js";
+import { runningTotal, recordDetails, inspectionFields } from "./summaries.js";
 import { dayLabel } from "../time.js";
 
 /** Where a record comes from: its unit and the message whose key it carries. */
@@ -59,7 +59,7 @@ export async function saveDraft(ctx: CommandContext, draft: RecordDraft, source:
   const reply = await recordReply(ctx, record, duplicate, source.unit.id !== ctx.unit?.id ? source.unit : undefined);
   // The photos and files sent with the line (already stored) join the record; a redelivery finds
   // them attached and adds nothing.
-  const evidence = source.evidence ?? ctx.evidence;
+  const evidence = source.evidence ?? (await ctx.evidence?.());
   if (!evidence || (!evidence.files.length && !evidence.refused.length)) return reply;
   const said = await attachEvidence(ctx.ledger, record.id, record.unitId, evidence, ctx.actor);
   return { ...reply, text: `${reply.text}\n${said}` };
@@ -75,12 +75,8 @@ export function draftLine(draft: RecordDraft, kindName: string): string {
   if (draft.sessions > 1 || draft.sessionsApprox) parts.push(`${draft.sessions}${draft.sessionsApprox ? "余" : ""}次`);
   if (draft.participants) parts.push(`${draft.participants}${draft.participantsApprox ? "余" : ""}人`);
   parts.push(draft.day);
-  const labels: [string, string | null][] = [
-    ["时间", draft.timeOfDay],
-    ["地点", draft.place],
-    ["主持人", draft.host],
-    ["参加人员", draft.attendees],
-    ["记录人", draft.recorder],
+  const labels: [string, string | null | undefined][] = [
+    ...inspectionFields(draft),
     ["纪要", draft.minutes],
     ["主题", draft.topic],
     ["备注", draft.note],
@@ -94,6 +90,7 @@ export function draftLine(draft: RecordDraft, kindName: string): string {
  * 修改 gives the line back to edit, 取消 drops it. Nothing counts until then.
  */
 export async function askFirst(ctx: CommandContext, draft: RecordDraft, source: RecordSource, question: string): Promise<Reply> {
+  const evidence = await ctx.evidence?.();
   const pending = await ctx.ledger.pending.create({
     platform: ctx.msg.platform,
     chatExternalId: ctx.msg.chatId,
@@ -101,7 +98,7 @@ export async function askFirst(ctx: CommandContext, draft: RecordDraft, source: 
     unitId: source.unit.id,
     sourceMessageId: source.messageId,
     // The photos sent with the line wait with the reading (their bytes are already stored).
-    draft: ctx.evidence?.files.length || ctx.evidence?.refused.length ? ({ ...draft, evidence: ctx.evidence } as RecordDraft) : draft,
+    draft: evidence?.files.length || evidence?.refused.length ? ({ ...draft, evidence } as RecordDraft) : draft,
     reason: question,
   });
   // In a parent's chat, say whose it will be: a plain sentence may be about a child unit.
@@ -120,7 +117,7 @@ export async function askFirst(ctx: CommandContext, draft: RecordDraft, source: 
     text:
       `${question}\n#待确认${pending.id}${whose}：${recordSummary(draft)}（${when}）${details ? `。${details}` : ""}。\n` +
       `确认后才会登记：请点「确认」或回复 /确认；有误请点「修改」或「取消」。` +
-      (ctx.evidence?.files.length ? `\n随附的${evidenceWords(countOf(ctx.evidence))}确认后一并附上。` : ""),
+      (evidence?.files.length ? `\n随附的${evidenceWords(evidenceCounts(evidence.files))}确认后一并附上。` : ""),
     actions: [
       { label: "确认", command: `/confirm ${pending.id}` },
       { label: "修改", command: `/discard ${pending.id} 修改` },
@@ -141,6 +138,13 @@ export async function findPending(ctx: CommandContext, id: number | null, verb: 
   return errorReply(id === null ? "你在本群没有待确认的记录。" : `本群没有 #待确认${id}。`);
 }
 
-function countOf(e: Evidence): { photos: number; files: number } {
-  return { photos: e.files.filter((f) => f.kind === "photo").length, files: e.files.filter((f) => f.kind !== "photo").length };
+/**
+ * A record by its number, if it belongs to the chat's unit or a unit below it; else the reply
+ * that says it does not exist (a unit never learns of another's records, even by number).
+ */
+export async function recordInReach(ctx: CommandContext, id: number): Promise<{ record: RecordRow } | { refusal: Reply }> {
+  const record = await ctx.ledger.record(id);
+  const reach = record ? await ctx.ledger.subtreeIds(ctx.unit!.id) : [];
+  if (!record || !reach.includes(record.unitId)) return { refusal: errorReply(`本单位没有记录 #${id}。发送 /明细 查看记录编号。`) };
+  return { record };
 }

@@ -193,7 +193,11 @@ export class Router {
   }
 
   /** Runs a screened command against the store; never throws: every failure becomes a reply. */
-  async run(msg: InboundMessage, screened: Extract<Screened, { kind: "run" }>, extra: { evidence?: Evidence } = {}): Promise<Reply[]> {
+  async run(
+    msg: InboundMessage,
+    screened: Extract<Screened, { kind: "run" }>,
+    extra: { evidence?: () => Promise<Evidence> } = {},
+  ): Promise<Reply[]> {
     try {
       return await this.dispatch(msg, screened.line, extra);
     } catch (e) {
@@ -209,7 +213,7 @@ export class Router {
     }
   }
 
-  private async dispatch(msg: InboundMessage, line: ParsedLine, extra: { evidence?: Evidence }): Promise<Reply[]> {
+  private async dispatch(msg: InboundMessage, line: ParsedLine, extra: { evidence?: () => Promise<Evidence> }): Promise<Reply[]> {
     const command = this.table.get(line.name)!;
 
     // Names and titles come from the platform: stored cut to a sane length.

@@ -21,22 +21,29 @@ export function recordLine(r: RecordRow, extra = ""): string {
   return `#${r.id} ${dayLabel(r.day)} ${recordSummary(r)}${extra}`;
 }
 
-/** The fields an inspection asks for, as recorded: "地点：社区会议室；主持人：张书记". Empty when none. */
-export function recordDetails(r: {
+type InspectionFields = {
   timeOfDay?: string | null;
   place?: string | null;
   host?: string | null;
   attendees?: string | null;
   recorder?: string | null;
-  note?: string | null;
-  minutes?: string | null;
-}): string {
-  const parts: [string, string | null | undefined][] = [
+};
+
+/** The fields an inspection asks of a record, with their labels, in the order every view lists them. */
+export function inspectionFields(r: InspectionFields): [string, string | null | undefined][] {
+  return [
     ["时间", r.timeOfDay],
     ["地点", r.place],
     ["主持人", r.host],
     ["参加人员", r.attendees],
     ["记录人", r.recorder],
+  ];
+}
+
+/** The fields an inspection asks for, as recorded: "地点：社区会议室；主持人：张书记". Empty when none. */
+export function recordDetails(r: InspectionFields & { note?: string | null; minutes?: string | null }): string {
+  const parts: [string, string | null | undefined][] = [
+    ...inspectionFields(r),
     ["备注", r.note],
     // The minutes are a page: their length here, the text in /明细 #编号 and the Word pack.
     ["纪要", r.minutes ? `已记录（${[...r.minutes].length}字）` : null],

@@ -32,6 +32,15 @@ export interface RecordEvidence {
   minutesFiles: number;
 }
 
+/** Words in a file's name that say it is a sign-in sheet, or minutes (lower case). */
+export const SIGN_IN_NAME_WORDS = ["签到", "考勤", "sign", "attendance"];
+export const MINUTES_NAME_WORDS = ["纪要", "会议记录", "学习记录", "minutes"];
+
+export function isMinutesFile(name: string): boolean {
+  const lower = name.toLowerCase();
+  return MINUTES_NAME_WORDS.some((w) => lower.includes(w));
+}
+
 /** What the record lacks of what its kind needs. */
 export function missingEvidence(r: RecordEvidence, rules: EvidenceRules): EvidenceNeed[] {
   const needs = rules[r.kind] ?? [];

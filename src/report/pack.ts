@@ -18,6 +18,7 @@ import {
 } from "docx";
 import { officialDocument, PARTS } from "./docx.js";
 import { dayLabel } from "../time.js";
+import { isMinutesFile } from "../domain/evidence.js";
 
 export interface PackFile {
   name: string;
@@ -106,7 +107,7 @@ function fieldsTable(a: PackActivity): Table {
     ["记录人", a.recorder],
     ["主题", a.topic],
     ["内容", a.summary + (a.note ? `。${a.note}` : "")],
-    ["纪要", a.minutes ?? (a.files.some((f) => f.kind === "minutes") ? "见所附会议记录" : null)],
+    ["纪要", a.minutes ?? (a.files.some((f) => isMinutesFile(f.name)) ? "见所附会议记录" : null)],
     ["登记人", a.recordedBy],
   ];
   return new Table({

@@ -3,14 +3,14 @@
 // sweep of stored bytes nothing refers to any more. The bytes themselves are StoredFile rows (by
 // SHA-256, written before the row that refers to them is committed, so a crash in between leaves
 // at worst an unreferenced file for the sweep, never a row without its bytes).
-import { LedgerError, type StoreContext } from "./shared.js";
+import { LedgerError, asDate, type StoreContext } from "./shared.js";
 import type { Period } from "../domain/periods.js";
-import type { RecordEvidence } from "../domain/evidence.js";
+import { SIGN_IN_NAME_WORDS, MINUTES_NAME_WORDS, type RecordEvidence } from "../domain/evidence.js";
 
 /** A file's name says what it is: a sign-in sheet (签到表.pdf) or minutes (会议纪要.docx). */
 const NAMED = (words: string[]) => words.map((w) => `lower(a."name") LIKE '%${w}%'`).join(" OR ");
-const SIGN_IN_FILE = NAMED(["签到", "考勤", "sign", "attendance"]);
-const MINUTES_FILE = NAMED(["纪要", "会议记录", "学习记录", "minutes"]);
+const SIGN_IN_FILE = NAMED(SIGN_IN_NAME_WORDS);
+const MINUTES_FILE = NAMED(MINUTES_NAME_WORDS);
 
 /** A downloaded and stored file, ready to attach. */
 export interface EvidenceFile {
@@ -121,6 +121,33 @@ export class AttachmentStore {
       orderBy: { id: "asc" },
       select: { id: true, recordId: true, unitId: true, sha256: true, kind: true, name: true, mime: true, size: true, createdAt: true },
     });
+  }
+
+  /**
+   * The live attachments of a period's live records in these units, in the order they came: the
+   * export's, by the units (a city's quarter has more records than a statement takes variables).
+   */
+  async ofPeriod(unitIds: number[], period: Period): Promise<AttachmentRow[]> {
+    if (!unitIds.length) return [];
+    const rows = await this.ctx.sql.all<Record<string, unknown>>(
+      `SELECT a."id", a."recordId", a."unitId", a."sha256", a."kind", a."name", a."mime", a."size", a."createdAt"
+       FROM "Attachment" a JOIN "Record" r ON r."id" = a."recordId"
+       WHERE a."deletedAt" IS NULL AND r."deletedAt" IS NULL AND r."unitId" IN (${unitIds.map(() => "?").join(", ")})
+         AND r."day" >= ? AND r."day" <= ?
+       ORDER BY a."id"`,
+      [...unitIds, period.start, period.end],
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      recordId: Number(r.recordId),
+      unitId: Number(r.unitId),
+      sha256: String(r.sha256),
+      kind: String(r.kind),
+      name: String(r.name),
+      mime: String(r.mime),
+      size: Number(r.size),
+      createdAt: asDate(r.createdAt)!,
+    }));
   }
 
   /** Photos and files per record, for the marks in /明细. */
