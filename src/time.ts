@@ -17,19 +17,35 @@ export function chinaTime(at: Date | string): Dayjs {
   return dayjs(at).tz(CHINA_TZ);
 }
 
+/**
+ * Asia/Shanghai has kept UTC+8 without daylight saving since its last DST ended in September
+ * 1991, so from 1992 on a China day is the UTC day of the instant eight hours later: exact, and
+ * two orders of magnitude cheaper than the time-zone database (a city's draft converts a day per
+ * unit, and every command converts one). Earlier instants take the database's answer.
+ */
+const CHINA_OFFSET_MS = 8 * 3600_000;
+const FIXED_OFFSET_FROM = Date.UTC(1992, 0, 1);
+
 /** The China calendar day of an instant, as YYYY-MM-DD. */
 export function chinaDay(at: Date): string {
+  const t = at.getTime();
+  if (t >= FIXED_OFFSET_FROM && t < 253402300800000 - CHINA_OFFSET_MS) return new Date(t + CHINA_OFFSET_MS).toISOString().slice(0, 10);
   return chinaTime(at).format("YYYY-MM-DD");
 }
 
 /** The instant a China wall-clock time happens, e.g. ("2026-11-20", "09:00"). */
 export function chinaInstant(day: string, hhmm = "00:00"): Date {
+  if (day >= "1992-01-01" && /^\d{4}-\d{2}-\d{2}$/.test(day) && /^\d{2}:\d{2}$/.test(hhmm)) {
+    const at = new Date(`${day}T${hhmm}:00+08:00`);
+    if (!Number.isNaN(at.getTime())) return at;
+  }
   return dayjs.tz(`${day}T${hhmm}:00`, CHINA_TZ).toDate();
 }
 
 export function addDays(day: string, n: number): string {
   // Calendar arithmetic on a UTC date, where every day has 24 hours: a tenth of dayjs's cost,
   // which mattered once a draft judged every rule period with it.
+  if (n === 0) return day;
   const [y, m, d] = day.split("-").map(Number);
   return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
 }

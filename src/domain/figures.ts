@@ -33,9 +33,16 @@ export interface KindTotals {
 /** Folds rows into one total per kind, in catalog order, leaving out kinds with no records. */
 export function totalsByKind(rows: FigureRow[]): KindTotals[] {
   const out: KindTotals[] = [];
+  // Bucketed once: a city's draft folds thousands of rows, once per part of the draft.
+  const byKind = new Map<string, FigureRow[]>();
+  for (const r of rows) {
+    const list = byKind.get(r.kind);
+    if (list) list.push(r);
+    else byKind.set(r.kind, [r]);
+  }
   for (const kind of KINDS) {
-    const mine = rows.filter((r) => r.kind === kind.code);
-    if (mine.length === 0) continue;
+    const mine = byKind.get(kind.code);
+    if (!mine) continue;
     const t: KindTotals = { kind, records: 0, sessions: 0, participants: 0, participantsApprox: false, bySubtype: [], byItem: [] };
     for (const r of mine) {
       t.records += r.records;

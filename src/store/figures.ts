@@ -197,30 +197,32 @@ export class FigureStore {
    * The period's recorded topics and activity names (titles) for a draft, in one bounded
    * statement: per (own or below, kind, field) the `perKind` names carried by most records
    * (ties: the earliest first), so that a city's quarter returns at most a few dozen short rows.
-   * Grouped in SQL over the subtree's index ranges; blank names are left out.
+   * Grouped in SQL over the subtree's index ranges; blank names are left out. The period's rows
+   * are read once (MATERIALIZED) and grouped twice, for topics and for titles: half the cost of
+   * two scans of the ledger, since topic and title are not in the covering index.
    */
   async draftNames(rootId: number, period: { start: string; end: string }, perKind = 3): Promise<DraftName[]> {
     const root = [rootId, rootId, rootId, rootId];
     const per = Math.max(1, Math.min(10, Math.floor(perKind)));
     const rows = await this.ctx.sql.all(
       `${subtreeCte()},
+       b AS MATERIALIZED (
+         SELECT CASE WHEN t.id = CAST(? AS INTEGER) THEN 1 ELSE 0 END AS "own", r."kind", r."topic", r."title", r."day"
+         FROM t CROSS JOIN "Record" r
+         WHERE r."unitId" = t.id AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ?
+           AND ((r."topic" IS NOT NULL AND r."topic" <> '') OR (r."title" IS NOT NULL AND r."title" <> ''))),
        n AS (
-         SELECT CASE WHEN t.id = CAST(? AS INTEGER) THEN 1 ELSE 0 END AS "own", r."kind", 'topic' AS "field", r."topic" AS "name",
-                COUNT(*) AS "records", MIN(r."day") AS "first"
-         FROM t CROSS JOIN "Record" r
-         WHERE r."unitId" = t.id AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ? AND r."topic" IS NOT NULL AND r."topic" <> ''
-         GROUP BY 1, r."kind", r."topic"
+         SELECT "own", "kind", 'topic' AS "field", "topic" AS "name", COUNT(*) AS "records", MIN("day") AS "first"
+         FROM b WHERE "topic" IS NOT NULL AND "topic" <> '' GROUP BY "own", "kind", "topic"
          UNION ALL
-         SELECT CASE WHEN t.id = CAST(? AS INTEGER) THEN 1 ELSE 0 END, r."kind", 'title', r."title", COUNT(*), MIN(r."day")
-         FROM t CROSS JOIN "Record" r
-         WHERE r."unitId" = t.id AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ? AND r."title" IS NOT NULL AND r."title" <> ''
-         GROUP BY 1, r."kind", r."title"),
+         SELECT "own", "kind", 'title', "title", COUNT(*), MIN("day")
+         FROM b WHERE "title" IS NOT NULL AND "title" <> '' GROUP BY "own", "kind", "title"),
        ranked AS (
          SELECT n.*, ROW_NUMBER() OVER (PARTITION BY n."own", n."kind", n."field" ORDER BY n."records" DESC, n."first", n."name") AS "rank"
          FROM n)
        SELECT "own", "kind", "field", "name", "records" FROM ranked WHERE "rank" <= ?
        ORDER BY "own" DESC, "kind", "field", "rank" LIMIT ?`,
-      [...root, rootId, period.start, period.end, rootId, period.start, period.end, per, per * 2 * 2 * 16],
+      [...root, rootId, period.start, period.end, per, per * 2 * 2 * 16],
     );
     return rows.map((r) => ({
       own: Number(r.own) === 1,
