@@ -153,7 +153,7 @@ export class BotCore {
     const events = await this.inbox.takeOver(this.owner, { everyone });
     for (const e of events) {
       this.log("inbox.taken_over", { id: e.id, platform: e.platform });
-      void this.track(this.process(e.id, JSON.parse(e.payload) as CoreEvent).catch(() => null));
+      void this.track(this.process(e.id, storedEvent(e.payload)).catch(() => null));
     }
     return events.length;
   }
@@ -218,7 +218,7 @@ export class BotCore {
       return { status: "failed", done: told ?? Promise.resolve([reply]) };
     }
     if (accepted.status === "duplicate") return { status: "duplicate", done: NOTHING };
-    const event = accepted.status === "takenOver" ? (JSON.parse(accepted.payload) as CoreEvent) : ev;
+    const event = accepted.status === "takenOver" ? storedEvent(accepted.payload) : ev;
     if (accepted.status === "takenOver") this.log("inbox.taken_over", { id: accepted.id, platform, via: "redelivery" });
     return { status: "stored", done: this.track(this.process(accepted.id, event, opts)) };
   }
@@ -440,6 +440,13 @@ export class BotCore {
 function evidenceLine(msg: InboundMessage): InboundMessage {
   if (!msg.attachments?.length || msg.text.trim()) return msg;
   return { ...msg, text: "/attach" };
+}
+
+/** An event as the inbox stored it, its message's instant a Date again (JSON keeps it as text). */
+function storedEvent(payload: string): CoreEvent {
+  const ev = JSON.parse(payload) as CoreEvent;
+  if ((ev.type === "message" || ev.type === "button") && ev.msg.sentAt !== undefined) ev.msg.sentAt = new Date(ev.msg.sentAt);
+  return ev;
 }
 
 function platformOf(ev: CoreEvent): string {
