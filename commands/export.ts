@@ -1,3 +1,4 @@
+import { SIGN_IN_SOURCE } from "../src/core/signin.js";
 import { defineCommand } from "../src/core/command.js";
 import { errorReply, text } from "../src/core/types.js";
 import { expandUnitWords } from "../src/core/args.js";
@@ -86,6 +87,7 @@ export default defineCommand({
             place: r.place,
             host: r.host,
             attendees: r.attendees,
+            signedIn: r.sourceMessageId.startsWith(SIGN_IN_SOURCE),
             participants: r.participants,
             recorder: r.recorder,
             minutes: r.minutes,

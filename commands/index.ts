@@ -4,6 +4,7 @@ import record from "./record.js";
 import undo from "./undo.js";
 import edit from "./edit.js";
 import attach from "./attach.js";
+import signin from "./signin.js";
 import situation from "./situation.js";
 import confirm from "./confirm.js";
 import discard from "./discard.js";
@@ -26,6 +27,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   discard,
   edit,
   attach,
+  signin,
   undo,
   situation,
   list,

@@ -60,14 +60,7 @@ export async function startBot(opts: StartOptions = {}): Promise<RunningBot> {
   });
   const adapters: PlatformAdapter[] = [];
   for (const platform of configuredPlatforms(env)) adapters.push(await platform.create(env, core, log));
-  const scheduler = new Scheduler({
-    db: app.store.db,
-    sql: app.store.sql,
-    config: app.config,
-    outbound: core.outbound,
-    clock: app.clock,
-    log,
-  });
+  const scheduler = schedulerOf(app, core, log);
   const server = createHttpServer({
     routes: Object.assign({}, ...adapters.map((a) => a.routes ?? {}), opts.routes ?? {}),
     // Healthy when the store can write, not only answer (a full disk answers reads).
@@ -119,9 +112,7 @@ export async function runConsoleBot(
   const sender = new ConsoleSender(output, opts.filesDir);
   core.attach(CONSOLE, { sender, download: readConsoleFile });
   await core.start();
-  const scheduler = opts.withScheduler
-    ? new Scheduler({ db: app.store.db, sql: app.store.sql, config: app.config, outbound: core.outbound, clock: app.clock, log: logEvent })
-    : null;
+  const scheduler = opts.withScheduler ? schedulerOf(app, core, logEvent) : null;
   scheduler?.start();
   try {
     await runConsole(core, { ...opts, input: opts.input ?? process.stdin, output, sender });
@@ -130,4 +121,17 @@ export async function runConsoleBot(
     await scheduler?.stop();
     await app.close();
   }
+}
+
+/** The scheduler's round every minute: reminders, sign-ins whose time has come, the outbox. */
+function schedulerOf(app: App, core: BotCore, log: LogFn): Scheduler {
+  return new Scheduler({
+    db: app.store.db,
+    sql: app.store.sql,
+    config: app.config,
+    outbound: core.outbound,
+    clock: app.clock,
+    beforeDelivery: () => core.closeDueSignIns(),
+    log,
+  });
 }

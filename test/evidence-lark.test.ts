@@ -3,82 +3,45 @@
 // rich-text (post) message with a record line and pictures records with them; a picture or a file
 // in reply to the bot's confirmation attaches; a redelivered event attaches once; the bytes kept
 // are the bytes sent.
-import fs from "node:fs";
-import type http from "node:http";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { freshDatabaseUrl, dropDatabase } from "./db.js";
-import { createApp, type App } from "../src/app.js";
-import { BotCore } from "../src/core/bot.js";
-import { createHttpServer, listen } from "../src/http/server.js";
-import { createLarkAdapter, type LarkAdapter } from "../src/lark/index.js";
-import { tempDir } from "./harness.js";
-import { LarkFake, type FakeMessage } from "./fixtures/lark-fake.js";
-import { ENCRYPT_KEY, VERIFICATION_TOKEN, postEvent, messageEvent, type MessageOptions } from "./fixtures/lark-events.js";
+import type { FakeMessage } from "./fixtures/lark-fake.js";
+import { postEvent, messageEvent, type MessageOptions } from "./fixtures/lark-events.js";
+import { startLarkWorld, type LarkWorld } from "./fixtures/lark-world.js";
 import { jpegBytes, pngBytes } from "./fixtures/images.js";
 
 const GROUP = "oc_evidence_1";
 
-let fake: LarkFake;
-let databaseUrl = "";
-let app: App;
-let adapter: LarkAdapter;
-let core: BotCore;
-let server: http.Server;
-let endpoint: string;
-let dir: string;
+let w: LarkWorld;
 
 beforeAll(async () => {
-  fake = await new LarkFake().start();
-  fake.users.set("ou_admin", "王书记");
-  fake.users.set("ou_user", "李宣传");
-  dir = tempDir("lark-evidence-");
-  databaseUrl = await freshDatabaseUrl(dir);
-  app = await createApp({ databaseUrl, admins: ["lark:ou_admin"], limits: false });
-  core = new BotCore(app, { downloadWaitsMs: [10] });
-  adapter = createLarkAdapter({
-    core,
-    log: () => {},
-    appId: fake.appId,
-    appSecret: fake.appSecret,
-    domain: `${fake.url}/`,
-    mode: "webhook",
-    encryptKey: ENCRYPT_KEY,
-    verificationToken: VERIFICATION_TOKEN,
+  w = await startLarkWorld({
+    users: { ou_admin: "王书记", ou_user: "李宣传" },
+    admins: ["lark:ou_admin"],
+    core: { downloadWaitsMs: [10] },
   });
-  server = createHttpServer({ routes: adapter.routes ?? {}, health: async () => true });
-  endpoint = `http://127.0.0.1:${await listen(server, 0, "127.0.0.1")}/lark/events`;
-  await adapter.start();
-  await core.start();
   await send({ text: "/bind 碧云社区", openId: "ou_admin" });
 });
 
 afterAll(async () => {
-  await adapter?.stop();
-  await core?.drain();
-  server?.closeAllConnections();
-  await new Promise((r) => server?.close(r));
-  await fake?.close();
-  await app?.close();
-  if (databaseUrl) await dropDatabase(databaseUrl);
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  await w?.close();
 });
 
 /** Posts a message event (its pictures put on the fake first), waits, returns the bot's replies to it. */
 async function send(o: Partial<MessageOptions>, resources: Record<string, Buffer> = {}, again?: ReturnType<typeof messageEvent>) {
   const ev = again ?? messageEvent({ chatId: GROUP, openId: "ou_user", ...o });
   const messageId = ev.event.message.message_id;
-  for (const [key, data] of Object.entries(resources)) fake.putResource(messageId, key, data);
-  fake.chatOfMessage.set(messageId, GROUP);
-  expect((await postEvent(endpoint, ev)).status).toBe(200);
-  await adapter.idle();
-  await core.idle();
-  return { ev, messageId, replies: fake.repliesTo(messageId) };
+  for (const [key, data] of Object.entries(resources)) w.fake.putResource(messageId, key, data);
+  w.fake.chatOfMessage.set(messageId, GROUP);
+  expect((await postEvent(w.endpoint, ev)).status).toBe(200);
+  await w.adapter.idle();
+  await w.core.idle();
+  return { ev, messageId, replies: w.fake.repliesTo(messageId) };
 }
 
 /** A record confirmation is a card: its text, wherever the card puts it. */
 const textOf = (m: FakeMessage | undefined) => JSON.stringify(m?.content ?? "");
-const attachments = (recordId: number) => app.store.db.attachment.findMany({ where: { recordId }, orderBy: { id: "asc" } });
-const bytesOf = async (sha256: string) => Buffer.from((await app.store.db.storedFile.findUniqueOrThrow({ where: { sha256 } })).data);
+const attachments = (recordId: number) => w.app.store.db.attachment.findMany({ where: { recordId }, orderBy: { id: "asc" } });
+const bytesOf = async (sha256: string) => Buffer.from((await w.app.store.db.storedFile.findUniqueOrThrow({ where: { sha256 } })).data);
 
 describe("pictures and files on Feishu/Lark", () => {
   let recordId: number;
@@ -101,14 +64,14 @@ describe("pictures and files on Feishu/Lark", () => {
     expect(replies).toHaveLength(1);
     confirmation = replies[0];
     expect(textOf(confirmation)).toContain("已附照片 2 张。");
-    const [record] = await app.store.db.record.findMany({ where: { sourcePlatform: "lark", sourceMessageId: messageId } });
+    const [record] = await w.app.store.db.record.findMany({ where: { sourcePlatform: "lark", sourceMessageId: messageId } });
     recordId = record.id;
     expect(record).toMatchObject({ kind: "lecture", participants: 60, place: "新时代文明实践站" });
     const rows = await attachments(recordId);
     expect(rows.map((r) => r.mime)).toEqual(["image/jpeg", "image/png"]);
     expect(await bytesOf(rows[0].sha256)).toEqual(a);
     expect(await bytesOf(rows[1].sha256)).toEqual(b);
-    const gets = fake.calls.filter((c) => c.method === "GET" && c.path.startsWith(`/open-apis/im/v1/messages/${messageId}/resources/`));
+    const gets = w.fake.calls.filter((c) => c.method === "GET" && c.path.startsWith(`/open-apis/im/v1/messages/${messageId}/resources/`));
     expect(gets.map((c) => c.query.type)).toEqual(["image", "image"]);
   });
 
@@ -130,7 +93,7 @@ describe("pictures and files on Feishu/Lark", () => {
     const rows = await attachments(recordId);
     expect(rows.at(-1)).toMatchObject({ kind: "file", name: "会议记录.pdf", mime: "application/pdf" });
     expect(await bytesOf(rows.at(-1)!.sha256)).toEqual(pdf);
-    const fileGet = fake.calls.filter((c) => c.path.endsWith("/resources/file_v3_minutes"));
+    const fileGet = w.fake.calls.filter((c) => c.path.endsWith("/resources/file_v3_minutes"));
     expect(fileGet.map((c) => c.query.type)).toEqual(["file"]);
   });
 
@@ -143,12 +106,12 @@ describe("pictures and files on Feishu/Lark", () => {
     );
     await send({}, {}, first.ev);
     expect(await attachments(recordId)).toHaveLength(5);
-    expect(fake.repliesTo(first.messageId)).toHaveLength(1);
+    expect(w.fake.repliesTo(first.messageId)).toHaveLength(1);
   });
 
   it("a picture in the group that answers no record is left alone", async () => {
-    const before = fake.messages.length;
+    const before = w.fake.messages.length;
     await send({ messageType: "image", content: JSON.stringify({ image_key: "img_v3_e" }) }, { img_v3_e: jpegBytes(104) });
-    expect(fake.messages.length).toBe(before);
+    expect(w.fake.messages.length).toBe(before);
   });
 });

@@ -50,6 +50,11 @@ export class ConsoleSender implements Sender {
     private readonly filesDir = path.resolve("data/files"),
   ) {}
   async send(chat: string, reply: Reply): Promise<Sent> {
+    // A card updated in place (a sign-in's list): printed again, marked as the same message.
+    if (reply.replaces) {
+      this.out.write(`[卡片已更新] ${renderReply(reply, this.filesDir)}\n`);
+      return { messageIds: [reply.replaces] };
+    }
     const text = renderReply(reply, this.filesDir);
     if (reply.deliveryId?.startsWith("outbox:")) this.out.write(`\n[发往「${chat}」] ${text}\n`);
     else this.out.write(text.endsWith("\n") ? text : `${text}\n`);

@@ -11,6 +11,7 @@
 // chat that is still bound), chat moves, "does this line address me", in-flight tracking and a
 // drain with one stop timeout.
 import { takeEvidence, lazyEvidence, type Download } from "./evidence.js";
+import { closeSignIn, recordSignIn } from "./signin.js";
 import { randomUUID } from "node:crypto";
 import type { Router, Screened } from "./router.js";
 import { STORE_BUSY, isStoreUnavailable, splitCommand } from "./router.js";
@@ -18,7 +19,7 @@ import type { CoreEvent, InboundMessage, Reply } from "./types.js";
 import { errorReply, text } from "./types.js";
 import { ANONYMOUS_HINT, NON_TEXT_HINT, greeting } from "./greetings.js";
 import { Outbound, type OutboundOptions, type Sender, type Target } from "./outbound.js";
-import type { Ledger } from "../store/ledger.js";
+import type { Ledger, SignInRow } from "../store/ledger.js";
 import { Inbox, type Acceptance } from "../store/inbox.js";
 import { OutboxStore } from "../store/outbox.js";
 import type { Db } from "../store/connect.js";
@@ -105,8 +106,11 @@ export class BotCore {
       ...o.outbound,
       clock: app.clock,
       log: this.log,
-      onRecordSent: async (platform, chatId, ids, recordId) => {
-        for (const id of ids) await app.ledger.attachments.rememberSent(platform, chatId, id, recordId);
+      onPosted: async (platform, chatId, ids, reply) => {
+        if (reply.recordId !== undefined)
+          for (const id of ids) await app.ledger.attachments.rememberSent(platform, chatId, id, reply.recordId);
+        // The card is the message its buttons ride on: the last of a long reply.
+        if (reply.signInId !== undefined && ids.length) await app.ledger.signIns.setCard(reply.signInId, ids[ids.length - 1]);
       },
     });
   }
@@ -327,7 +331,8 @@ export class BotCore {
       case "message":
       case "button": {
         // Screened again without counting against the budgets (it was counted when it arrived).
-        const msg = evidenceLine(ev.msg);
+        // A press carries the message its button was on, so that a card can be updated in place.
+        const msg = ev.type === "button" && ev.replyTo ? { ...evidenceLine(ev.msg), pressedOn: ev.replyTo } : evidenceLine(ev.msg);
         const screened = this.app.router.screen(msg, await this.names(platform), { limits: false });
         if (screened.kind === "run") {
           // Photos and files are fetched when the command keeps them (a record, the record a reply
@@ -369,6 +374,39 @@ export class BotCore {
     if (!record || record.deletedAt) return [];
     const done = await this.app.ledger.deleteRecord(record.id, `${platform}:${ev.userId ?? "recall"}`, "record.recall");
     return [text(`登记这条记录的消息已撤回，记录 #${done.id} 已作废，不再计入统计：${recordSummary(done)}（${dayLabel(done.day)}）。`)];
+  }
+
+  /**
+   * Closes the sign-ins whose closing time has come and completes those a dead process closed
+   * without recording: each makes its record once (claims in the store), and the chat gets the
+   * final card and the confirmation through the outbound path (queued if the platform refuses).
+   */
+  async closeDueSignIns(): Promise<number> {
+    const now = this.app.clock();
+    const { signIns } = this.app.ledger;
+    let closed = 0;
+    const announce = async (s: SignInRow, replies: Reply[], what: string) => {
+      for (const [i, reply] of replies.entries()) {
+        await this.outbound
+          .reply(s.platform, { chatId: s.chatExternalId }, reply, `signin:${s.id}:${what}:${i}`)
+          .catch((e) =>
+            this.log("reply.lost", { platform: s.platform, chat: s.chatExternalId, error: String((e as Error)?.message ?? e) }),
+          );
+      }
+    };
+    for (const s of await signIns.due(now)) {
+      const { closedNow, replies } = await closeSignIn(this.app.ledger, s, `${s.platform}:system`, now);
+      if (!closedNow) continue;
+      closed++;
+      this.log("signin.closed", { id: s.id, by: "time" });
+      await announce(s, replies, "close");
+    }
+    // Closed a minute ago or more and still without its record: the closing process died.
+    for (const s of await signIns.unrecorded(new Date(now.getTime() - 60_000))) {
+      this.log("signin.completed", { id: s.id });
+      await announce(s, await recordSignIn(this.app.ledger, s, `${s.platform}:system`, chinaDay(now)), "record");
+    }
+    return closed;
   }
 
   /** The chat moved to a new id: its binding and history follow (idempotent). */

@@ -82,8 +82,11 @@ export interface OutboundOptions {
   maxSleepMs?: number;
   sleep?: (ms: number) => Promise<void>;
   log?: (event: string, detail: Record<string, unknown>) => void;
-  /** Told of every reply that confirms a record, with the ids it was posted under (replies to it attach evidence). */
-  onRecordSent?: (platform: string, chatId: string, messageIds: string[], recordId: number) => Promise<void>;
+  /**
+   * Told of every reply that confirms a record or is a sign-in's card, with the ids it was posted
+   * under: replies to a record's confirmation attach evidence, a card is edited as names come in.
+   */
+  onPosted?: (platform: string, chatId: string, messageIds: string[], reply: Reply) => Promise<void>;
 }
 
 /** The part of a reply an outbox row keeps besides its text. */
@@ -94,6 +97,8 @@ interface Payload {
   file?: { sha256: string; name: string; mime: string };
   replyTo?: string;
   recordId?: number;
+  replaces?: string;
+  signInId?: number;
 }
 
 export function asSendError(e: unknown): SendError {
@@ -106,7 +111,7 @@ export class Outbound {
   private readonly senders = new Map<string, Sender>();
   private readonly limiters = new Map<string, RateLimiter>();
   private readonly policy: RetryPolicy;
-  private readonly o: Required<Omit<OutboundOptions, "log" | "policy" | "onRecordSent">> & Pick<OutboundOptions, "log" | "onRecordSent">;
+  private readonly o: Required<Omit<OutboundOptions, "log" | "policy" | "onPosted">> & Pick<OutboundOptions, "log" | "onPosted">;
 
   constructor(
     private readonly store: OutboxStore,
@@ -120,7 +125,7 @@ export class Outbound {
       maxSleepMs: opts.maxSleepMs ?? 1500,
       sleep: opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
       log: opts.log,
-      onRecordSent: opts.onRecordSent,
+      onPosted: opts.onPosted,
     };
   }
 
@@ -153,9 +158,9 @@ export class Outbound {
       throw err;
     }
     // Posted: a failure to remember it only costs a reply-photo its target, never a resend.
-    if (reply.recordId !== undefined && sent?.messageIds.length && this.o.onRecordSent) {
+    if ((reply.recordId !== undefined || reply.signInId !== undefined) && sent?.messageIds.length && this.o.onPosted) {
       await this.o
-        .onRecordSent(sender.platform, target.chatId, sent.messageIds, reply.recordId)
+        .onPosted(sender.platform, target.chatId, sent.messageIds, reply)
         .catch((e) => this.o.log?.("reply.remember_failed", { error: String((e as Error)?.message ?? e) }));
     }
   }
@@ -237,6 +242,8 @@ export class Outbound {
     if (reply.file) p.file = { sha256: await this.store.putFile(reply.file), name: reply.file.name, mime: reply.file.mime };
     if (replyTo) p.replyTo = replyTo;
     if (reply.recordId !== undefined) p.recordId = reply.recordId;
+    if (reply.replaces) p.replaces = reply.replaces;
+    if (reply.signInId !== undefined) p.signInId = reply.signInId;
     return Object.keys(p).length ? JSON.stringify(p) : null;
   }
 
@@ -246,6 +253,8 @@ export class Outbound {
     if (p.title) reply.title = p.title;
     if (p.actions) reply.actions = p.actions;
     if (p.recordId !== undefined) reply.recordId = p.recordId;
+    if (p.replaces) reply.replaces = p.replaces;
+    if (p.signInId !== undefined) reply.signInId = p.signInId;
     if (p.file) {
       const file = await this.store.getFile(p.file.sha256);
       if (!file) throw new SendError(`file ${p.file.name} is no longer stored`, undefined, true);

@@ -37,6 +37,8 @@ export interface InboundMessage {
    * text. A record command amends the record the message made; anything else is not answered.
    */
   edited?: boolean;
+  /** A button press: the platform's id of the bot's message the button was on (a sign-in card). */
+  pressedOn?: string;
 }
 
 /** A photo or file that came with a message, as the platform names it (downloaded on demand). */
@@ -86,6 +88,13 @@ export interface Reply {
   file?: { name: string; data: Buffer; mime: string };
   /** The record this reply confirms: a photo sent in reply to it attaches to that record. */
   recordId?: number;
+  /**
+   * The platform's id of a message the bot posted that this reply updates in place (a sign-in's
+   * card as names come in): the sender edits it, and posts a new message only when it cannot.
+   */
+  replaces?: string;
+  /** This reply is a sign-in's card: the id it is posted under is kept, so later changes edit it. */
+  signInId?: number;
   /** A stable id for this delivery (the outbox row), so platforms can de-duplicate retried sends. */
   deliveryId?: string;
   /** The command did not run (the store was unavailable): the same message may be delivered again. */

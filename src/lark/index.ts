@@ -22,7 +22,7 @@ import {
   type LarkCardActionEvent,
   type LarkBotMembershipEvent,
 } from "./inbound.js";
-import { renderReply, toast } from "./render.js";
+import { renderReply, toast, buildCard } from "./render.js";
 import { LARK_LIMITS, LarkMessenger, sendUuid, toSendError } from "./send.js";
 import { createWebhookHandler } from "./webhook.js";
 import { larkDomain, sdkLogger, withTimeout } from "./sdk.js";
@@ -155,6 +155,10 @@ export function createLarkAdapter(o: LarkAdapterOptions): LarkAdapter {
       // while two different messages with the same text are two messages.
       const seed = reply.deliveryId ?? `${chatId}:${reply.kind ?? ""}:${reply.text}`;
       try {
+        // A card updated in place; one Lark will not update is posted anew.
+        if (reply.replaces && !reply.file && (await messenger.patchCard(reply.replaces, JSON.stringify(buildCard(reply))))) {
+          return { messageIds: [reply.replaces] };
+        }
         for (const [j, part] of renderReply(reply).entries()) {
           const id = await messenger.sendPart({ chatId, replyTo: opts.replyTo }, part, sendUuid(seed, j));
           if (id) messageIds.push(id);

@@ -135,6 +135,22 @@ export class LarkMessenger {
     );
   }
 
+  /**
+   * Updates one of the bot's cards in place (a sign-in's list). False when Lark will not (the
+   * message is gone, too old, or not a card the bot sent), so the caller posts it anew.
+   */
+  async patchCard(messageId: string, content: string): Promise<boolean> {
+    try {
+      await this.call(async () =>
+        this.check(await this.client.im.v1.message.patch({ path: { message_id: messageId }, data: { content } })),
+      );
+      return true;
+    } catch (e) {
+      if (e instanceof SendError && e.permanent) return false;
+      throw e;
+    }
+  }
+
   /** Uploads a file for a file message; returns its file_key. */
   async upload(name: string, data: Buffer, fileType: OutFileType): Promise<string> {
     if (data.length === 0) throw new SendError(`lark: file ${name} is empty`, undefined, true);

@@ -39,6 +39,8 @@ export interface PackActivity {
   place: string | null;
   host: string | null;
   attendees: string | null;
+  /** The attendance is the list of a sign-in (签到) the bot kept. */
+  signedIn?: boolean;
   participants: number | null;
   recorder: string | null;
   minutes: string | null;
@@ -103,7 +105,10 @@ function fieldsTable(a: PackActivity): Table {
     ["时间", `${dayLabel(a.day, true)}${a.timeOfDay ? ` ${a.timeOfDay}` : ""}`],
     ["地点", a.place],
     ["主持人", a.host],
-    ["参加人员", attendance],
+    [
+      a.signedIn ? "签到名单" : "参加人员",
+      attendance && a.signedIn && a.participants ? `${attendance}（${a.participants}人）` : attendance,
+    ],
     ["记录人", a.recorder],
     ["主题", a.topic],
     ["内容", a.summary + (a.note ? `。${a.note}` : "")],

@@ -16,6 +16,8 @@ export interface SchedulerOptions {
   outbound: Outbound;
   clock: Clock;
   intervalMs?: number;
+  /** Work due at each round before delivery (the core closes sign-ins whose time has come). */
+  beforeDelivery?: () => Promise<unknown>;
   log?: (event: string, detail: Record<string, unknown>) => void;
 }
 
@@ -34,6 +36,7 @@ export class Scheduler {
     try {
       const { enqueuedCount } = await runPass(this.o, this.o.config, this.calendar, clock(), { keep: false });
       if (enqueuedCount) this.o.log?.("scheduler.enqueued", { count: enqueuedCount });
+      await this.o.beforeDelivery?.();
       await this.o.outbound.deliverDue();
     } catch (e) {
       this.o.log?.("scheduler.failed", { error: String((e as Error)?.stack ?? e) });

@@ -18,6 +18,7 @@ import { MemberStore } from "./members.js";
 import { RecordStore, type RecordFields } from "./records.js";
 import { PendingStore, type PendingRow } from "./pending.js";
 import { AttachmentStore } from "./attachments.js";
+import { SignInStore } from "./signins.js";
 import { FigureStore, type RuleWindow, type DraftName, type DraftUnit, type SituationNote } from "./figures.js";
 
 export { LedgerError } from "./shared.js";
@@ -25,6 +26,7 @@ export type { Role, ChatRow, UnitRow, MemberRow, RecordRow } from "./shared.js";
 export { windowSums, type RuleWindow, type DraftName, type DraftUnit, type SituationNote } from "./figures.js";
 export type { RecordFields } from "./records.js";
 export type { PendingRow } from "./pending.js";
+export type { SignInRow, SignInEntryRow } from "./signins.js";
 export type { EvidenceFile, AttachmentRow, EvidenceCount } from "./attachments.js";
 
 export class Ledger {
@@ -39,6 +41,8 @@ export class Ledger {
   readonly pending: PendingStore;
   /** Evidence (photos, files) attached to records. */
   readonly attachments: AttachmentStore;
+  /** Sign-ins (签到) and their lists. */
+  readonly signIns: SignInStore;
 
   /** `clock` is the bot's one clock: every timestamp written here and every cache expiry reads it. */
   constructor(
@@ -54,6 +58,7 @@ export class Ledger {
     this.outbox = new OutboxStore(db, clock);
     this.pending = new PendingStore(this.ctx);
     this.attachments = new AttachmentStore(this.ctx);
+    this.signIns = new SignInStore(this.ctx);
   }
 
   /** Forgets cached rows (after a change to chats, units or roles). */

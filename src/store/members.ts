@@ -75,6 +75,11 @@ export class MemberStore {
         data: { name: alias, externalId: `forgotten:${member.id}`, role: "member", unitId: null },
       });
       await tx.auditLog.updateMany({ where: { actor: identity }, data: { actor: `forgotten:${member.id}` } });
+      // Their presses on sign-ins keep counting, under the same anonymous name.
+      await tx.signInEntry.updateMany({
+        where: { memberId: member.id, paper: false },
+        data: { name: alias, key: `forgotten:${member.id}` },
+      });
       await this.ctx.audit(tx, actor, "member.forget", "Member", member.id);
       return tx.record.count({ where: { memberId: member.id } });
     });

@@ -142,3 +142,25 @@ export async function sendReply(api: Api, chatId: string, reply: Reply, opts: Se
   }
   return plan;
 }
+
+/**
+ * Updates one of the bot's messages in place (a sign-in card): its text and keyboard. Returns
+ * false when Telegram cannot edit it (too old, deleted, not the bot's), so the caller posts a new
+ * one; an edit that changes nothing counts as done. Throws on any other failure.
+ */
+export async function editReply(api: Api, chatId: string, messageId: number, reply: Reply): Promise<boolean> {
+  const { markup } = keyboard(reply.actions);
+  try {
+    await api.editMessageText(chatIdParam(chatId), messageId, splitText(reply.text)[0] ?? "…", {
+      reply_markup: markup ?? { inline_keyboard: [] },
+      link_preview_options: { is_disabled: true },
+    });
+    return true;
+  } catch (e) {
+    const description = String((e as { description?: string }).description ?? "");
+    const code = (e as { error_code?: number }).error_code;
+    if (code === 400 && /message is not modified/i.test(description)) return true;
+    if (code === 400 && /message to edit not found|message can't be edited|message_id_invalid/i.test(description)) return false;
+    throw e;
+  }
+}

@@ -7,7 +7,7 @@ import type { Api } from "grammy";
 import type { Reply } from "../core/types.js";
 import type { Sender, Sent } from "../core/outbound.js";
 import type { RateLimits } from "../core/rate-limit.js";
-import { sendReply } from "./render.js";
+import { sendReply, editReply } from "./render.js";
 import { migratedTo, toSendError } from "./errors.js";
 import { PLATFORM } from "./inbound.js";
 
@@ -60,6 +60,11 @@ export class TelegramSender implements Sender {
   }
 
   private async post(chatId: string, reply: Reply, replyTo?: string): Promise<Sent> {
+    // A card updated in place; one Telegram can no longer edit is posted anew.
+    if (reply.replaces && /^\d+$/.test(reply.replaces) && !reply.file) {
+      if (await editReply(this.api, chatId, Number(reply.replaces), reply)) return { messageIds: [reply.replaces] };
+      reply = { ...reply, replaces: undefined };
+    }
     const messageIds: string[] = [];
     const key = reply.deliveryId;
     const replyToId = replyTo !== undefined && /^\d+$/.test(replyTo) ? Number(replyTo) : undefined;
