@@ -71,6 +71,15 @@ async function target(ctx: CommandContext, id: number | null, verb: string): Pro
   );
 }
 
+/**
+ * After a button press, the card pressed is the one updated (a copy posted by /签到 名单 too);
+ * typed, the card first posted (its id kept by the store) is.
+ */
+function onPressedCard(ctx: CommandContext, replies: Reply[]): Reply[] {
+  const pressedOn = ctx.msg.pressedOn;
+  return pressedOn ? replies.map((r) => (r.signInId !== undefined ? { ...r, replaces: pressedOn } : r)) : replies;
+}
+
 /** The card as it stands: edited in place where the card is known, else posted. */
 async function card(ctx: CommandContext, s: SignInRow): Promise<Reply> {
   const entries = await ctx.ledger.signIns.entries(s.id);
@@ -132,13 +141,12 @@ async function signInSelf(ctx: CommandContext, id: number | null): Promise<Reply
     memberId: ctx.member.id,
     paper: false,
   });
-  const current = (await ctx.ledger.signIns.get(s.id)) ?? s;
+  // Only a close since target() read it changed the row.
+  const current = result === "closed" ? ((await ctx.ledger.signIns.get(s.id)) ?? s) : s;
   // A press answers on the card itself (Feishu shows the first line as a toast); a typed
   // /签到 also gets a line of its own.
   const pressed = ctx.msg.pressedOn !== undefined;
-  const fresh = await card(ctx, current);
-  // The card pressed is the one updated (a copy from /签到 名单 too); typed, the first card.
-  const updated = pressed ? { ...fresh, replaces: ctx.msg.pressedOn } : fresh;
+  const [updated] = onPressedCard(ctx, [await card(ctx, current)]);
   switch (result) {
     case "added":
       return pressed ? [updated] : [text(`${ctx.member.name}，已签到（签到 #${s.id}）。`), updated];
@@ -178,7 +186,8 @@ async function addPaper(ctx: CommandContext, id: number | null, names: string[])
     added.length ? `已补签 ${added.length} 人：${added.join("、")}` : "",
     already.length ? `已在名单上：${already.join("、")}` : "",
   ].filter(Boolean);
-  return [text(`签到 #${s.id}：${said.join("；")}。`), await card(ctx, (await ctx.ledger.signIns.get(s.id)) ?? s)];
+  // Still open (a close would have returned above): the row read by target() stands.
+  return [text(`签到 #${s.id}：${said.join("；")}。`), await card(ctx, s)];
 }
 
 async function finish(ctx: CommandContext, id: number | null, cancel: boolean): Promise<Reply[]> {
@@ -186,9 +195,8 @@ async function finish(ctx: CommandContext, id: number | null, cancel: boolean): 
   const s = await target(ctx, id, cancel ? "取消" : "结束");
   if (!("id" in s)) return [s];
   const { closedNow, replies } = await closeSignIn(ctx.ledger, s, ctx.actor, ctx.now, cancel);
-  const shown = ctx.msg.pressedOn ? replies.map((r) => (r.signInId === s.id ? { ...r, replaces: ctx.msg.pressedOn } : r)) : replies;
   if (!closedNow && !ctx.msg.pressedOn) return [text(`签到 #${s.id} 已经结束了。`)];
-  return shown;
+  return onPressedCard(ctx, replies);
 }
 
 export default defineCommand({

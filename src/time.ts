@@ -25,11 +25,13 @@ export function chinaTime(at: Date | string): Dayjs {
  */
 const CHINA_OFFSET_MS = 8 * 3600_000;
 const FIXED_OFFSET_FROM = Date.UTC(1992, 0, 1);
+/** toISOString writes a six-digit year from 10000 on: such instants (and invalid ones) take the database's path. */
+const FIXED_OFFSET_UNTIL = Date.UTC(10000, 0, 1) - CHINA_OFFSET_MS;
 
 /** The China calendar day of an instant, as YYYY-MM-DD. */
 export function chinaDay(at: Date): string {
   const t = at.getTime();
-  if (t >= FIXED_OFFSET_FROM && t < 253402300800000 - CHINA_OFFSET_MS) return new Date(t + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+  if (t >= FIXED_OFFSET_FROM && t < FIXED_OFFSET_UNTIL) return new Date(t + CHINA_OFFSET_MS).toISOString().slice(0, 10);
   return chinaTime(at).format("YYYY-MM-DD");
 }
 

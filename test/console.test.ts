@@ -94,6 +94,40 @@ describe("npm run chat", () => {
     await dropDatabase(url);
   });
 
+  it("runs a sign-in: the card printed again as it changes, the close recording who came", async () => {
+    const url = await freshDatabaseUrl(tempDir());
+    const r = chat(
+      url,
+      [
+        "/绑定 测试村",
+        "/签到 学习 中心组学习 主题：学习贯彻四中全会精神 30分钟",
+        ":user 张三",
+        "/签到",
+        "/签到",
+        ":user 李四",
+        "/signin in 1",
+        ":user root",
+        "/签到 补签 王五",
+        "/签到 结束",
+      ].join("\n") + "\n",
+    );
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("签到 #1：党委理论学习中心组学习");
+    expect(r.stdout).toContain("[签到: /signin in 1] [结束签到: /signin close 1]");
+    expect(r.stdout).toContain("张三，已签到（签到 #1）。");
+    expect(r.stdout).toContain("张三，你已经签过到了（签到 #1）。");
+    expect(r.stdout).toContain("[卡片已更新] 签到 #1：党委理论学习中心组学习");
+    expect(r.stdout).toContain("已签到 2 人：张三、李四");
+    expect(r.stdout).toContain("已结束，共 3 人，已按签到名单登记为记录 #1。");
+    expect(r.stdout).toContain("签到名单 3 人（其中纸质补签 1 人）已作为参加人员存入记录。");
+    const store = await openStore(url);
+    expect(await store.db.record.findMany({ select: { kind: true, participants: true, attendees: true, sourceMessageId: true } })).toEqual([
+      { kind: "study", participants: 3, attendees: "张三、李四、王五", sourceMessageId: "signin:1" },
+    ]);
+    await store.close();
+    await dropDatabase(url);
+  });
+
   it("keeps chats and people apart with --chat/--user and :chat/:user, on one database", async () => {
     const dir = await freshDatabaseUrl(tempDir());
     chat(dir, "/bind 金桥镇\n", ["--chat", "镇宣传办", "--user", "王"]);

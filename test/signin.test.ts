@@ -6,6 +6,7 @@ import { describe, it, expect, beforeEach, afterEach } from "vitest";
 import { makeHarness, type Harness } from "./harness.js";
 import JSZip from "jszip";
 import { readClosingTime } from "../src/domain/signin.js";
+import { Scheduler } from "../src/scheduler/runtime.js";
 
 let h: Harness;
 
@@ -99,6 +100,28 @@ describe("signing in and closing", () => {
     } finally {
       await other.close();
     }
+  });
+
+  it("the scheduler's round closes a sign-in whose time has come and sends the card and the confirmation", async () => {
+    const id = openId(await h.ask("/签到 会议 意识形态工作专题会议 截止10:30"));
+    await h.say("/签到", { user: "zhang" });
+    const { store, config } = h.app;
+    const scheduler = new Scheduler({
+      db: store.db,
+      sql: store.sql,
+      config,
+      outbound: h.core.outbound,
+      clock: () => h.now,
+      beforeDelivery: () => h.core.closeDueSignIns(),
+    });
+    h.now = new Date("2026-12-02T10:30:00+08:00");
+    h.sent.length = 0;
+    await scheduler.tick();
+    const record = await h.app.store.db.record.findFirstOrThrow({ where: { sourceMessageId: `signin:${id}` } });
+    expect(record).toMatchObject({ kind: "meeting", participants: 1, attendees: "zhang" });
+    const said = h.sent.filter((s) => s.chat === "测试群").map((s) => s.reply.text);
+    expect(said.some((t) => t.includes(`已按签到名单登记为记录 #${record.id}`))).toBe(true);
+    expect(said.some((t) => t.includes(`签到 #${id} 已结束，已记录 #${record.id}`))).toBe(true);
   });
 
   it("a sign-in a dead process closed without recording is recorded by the next round", async () => {

@@ -123,9 +123,11 @@ export interface Closed {
  * another process is completing returns nothing more to say.
  */
 export async function closeSignIn(ledger: Ledger, s: SignInRow, actor: string, now: Date, cancel = false): Promise<Closed> {
-  const closedNow = await ledger.signIns.close(s.id, cancel ? "cancelled" : "closed", actor);
-  const current = (await ledger.signIns.get(s.id)) ?? s;
-  if (closedNow && current.outcome === "closed") return { closedNow, replies: await recordSignIn(ledger, current, actor, chinaDay(now)) };
+  const outcome: "cancelled" | "closed" = cancel ? "cancelled" : "closed";
+  const closedNow = await ledger.signIns.close(s.id, outcome, actor);
+  // Closed now, the row is what this call wrote; closed before, it is read back for its end.
+  const current: SignInRow = closedNow ? { ...s, closedAt: now, closedBy: actor, outcome } : ((await ledger.signIns.get(s.id)) ?? s);
+  if (closedNow && outcome === "closed") return { closedNow, replies: await recordSignIn(ledger, current, actor, chinaDay(now)) };
   // Closed before (a late press sees the final list), or cancelled now.
   return { closedNow, replies: [closedCard(current, await ledger.signIns.entries(s.id), current.recordId)] };
 }

@@ -1,6 +1,7 @@
 // What a /签到 line says besides the session: when the sign-in closes (截止10:30, 10:30结束,
 // 30分钟, 截止下午3点半). Pure: the caller turns the wall-clock time into an instant.
 import { kindByCode } from "./catalog.js";
+import { parseChineseNumeral } from "./numbers.js";
 
 /** A sign-in closes by itself this long after it opened when the line names no time. */
 export const DEFAULT_OPEN_MINUTES = 4 * 60;
@@ -9,15 +10,9 @@ export const MAX_OPEN_MINUTES = 24 * 60;
 
 export type ClosingTime = { at: { hour: number; minute: number } } | { afterMinutes: number } | null;
 
-const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
-
-/** 1–99 in digits or in Chinese numerals (十, 十五, 二十, 三十). */
+/** 1–999 in digits or in Chinese numerals (十, 十五, 二十, 两). */
 function smallNumber(s: string): number | null {
-  if (/^\d{1,3}$/.test(s)) return Number(s);
-  const m = /^([一二两三四五六七八九])?(十)?([一二三四五六七八九])?$/.exec(s);
-  if (!m || !s) return null;
-  if (!m[2]) return m[1] && !m[3] ? CN_DIGITS[m[1]] : null;
-  return (m[1] ? CN_DIGITS[m[1]] : 1) * 10 + (m[3] ? CN_DIGITS[m[3]] : 0);
+  return /^\d{1,3}$/.test(s) ? Number(s) : parseChineseNumeral(s);
 }
 
 const NUM = "\\d{1,3}|[一二两三四五六七八九十]{1,3}";

@@ -108,14 +108,13 @@ export class SignInStore {
       .$transaction(async (tx) => {
         const s = await tx.signIn.findUnique({ where: { id }, select: { closedAt: true } });
         if (!s || s.closedAt) return "closed";
-        const have = await tx.signInEntry.findUnique({ where: { signInId_key: { signInId: id, key: entry.key } }, select: { id: true } });
-        if (have) return "already";
         if ((await tx.signInEntry.count({ where: { signInId: id } })) >= MAX_SIGN_IN_ENTRIES) return "full";
         await tx.signInEntry.create({ data: { signInId: id, ...entry, at: ctx.clock() } });
         return "added";
       })
       .catch(async (e) => {
-        // Two presses of the same person at the same moment (two processes): the unique key took one.
+        // A second press of the same person, a redelivery, or two processes at the same moment:
+        // the unique key (sign-in, person) took the first, and the transaction wrote nothing.
         if ((e as { code?: string }).code === "P2002") return "already" as const;
         throw e;
       });
