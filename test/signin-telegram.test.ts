@@ -95,6 +95,8 @@ describe("sign-in on Telegram", () => {
   it("an officer adds a name signed on paper; a name already on the list is not added twice", async () => {
     await send(textMessage(w.fake, chat, admin, `/签到 补签 ${id} 孙八、张三`));
     await waitFor(() => w.fake.texts(chat.id).some((t) => t.includes("已补签 1 人：孙八；已在名单上：张三")), 5000, "paper");
+    // The card's edit is the reply's second message: it follows the line above.
+    await waitFor(() => cardNow().text.includes("纸质补签 1 人：孙八"), 5000, "card edited");
     expect(cardNow().text).toContain("纸质补签 1 人：孙八");
   });
 
