@@ -6,6 +6,7 @@ import { kindByCode } from "../src/domain/catalog.js";
 import { periodOf, periodLabel, nextPeriod } from "../src/domain/periods.js";
 import { rulesOf, ruleApplies, deadlineOf, perLabel, progressOf, PROGRESS_MARK } from "../src/domain/requirements.js";
 import { dayLabel } from "../src/time.js";
+import { quietRuleIds } from "../src/store/ledger.js";
 
 const USAGE = "用法：/截止（不需要参数）";
 
@@ -36,6 +37,7 @@ export default defineCommand({
       unit.id,
       due.map(({ rule, period }) => ({ kind: rule.kind, subtypes: rule.subtypes, start: period.start, end: period.end })),
     );
+    const quiet = quietRuleIds(unit);
     const lines = due.map(({ rule, period }, i) => {
       const deadline = deadlineOf(rule, period);
       const n = counts[i];
@@ -44,7 +46,8 @@ export default defineCommand({
       const left = days === 0 ? "今天截止" : `还有 ${days} 天`;
       const mark = PROGRESS_MARK[progressOf(n, rule, period, ctx.today)];
       const status = rule.type === "report" ? (n >= 1 ? "已报送" : "未报送") : `已记录 ${n}/${rule.min} ${k.countUnit}`;
-      return `${mark} ${rule.name}（${perLabel(rule.per)}）：${periodLabel(period)}，截止 ${dayLabel(deadline)}（${left}），${status}`;
+      const quieted = quiet.includes(rule.id) && !unit.remindersMuted ? "（提醒已静音）" : "";
+      return `${mark} ${rule.name}（${perLabel(rule.per)}）：${periodLabel(period)}，截止 ${dayLabel(deadline)}（${left}），${status}${quieted}`;
     });
     if (!lines.length) return [text(`「${unit.name}」目前没有适用的截止要求。`)];
     const muted = unit.remindersMuted ? "\n（本单位的提醒已关闭，管理员可发送 /提醒 开 重新打开）" : "";

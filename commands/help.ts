@@ -55,14 +55,16 @@ export default defineCommand({
   usage: ["/帮助", "/帮助 记录"],
   args: z.string().transform((s) => s.trim().replace(/^\//, "").toLowerCase()),
   async run(ctx, topic) {
-    if (!topic) return [text(helpText(ctx.commands))];
+    // The help names every command both ways on purpose: shown as written.
+    if (!topic) return [text(helpText(ctx.commands), { verbatim: true })];
     const c = ctx.commands.find((x) => [x.name, x.zhName, ...(x.aliases ?? [])].some((n) => n.toLowerCase() === topic));
-    if (!c) return [text(`没有「${topic}」这个命令。\n\n${helpText(ctx.commands)}`)];
+    if (!c) return [text(`没有「${topic}」这个命令。\n\n${helpText(ctx.commands)}`, { verbatim: true })];
     const names = [c.zhName, c.name, ...(c.aliases ?? [])].map((n) => `/${n}`).join("、");
     const catalog = c.name === "record" ? recordCatalogText() : "";
     return [
       text(
         `/${c.zhName}（/${c.name}）：${c.summary}${PERMISSION_NOTE[c.permission]}\n命令名：${names}\n用法：\n${c.usage.map((u) => `  ${u}`).join("\n")}${catalog}`,
+        { verbatim: true },
       ),
     ];
   },

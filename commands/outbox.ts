@@ -7,6 +7,8 @@ import { chinaTime } from "../src/time.js";
 const KIND_LABELS: Record<string, string> = { reminder: "提醒", digest: "汇总", checklist: "工作清单", notice: "通知", reply: "命令回复" };
 const kindLabel = (kind: string) => KIND_LABELS[kind] ?? kind;
 const when = (d: Date) => chinaTime(d).format("M月D日 HH:mm");
+/** How many pending and failed messages the listing shows. */
+const LISTED = 20;
 /** The first line of a message, short enough for a list. */
 const gist = (body: string) => {
   const line = body.split("\n")[0];
@@ -38,13 +40,39 @@ export default defineCommand({
       if (!(await ctx.ledger.outbox.requeue(args.retry, ctx.actor))) return [errorReply(`没有发送失败的第 ${args.retry} 条。`)];
       return [text(`第 ${args.retry} 条已重新排队发送。`)];
     }
-    const { failed, pending, pendingCount } = await ctx.ledger.outbox.listing(10);
-    const parts = [
-      `待发送 ${pendingCount} 条${pending.length ? `，接下来：\n${pending.map((r) => `#${r.id} ${kindLabel(r.kind)} → ${r.platform}:${r.chatExternalId}，${when(r.nextAttemptAt)} 发送：${gist(r.body)}`).join("\n")}` : "。"}`,
-    ];
-    parts.push(
-      `发送失败 ${failed.length} 条${failed.length ? "：\n" + failed.map((r) => `#${r.id} ${kindLabel(r.kind)} → ${r.platform}:${r.chatExternalId}，尝试 ${r.attempts} 次，${when(r.createdAt)}；错误：${r.lastError ?? "未知"}`).join("\n") + "\n发送 /发送记录 重发 编号 可重发。" : "。"}`,
-    );
+    const { failed, pending, pendingCount, chatUnits } = await ctx.ledger.outbox.listing(LISTED);
+    const chatLabel = (platform: string, chat: string) => {
+      const unit = chatUnits.get(`${platform}:${chat}`);
+      return unit ? `「${unit}」（${platform}:${chat}）` : `${platform}:${chat}`;
+    };
+    const parts: string[] = [];
+    if (!pending.length) parts.push("待发送 0 条。");
+    else {
+      // Per chat, in the order they go out: when, what, and its first line.
+      const byChat = new Map<string, typeof pending>();
+      for (const r of pending) {
+        const key = `${r.platform}\u0000${r.chatExternalId}`;
+        byChat.set(key, [...(byChat.get(key) ?? []), r]);
+      }
+      parts.push(`待发送 ${pendingCount} 条${pendingCount > pending.length ? `（以下是最先发送的 ${pending.length} 条）` : ""}：`);
+      for (const rows of byChat.values()) {
+        parts.push(`发往${chatLabel(rows[0].platform, rows[0].chatExternalId)}：`);
+        for (const r of rows) {
+          const retry = r.lastError ? `（上次失败：${r.lastError}）` : "";
+          parts.push(`  #${r.id} ${when(r.nextAttemptAt)} ${kindLabel(r.kind)}${retry}：${gist(r.body)}`);
+        }
+      }
+    }
+    if (!failed.length) parts.push("发送失败 0 条。");
+    else {
+      parts.push(`发送失败 ${failed.length} 条：`);
+      for (const r of failed) {
+        parts.push(
+          `  #${r.id} ${kindLabel(r.kind)} → ${chatLabel(r.platform, r.chatExternalId)}，尝试 ${r.attempts} 次，${when(r.createdAt)}；错误：${r.lastError ?? "未知"}；内容：${gist(r.body)}`,
+        );
+      }
+      parts.push("发送 /发送记录 重发 编号 可重发。");
+    }
     return [text(parts.join("\n"))];
   },
 });

@@ -51,7 +51,7 @@ describe("joining an existing unit", () => {
     expect(chat.unitId).toBeNull();
     expect(await h.ask("/明细", { chat: "别镇新群" })).toMatch(/^本群还没有绑定单位/);
     expect(await h.ask("/bind 金桥社区 确认", { chat: "别镇新群" })).toBe(
-      "已将本群绑定到「金桥社区」（上级：金桥镇）。\n现在可以登记工作了，例如：/记录 学习 12人；发送 /帮助 查看全部命令。",
+      "已将本群绑定到「金桥社区」（上级：金桥镇）。\n现在可以登记工作了，例如：/record 学习 12人；发送 /help 查看全部命令。",
     );
     expect(await h.ask("/明细", { chat: "别镇新群" })).toContain("主题「金桥的学习」");
   });
@@ -59,14 +59,14 @@ describe("joining an existing unit", () => {
   it("a top-level unit is named as such", async () => {
     expect(await h.ask("/绑定 金桥镇", { chat: "新群" })).toBe(
       "「金桥镇」已存在，是顶级单位（没有上级），已有 1 个群绑定，台账里有本级 0 条、下级单位 1 条记录。本群绑定后将看到并登记「金桥镇」的台账。\n" +
-        "确认是同一个单位请发送：/bind 金桥镇 确认\n" +
-        "如果是另一个同名单位，请换一个能区分的名字，例如加上所属镇街：/bind 某镇金桥镇 某镇",
+        "确认是同一个单位请发送：/绑定 金桥镇 确认\n" +
+        "如果是另一个同名单位，请换一个能区分的名字，例如加上所属镇街：/绑定 某镇金桥镇 某镇",
     );
   });
 
   it("naming the unit's own parent shows the admin knows which unit it is: no question", async () => {
     expect(await h.ask("/bind 金桥社区 金桥镇", { chat: "社区二群" })).toBe(
-      "已将本群绑定到「金桥社区」（上级：金桥镇）。\n现在可以登记工作了，例如：/记录 学习 12人；发送 /帮助 查看全部命令。",
+      "已将本群绑定到「金桥社区」（上级：金桥镇）。\n现在可以登记工作了，例如：/record 学习 12人；发送 /help 查看全部命令。",
     );
   });
 

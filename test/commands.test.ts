@@ -24,7 +24,7 @@ it("runs on the store the suite was asked for", () => {
 describe("/bind", () => {
   it("binds the chat, creating the unit and its parent, and audits it", async () => {
     expect(await h.ask("/bind 金桥社区 金桥镇")).toBe(
-      "已将本群绑定到「金桥社区」（上级：金桥镇）。已新建上级单位「金桥镇」。已新建单位「金桥社区」。\n现在可以登记工作了，例如：/记录 学习 12人；发送 /帮助 查看全部命令。",
+      "已将本群绑定到「金桥社区」（上级：金桥镇）。已新建上级单位「金桥镇」。已新建单位「金桥社区」。\n现在可以登记工作了，例如：/record 学习 12人；发送 /help 查看全部命令。",
     );
     const units = await h.app.store.db.unit.findMany({ orderBy: { id: "asc" } });
     expect(units.map((u) => [u.name, u.parentId])).toEqual([
@@ -54,7 +54,7 @@ describe("/bind", () => {
     const chat = await h.app.store.db.chat.findFirstOrThrow({ include: { unit: true } });
     expect(chat.unit?.name).toBe("金桥社区");
     expect(await h.ask("/bind 浦东社区 确认")).toBe(
-      "已将本群改绑到「浦东社区」。已新建单位「浦东社区」。\n现在可以登记工作了，例如：/记录 学习 12人；发送 /帮助 查看全部命令。",
+      "已将本群改绑到「浦东社区」。已新建单位「浦东社区」。\n现在可以登记工作了，例如：/record 学习 12人；发送 /help 查看全部命令。",
     );
     const after = await h.app.store.db.chat.findFirstOrThrow({ include: { unit: true } });
     expect(after.unit?.name).toBe("浦东社区");
@@ -84,7 +84,9 @@ describe("/bind", () => {
   });
 
   it("is for administrators only", async () => {
-    expect(await h.ask("/bind 金桥社区", { user: "bob" })).toBe("只有管理员可以使用 /bind（绑定）。你的身份是成员。");
+    // Named as they typed it: /bind after /bind, /绑定 after /绑定.
+    expect(await h.ask("/bind 金桥社区", { user: "bob" })).toBe("只有管理员可以使用 /bind。你的身份是成员。");
+    expect(await h.ask("/绑定 金桥社区", { user: "bob" })).toBe("只有管理员可以使用 /绑定。你的身份是成员。");
     expect(await h.app.store.db.unit.count()).toBe(0);
   });
 });
@@ -100,7 +102,7 @@ describe("/record", () => {
       {
         kind: "record",
         title: "已记录",
-        text: "已记录 #1：理论学习 1 次，12 人参加（11月22日）。本季度累计理论学习 1 次、参学 12 人次。发送 /撤销 撤销，/修改 1 更正。",
+        text: "已记录 #1：理论学习 1 次，12 人参加（11月22日）。本季度累计理论学习 1 次、参学 12 人次。发送 /undo 撤销，/edit 1 更正。",
         actions: [{ label: "撤销", command: "/undo 1" }],
         recordId: 1,
       },
@@ -130,7 +132,7 @@ describe("/record", () => {
       "已记录 #2：宣讲 3 场，约 200 人参加（11月22日）。本季度累计宣讲 3 场、受众 200 人次。发送 /撤销 撤销，/修改 2 更正。",
     );
     expect(await h.ask("/record distribution banners 12")).toBe(
-      "已记录 #3：悬挂横幅 12 条（11月22日）。本季度累计宣传发放 2 次：发放宣传册 3000 份，悬挂横幅 12 条。发送 /撤销 撤销，/修改 3 更正。",
+      "已记录 #3：悬挂横幅 12 条（11月22日）。本季度累计宣传发放 2 次：发放宣传册 3000 份，悬挂横幅 12 条。发送 /undo 撤销，/edit 3 更正。",
     );
   });
 
@@ -167,7 +169,7 @@ describe("/record", () => {
     const second = await h.ask("/record study 12 people", { messageId: "same-1", eventKey: "update:2" });
     expect(first).toContain("已记录 #1");
     expect(second).toBe(
-      "这条消息已经记录过了（#1），没有重复登记。已记录 #1：理论学习 1 次，12 人参加（11月22日）。本季度累计理论学习 1 次、参学 12 人次。发送 /撤销 撤销，/修改 1 更正。",
+      "这条消息已经记录过了（#1），没有重复登记。已记录 #1：理论学习 1 次，12 人参加（11月22日）。本季度累计理论学习 1 次、参学 12 人次。发送 /undo 撤销，/edit 1 更正。",
     );
     expect(await h.app.store.db.record.count()).toBe(1);
     // The same id in another chat is another message.
@@ -179,20 +181,20 @@ describe("/record", () => {
     const cases: [string, string][] = [
       [
         "/record 飞机 12人",
-        "没看懂「飞机」是哪一类工作。请先写类别（会议、学习、宣传发放、宣讲、活动、信息发布、舆情、报送）。如需写明主题，请用「主题：…」。\n正确示例：/记录 学习 中心组学习 12人 主题：二十大精神",
+        "没看懂「飞机」是哪一类工作。请先写类别（会议、学习、宣传发放、宣讲、活动、信息发布、舆情、报送）。如需写明主题，请用「主题：…」。\n正确示例：/record 学习 中心组学习 12人 主题：二十大精神",
       ],
       ["/record 学习", "已记录"],
-      ["/record 学习 12", "「12」是人数还是次数？请写成 12人 或 12次。\n正确示例：/记录 学习 中心组学习 12人 主题：二十大精神"],
-      ["/record 发放 宣传册", "请写明宣传发放的数量，例如 3000份、12条。\n正确示例：/记录 发放 宣传册 3000份 11月20日"],
-      ["/record 学习 -3人", "「-3人」是负数，人数和数量都必须大于 0。\n正确示例：/记录 学习 中心组学习 12人 主题：二十大精神"],
-      ["/record 发放 宣传单 20000001份", "「20000001份」超过 1000 万，数字不合理，请检查。\n正确示例：/记录 发放 宣传册 3000份 11月20日"],
+      ["/record 学习 12", "「12」是人数还是次数？请写成 12人 或 12次。\n正确示例：/record 学习 中心组学习 12人 主题：二十大精神"],
+      ["/record 发放 宣传册", "请写明宣传发放的数量，例如 3000份、12条。\n正确示例：/record 发放 宣传册 3000份 11月20日"],
+      ["/record 学习 -3人", "「-3人」是负数，人数和数量都必须大于 0。\n正确示例：/record 学习 中心组学习 12人 主题：二十大精神"],
+      ["/record 发放 宣传单 20000001份", "「20000001份」超过 1000 万，数字不合理，请检查。\n正确示例：/record 发放 宣传册 3000份 11月20日"],
       [
         "/record 学习 12人 明天",
-        "日期「明天」（2026年11月23日）还没到，不能记录尚未发生的事。\n正确示例：/记录 学习 中心组学习 12人 主题：二十大精神",
+        "日期「明天」（2026年11月23日）还没到，不能记录尚未发生的事。\n正确示例：/record 学习 中心组学习 12人 主题：二十大精神",
       ],
       [
         "/record 学习 12人 2026-11-23",
-        "日期「2026-11-23」（2026年11月23日）还没到，不能记录尚未发生的事。\n正确示例：/记录 学习 中心组学习 12人 主题：二十大精神",
+        "日期「2026-11-23」（2026年11月23日）还没到，不能记录尚未发生的事。\n正确示例：/record 学习 中心组学习 12人 主题：二十大精神",
       ],
       [`/record 学习 ${"一".repeat(5000)}`, "消息太长（5011 字）。一条命令请不超过 1000 字，主题和备注可以写简短些。"],
       ["/record 学习 12人\u0000", "消息里有无法显示的控制字符，可能是复制粘贴带进来的。请重新输入这条命令。"],
@@ -236,18 +238,20 @@ describe("/undo and /delete", () => {
     expect(await h.ask("/撤销", { user: "alice" })).toBe(
       "已撤销 #1：理论学习 1 次，12 人参加（11月22日）。本季度累计理论学习 1 次、参学 5 人次。",
     );
-    expect(await h.ask("/undo", { user: "alice" })).toBe("你在 24 小时内没有可撤销的记录。更早的记录请用 /删除 编号。");
+    expect(await h.ask("/undo", { user: "alice" })).toBe("你在 24 小时内没有可撤销的记录。更早的记录请用 /delete 编号。");
     const rows = await h.app.store.db.record.findMany({ orderBy: { id: "asc" } });
     expect(rows.map((r) => r.deletedAt !== null)).toEqual([true, true, false]);
     expect(await h.app.store.db.auditLog.count({ where: { action: "record.undo" } })).toBe(2);
   });
 
   it("/undo ID refuses another person's record and old records", async () => {
-    expect(await h.ask("/undo 3", { user: "alice" })).toBe("#3 不是你登记的，只能撤销自己的记录。管理员可以用 /删除 3。");
+    expect(await h.ask("/undo 3", { user: "alice" })).toBe("#3 不是你登记的，只能撤销自己的记录。管理员可以用 /delete 3。");
     h.now = new Date("2026-11-24T10:00:00+08:00");
-    expect(await h.ask("/undo 1", { user: "alice" })).toBe("#1 登记已超过 24 小时，请用 /删除 1。");
-    expect(await h.ask("/undo 99", { user: "alice" })).toBe("本单位没有记录 #99。发送 /明细 查看记录编号。");
-    expect(await h.ask("/undo x", { user: "alice" })).toBe("用法：/撤销 或 /撤销 记录编号，例如 /撤销 128");
+    expect(await h.ask("/undo 1", { user: "alice" })).toBe("#1 登记已超过 24 小时，请用 /delete 1。");
+    expect(await h.ask("/撤销 1", { user: "alice" })).toBe("#1 登记已超过 24 小时，请用 /删除 1。");
+    expect(await h.ask("/undo 99", { user: "alice" })).toBe("本单位没有记录 #99。发送 /list 查看记录编号。");
+    expect(await h.ask("/undo x", { user: "alice" })).toBe("用法：/undo 或 /undo 记录编号，例如 /undo 128");
+    expect(await h.ask("/撤销 x", { user: "alice" })).toBe("用法：/撤销 或 /撤销 记录编号，例如 /撤销 128");
     expect(await liveRecords()).toHaveLength(3);
   });
 
@@ -260,10 +264,11 @@ describe("/undo and /delete", () => {
     );
     expect(await h.ask("/删除 #1")).toBe("已删除 #1：理论学习 1 次，12 人参加（11月22日）。本季度理论学习暂无记录。");
     expect(await h.ask("/delete 1")).toBe("记录 #1 已经删除过了。");
-    expect(await h.ask("/delete")).toBe("请写要删除的记录编号，例如：/删除 128（编号见 /明细）");
+    expect(await h.ask("/delete")).toBe("请写要删除的记录编号，例如：/delete 128（编号见 /list）");
+    expect(await h.ask("/删除")).toBe("请写要删除的记录编号，例如：/删除 128（编号见 /明细）");
     // Another branch's chat cannot see or delete this unit's records.
     await h.ask("/bind 浦东社区 金桥镇", { chat: "浦东群" });
-    expect(await h.ask("/delete 2", { chat: "浦东群" })).toBe("本单位没有记录 #2。发送 /明细 查看记录编号。");
+    expect(await h.ask("/delete 2", { chat: "浦东群" })).toBe("本单位没有记录 #2。发送 /list 查看记录编号。");
     expect((await h.app.store.db.record.findUniqueOrThrow({ where: { id: 2 } })).deletedAt).toBeNull();
   });
 });
@@ -296,7 +301,7 @@ describe("/list and /stats", () => {
         "#4 11月22日 理论学习 1 次，4 人参加（carol）",
       ].join("\n"),
     );
-    expect(await h.ask("/list 上季度")).toBe("金桥社区 2026年第三季度记录：暂无。用 /记录 登记，例如：/记录 学习 12人");
+    expect(await h.ask("/list 上季度")).toBe("金桥社区 2026年第三季度记录：暂无。用 /record 登记，例如：/record 学习 12人");
   });
 
   it("/stats shows the figures (12 participants) and the requirements' progress", async () => {
@@ -319,7 +324,7 @@ describe("/list and /stats", () => {
         "· 1 条会议记录缺少照片",
         "· 1 条会议记录缺少参加人员或签到表",
         "· 1 条会议记录缺少纪要",
-        "补充方法：回复记录的确认消息发送照片或签到表；/修改 编号 参加人员：… 或 纪要：…；/明细 #编号 查看一条记录的材料。",
+        "补充方法：回复记录的确认消息发送照片或签到表；/edit 编号 参加人员：… 或 纪要：…；/list #编号 查看一条记录的材料。",
       ].join("\n"),
     );
   });
@@ -358,6 +363,25 @@ describe("/help and unknown commands", () => {
     expect(await h.ask("/recrod study 1人")).toBe("没有「/recrod」这个命令。你是不是想用 /record？发送 /help 查看全部命令。");
     expect(await h.ask("/foo")).toBe("没有「/foo」这个命令。发送 /help 查看全部命令。");
     expect(await h.ask("/学习 12人")).toBe("要记录「学习」吗？请这样写：/记录 学习 12人");
+    // Chinese names too: one character wrong, missing or extra, answered in Chinese.
+    expect(await h.ask("/统记")).toBe("没有「/统记」这个命令。你是不是想用 /统计？发送 /帮助 查看全部命令。");
+    expect(await h.ask("/截至")).toBe("没有「/截至」这个命令。你是不是想用 /截止？发送 /帮助 查看全部命令。");
+    expect(await h.ask("/发送纪录")).toBe("没有「/发送纪录」这个命令。你是不是想用 /发送记录？发送 /帮助 查看全部命令。");
+    expect(await h.ask("/天气")).toBe("没有「/天气」这个命令。发送 /帮助 查看全部命令。");
+  });
+
+  it("names commands in replies the way the person typed theirs, never inside what they wrote", async () => {
+    await h.ask("/bind 金桥社区");
+    expect(await h.ask("/记录 学习 5人")).toMatch(/发送 \/撤销 撤销，\/修改 1 更正。$/);
+    expect(await h.ask("/record study 5 people")).toMatch(/发送 \/undo 撤销，\/edit 2 更正。$/);
+    // In a Telegram group with other bots a command is /cmd@Bot: the reply's commands are too.
+    expect(await h.ask("/record@LedgerBot study 5 people", { botUsernames: ["LedgerBot"] })).toMatch(
+      /发送 \/undo@LedgerBot 撤销，\/edit@LedgerBot 3 更正。$/,
+    );
+    // A topic that holds a command word is the person's text: quoted as written.
+    expect(await h.ask("/record study 5 people 主题：如何使用 /记录")).toContain("主题「如何使用 /记录」");
+    // The help lists both names on purpose.
+    expect(await h.ask("/help")).toContain("例如 /记录 = /record");
   });
 
   it("ignores ordinary group chatter", async () => {

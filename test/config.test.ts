@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseDeployment, loadDeployment, ConfigError } from "../src/config/deployment.js";
 import { WorkCalendar } from "../src/scheduler/calendar.js";
-import { tempDir } from "./harness.js";
+import { tempDir, makeHarness } from "./harness.js";
 import { freshDatabaseUrl, dropDatabase } from "./db.js";
 
 describe("deployment config", () => {
@@ -111,23 +111,44 @@ describe("working days", () => {
 });
 
 describe("npm run remind", () => {
-  it("previews with --dry-run, then enqueues once", async () => {
-    const url = await freshDatabaseUrl(tempDir());
-    const env = { ...process.env, DATABASE_URL: url, LOG_LEVEL: "silent" };
-    spawnSync("npm", ["run", "-s", "chat", "--", "--chat", "社区群"], { input: "/bind 测试社区\n", encoding: "utf8", env });
-    const run = (...args: string[]) =>
-      spawnSync("npm", ["run", "-s", "remind", "--", "--at", "2026-12-17T09:30:00+08:00", ...args], { encoding: "utf8", env }).stdout;
-    const dry = run("--dry-run");
-    expect(dry).toContain("scheduler pass at 2026-12-17 09:30 (China time): 5 due, 5 would enqueue, 0 already claimed");
-    expect(dry).toContain("would enqueue reminder → console:社区群 [remind:1:special-meeting:2026-Q4:14:console:社区群]");
-    expect(dry).toContain(
-      "【提醒】测试社区：2026年第四季度「专题研究意识形态工作」要求每季度不少于 1 次意识形态工作专题会议、意识形态工作部署会等会议，截止 12月31日（还有 14 天），目前已记录 0 次。完成后请发送：/记录 会议 专题会议",
-    );
-    expect(run()).toContain("5 due, 5 enqueued, 0 already claimed");
-    expect(run()).toContain("5 due, 0 enqueued, 5 already claimed");
-    expect(spawnSync("npm", ["run", "-s", "remind", "--", "--at", "yesterday"], { encoding: "utf8", env }).stderr).toContain(
+  it("previews a town and three communities with --dry-run: one message per chat, then queues once", async () => {
+    // A town and three communities on 2026-12-16: 和平社区 has done everything due, 金桥社区 sent
+    // its quarterly report, 永业村 studied once and has a 宣传员.
+    const h = await makeHarness({ now: "2026-12-16T10:00:00+08:00" });
+    try {
+      await h.ask("/绑定 城关镇", { chat: "镇群" });
+      for (const unit of ["永业村", "金桥社区", "和平社区"]) await h.ask(`/绑定 ${unit} 城关镇`, { chat: `${unit}群` });
+      for (const line of [
+        "/记录 会议 专题会议",
+        "/记录 学习 中心组学习 12人",
+        "/记录 报送 季度分析研判报告",
+        "/记录 报送 半年报告",
+        "/记录 报送 年度报告",
+      ]) {
+        expect(await h.ask(line, { chat: "和平社区群" })).toMatch(/^已记录/);
+      }
+      expect(await h.ask("/记录 报送 季度分析研判报告", { chat: "金桥社区群" })).toMatch(/^已记录/);
+      expect(await h.ask("/记录 学习 8人", { chat: "永业村群", user: "zhang", userName: "张三" })).toMatch(/^已记录/);
+      expect(await h.ask("/角色 test:zhang 宣传员", { chat: "永业村群" })).toContain("宣传员");
+      const env = { ...process.env, DATABASE_URL: h.url, LOG_LEVEL: "silent" };
+      const run = (...args: string[]) =>
+        spawnSync("npm", ["run", "-s", "remind", "--", "--at", "2026-12-17T09:00:00+08:00", ...args], { encoding: "utf8", env }).stdout;
+      const dry = run("--dry-run");
+      expect(dry).toBe(fs.readFileSync(path.join(import.meta.dirname, "fixtures", "remind-dry-run.txt"), "utf8"));
+      expect(await h.app.store.db.outbox.count()).toBe(0);
+      expect(run()).toContain("3 messages due, 3 queued to 3 chats, 0 already claimed");
+      expect(run()).toContain("3 messages due, 0 queued to 0 chats, 3 already claimed");
+      // What will go out, and when, per chat.
+      const listing = await h.ask("/发送记录", { chat: "镇群" });
+      expect(listing).toMatch(
+        /^待发送 3 条：\n发往「城关镇」（test:镇群）：\n  #\d+ 12月17日 09:00 提醒：【提醒】城关镇（12月17日）尚有5项要求未完成：\n发往「永业村」（test:永业村群）：/,
+      );
+      expect(listing).not.toContain("和平社区」（");
+    } finally {
+      await h.close();
+    }
+    expect(spawnSync("npm", ["run", "-s", "remind", "--", "--at", "yesterday"], { encoding: "utf8" }).stderr).toContain(
       "--at: not a time: yesterday",
     );
-    await dropDatabase(url);
   }, 180_000);
 });

@@ -151,7 +151,7 @@ describe("npm run chat", () => {
       ["--user", "张"],
     );
     expect(r.stdout).toContain("（现在是「张」在「控制台」群里，身份：成员）");
-    expect(r.stdout).toContain("只有管理员可以使用 /bind（绑定）。你的身份是成员。");
+    expect(r.stdout).toContain("只有管理员可以使用 /bind。你的身份是成员。");
     expect(r.stdout).toContain("已记录 #1：理论学习 1 次，5 人参加");
     expect(r.stdout).toContain("（现在是「张」在「控制台」群里，身份：管理员）");
     expect(r.stdout).toContain("确认请发送：/bind 别的社区 确认");
@@ -159,7 +159,7 @@ describe("npm run chat", () => {
 
   it("--member tries the bot as an ordinary member", () => {
     const r = chat(`file:${path.join(tempDir(), "bot.db")}`, "/bind 测试社区\n", ["--member"]);
-    expect(r.stdout.trim()).toBe("只有管理员可以使用 /bind（绑定）。你的身份是成员。");
+    expect(r.stdout.trim()).toBe("只有管理员可以使用 /bind。你的身份是成员。");
   });
 
   it("never crashes on hostile input and exits 0 at end of input", async () => {

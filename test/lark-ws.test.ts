@@ -60,7 +60,7 @@ describe("Lark long connection (WSClient) through the real SDK", () => {
   it("greets, binds, records and undoes over the long connection", async () => {
     const added = await push(botAddedEvent({ chatId: GROUP }));
     expect(added.code).toBe(200);
-    await waitFor(() => fake.inChat(GROUP).some((m) => String(m.content.text ?? "").includes("/bind")), 5000, "greeting");
+    await waitFor(() => fake.inChat(GROUP).some((m) => String(m.content.text ?? "").includes("/绑定 单位名")), 5000, "greeting");
 
     const bind = messageEvent({ chatId: GROUP, openId: "ou_admin", text: "/绑定 长连接社区" });
     expect((await push(bind)).code).toBe(200);

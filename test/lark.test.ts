@@ -370,28 +370,56 @@ describe("Lark webhook (/lark/events) through the real SDK", () => {
     expect((await db.outbox.findUnique({ where: { id: row.id } }))?.status).toBe("sent");
   });
 
-  it("sends a reminder with its 生成草稿 button as a card; pressing it drafts that quarter's report", async () => {
-    await say("/记录 学习 中心组学习 12人 2026-11-20", { openId: "ou_admin" });
+  it("sends one merged reminder card mentioning the 宣传员, with 生成草稿; a restart sends it once; pressing it drafts the quarter", async () => {
+    await say("/记录 学习 中心组学习 12人 2026-11-20", { openId: "ou_user" });
+    expect(textOf((await say("/角色 lark:ou_user 宣传员")).replies[0])).toContain("宣传员");
     // One day before the quarter's deadlines (2026-12-31), at the send time: the pass claims the
-    // reminders, the outbox sends them through the adapter's sender.
+    // chat's reminders as one message; a second pass (a restart, another process) claims nothing.
     const at = chinaInstant("2026-12-30", "09:30");
-    await runPass(app.store, app.config, new WorkCalendar(app.config.calendar), at);
+    const calendar = new WorkCalendar(app.config.calendar);
+    const first = await runPass(app.store, app.config, calendar, at);
+    expect(first.enqueued.filter((m) => m.chatExternalId === GROUP)).toHaveLength(1);
+    expect((await runPass(app.store, app.config, calendar, at)).enqueued).toEqual([]);
     const before = fake.messages.length;
+    // Delivered by a fresh outbox, as a restarted process would.
     await new Outbox(app.store.db, [adapter.sender], { clock: () => at, sleep: async () => {} }).deliverDue();
-    const cards = fake.messages.slice(before).filter((m) => m.chatId === GROUP && m.msgType === "interactive");
-    const reminder = cards.find((m) => JSON.stringify(m.content).includes("季度意识形态工作分析研判报告"));
-    expect(reminder, "the quarterly report's reminder card").toBeDefined();
-    const button = reminder!.content.body.elements.find((e: { tag: string }) => e.tag === "button");
-    expect(button.text.content).toBe("生成草稿");
-    expect(button.behaviors[0].value.command).toBe("/报告 2026Q4");
+    await new Outbox(app.store.db, [adapter.sender], { clock: () => at, sleep: async () => {} }).deliverDue();
+    const cards = fake.messages.slice(before).filter((m) => m.chatId === GROUP);
+    expect(cards).toHaveLength(1);
+    const reminder = cards[0];
+    expect(reminder.msgType).toBe("interactive");
+    const elements = reminder.content.body.elements as { tag: string; content?: string; text?: { content: string } }[];
+    expect(elements[0]).toEqual({ tag: "markdown", content: "<at id=ou_user></at>" });
+    const body = elements.find((e) => e.tag === "div")!.text!.content;
+    // The quarter's, the half-year's and the year's reports in one message, each with its command.
+    expect(body).toBe(
+      [
+        "【提醒】测试社区（12月30日）尚有3项要求未完成：",
+        "1. 「季度意识形态工作分析研判报告」：2026年第四季度尚未报送，截止12月31日（还有1天）。生成草稿：/报告 2026年第四季度；报送后发送：/记录 报送 季度分析研判报告",
+        "2. 「向上级报告意识形态工作」：2026年下半年尚未报送，截止12月31日（还有1天）。生成草稿：/报告 2026年下半年；报送后发送：/记录 报送 半年报告",
+        "3. 「年度意识形态工作责任制落实情况报告」：2026年尚未报送，截止12月31日（还有1天）。生成草稿：/报告 2026年；报送后发送：/记录 报送 年度报告",
+        "发送 /截止 查看全部进度。",
+        "【系统通知】节假日日历中还没有 2027 年的官方放假和调休安排，2027 年的提醒暂按周末计算工作日。国务院公布安排后，请管理员在部署配置（BOT_CONFIG）的 calendar 中补充，或升级 chinese-days。",
+      ].join("\n"),
+    );
+    const buttons = elements.filter((e) => e.tag === "button") as unknown as {
+      text: { content: string };
+      behaviors: { value: { command: string } }[];
+    }[];
+    expect(buttons.map((b) => [b.text.content, b.behaviors[0].value.command])).toEqual([
+      ["生成草稿（2026年第四季度）", "/报告 2026年第四季度"],
+      ["生成草稿（2026年下半年）", "/报告 2026年下半年"],
+      ["生成草稿（2026年）", "/报告 2026年"],
+      ["查看截止", "/截止"],
+    ]);
 
     const res = await postEvent(
       endpoint,
-      cardActionEvent({ chatId: GROUP, openId: "ou_user", command: "/报告 2026Q4", cardMessageId: reminder!.id }),
+      cardActionEvent({ chatId: GROUP, openId: "ou_user", command: "/报告 2026年第四季度", cardMessageId: reminder.id }),
     );
     expect(res.json.toast.type).toBe("success");
     await adapter.idle();
-    const draft = fake.repliesTo(reminder!.id).find((m) => m.msgType === "interactive");
+    const draft = fake.repliesTo(reminder.id).find((m) => m.msgType === "interactive");
     expect(JSON.stringify(draft?.content)).toContain("一、意识形态工作开展情况");
     expect(draft?.content.header.title.content).toContain("2026年第四季度");
   });

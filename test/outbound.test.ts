@@ -105,7 +105,7 @@ describe("a reply the platform will not take", () => {
     expect(await h.app.store.db.record.count()).toBe(1);
     const listing = await h.ask("/发送记录", { chat: "镇群" });
     expect(listing).toContain(
-      `发送失败 1 条：\n#${rows[0].id} 命令回复 → test:坏群，尝试 1 次，11月22日 10:00；错误：Forbidden: bot was kicked from the group chat`,
+      `发送失败 1 条：\n  #${rows[0].id} 命令回复 → 「金桥社区」（test:坏群），尝试 1 次，11月22日 10:00；错误：Forbidden: bot was kicked from the group chat；内容：已记录 #1：理论学习 1 次`,
     );
   });
 

@@ -43,8 +43,9 @@ const ACTORS: Record<Column, { user: string; chat: string; role: string; unit: s
   sibling: { user: "孙", chat: "浦东群", role: "成员", unit: "浦东社区" },
 };
 
-const UNBOUND = "本群还没有绑定单位。请管理员发送：/bind 单位名 [上级单位名]\n例如：/bind 金桥社区 金桥镇";
-const ADMIN_ONLY = (cmd: string, zh: string, role: string) => `只有管理员可以使用 /${cmd}（${zh}）。你的身份是${role}。`;
+const UNBOUND = "本群还没有绑定单位。请管理员发送：/绑定 单位名 [上级单位名]\n例如：/绑定 金桥社区 金桥镇";
+// Named as the person typed it (these lines are Chinese).
+const ADMIN_ONLY = (_cmd: string, zh: string, role: string) => `只有管理员可以使用 /${zh}。你的身份是${role}。`;
 const NOT_HERE = (id: number) => `本单位没有记录 #${id}。发送 /明细 查看记录编号。`;
 const NOT_YOURS = (id: number) => `#${id} 不是你登记的，只能撤销自己的记录。管理员可以用 /删除 ${id}。`;
 const MEMBER_DELETE = (id: number) => `只有管理员、本单位宣传员或记录人本人可以删除 #${id}。如需删除，请联系记录人、本单位宣传员或管理员。`;

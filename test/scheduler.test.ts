@@ -110,8 +110,17 @@ describe("a year of reminders", () => {
       "2026-12-24",
       "2026-12-30",
     ]);
+    // One message a day per chat, whatever is due: the quarter's meeting and December's study
+    // together, each with its deadline, its days left and the exact command that meets it.
+    expect(toBehind.map((s) => s.at)).toEqual([...new Set(toBehind.map((s) => s.at))]);
     expect(toBehind.find((s) => s.at === "2026-12-24")!.text).toBe(
-      "【提醒】落后社区：2026年第四季度「专题研究意识形态工作」要求每季度不少于 1 次意识形态工作专题会议，截止 12月31日（还有 7 天），目前已记录 0 次。完成后请发送：/记录 会议 专题会议",
+      [
+        "【提醒】落后社区（12月24日）尚有2项要求未完成：",
+        "1. 「专题研究意识形态工作」：2026年第四季度至少1次意识形态工作专题会议，已记录0次，截止12月31日（还有7天）。完成后发送：/记录 会议 专题会议",
+        "2. 「理论学习」：2026年12月至少1次理论学习，已记录0次，截止12月31日（还有7天）。完成后发送：/记录 学习",
+        "发送 /截止 查看全部进度。",
+        "本单位还没有指定宣传员：管理员发送 /角色 名字 宣传员 后，提醒会直接@到人。",
+      ].join("\n"),
     );
     // The calendar does not know 2027 yet: the top unit's chat is told once, when reminders first
     // look into 2027 (14 days ahead of December 18).
@@ -123,13 +132,19 @@ describe("a year of reminders", () => {
         text: "【系统通知】节假日日历中还没有 2027 年的官方放假和调休安排，2027 年的提醒暂按周末计算工作日。国务院公布安排后，请管理员在部署配置（BOT_CONFIG）的 calendar 中补充，或升级 chinese-days。",
       },
     ]);
-    // The parent gets one digest per rule and offset, naming only the unit that is behind.
-    const digests = toParent.filter((s) => s.text.startsWith("【下级单位进度】"));
-    expect(digests).toHaveLength(toBehind.length);
+    // The parent gets one digest on each day its unit is reminded, naming only the unit behind,
+    // with everything it lacks on one line; the last reminder before a deadline says so.
+    const digests = toParent.filter((s) => s.text.includes("【下级单位进度】"));
+    expect(digests.map((s) => s.at)).toEqual(toBehind.map((s) => s.at));
     expect(digests.every((s) => s.text.includes("落后社区") && !s.text.includes("守规社区"))).toBe(true);
-    expect(toParent.find((s) => s.at === "2026-12-24" && s.text.includes("专题"))!.text).toBe(
-      "【下级单位进度】金桥镇：2026年第四季度「专题研究意识形态工作」（每季度不少于 1 次，截止 12月31日，还有 7 天），以下 1 个单位尚未完成：落后社区（0/1）。",
+    expect(toParent.find((s) => s.at === "2026-12-24")!.text).toBe(
+      [
+        "【下级单位进度】1个单位尚未完成（截止12月31日，还有7天），差距大的在前：",
+        "· 落后社区：尚缺意识形态工作专题会议1次、理论学习1次",
+        "发送 /截止 查看全部进度。",
+      ].join("\n"),
     );
+    expect(toParent.find((s) => s.at === "2026-12-30")!.text).toContain("· 落后社区（即将逾期）：尚缺意识形态工作专题会议1次、理论学习1次");
     // Nothing was left pending or failed.
     expect(await h.app.store.db.outbox.count({ where: { status: { in: ["pending", "failed"] } } })).toBe(0);
   });
@@ -161,7 +176,11 @@ describe("exactly once", () => {
     const second = await runPass(h.app.store, CONFIG, calendar, at);
     expect(first.enqueued.length).toBeGreaterThan(0);
     expect(second.enqueued).toEqual([]);
-    expect(await h.app.store.db.outbox.count()).toBe(first.enqueued.length);
+    // One message per chat, each part claimed once underneath (a row per part, a row per message).
+    expect(await h.app.store.db.outbox.count({ where: { status: "pending" } })).toBe(first.enqueued.length);
+    const parts = first.enqueued.reduce((n, m) => n + m.lines.length, 0);
+    expect(await h.app.store.db.outbox.count({ where: { status: "line" } })).toBe(parts);
+    expect(new Set(first.enqueued.map((m) => m.chatExternalId)).size).toBe(first.enqueued.length);
   });
 
   it("claims a city's pass in batches: every message once, counted without keeping them", async () => {
@@ -174,27 +193,34 @@ describe("exactly once", () => {
     await db.chat.createMany({ data: villages.map((v) => ({ platform: "test", externalId: `村群${v.id}`, unitId: v.id })) });
     const at = chinaInstant("2026-03-17", "09:30");
     const dry = await runPass(h.app.store, CONFIG, calendar, at, { dryRun: true });
-    expect(dry.planned.filter((m) => m.kind === "reminder" && m.chatExternalId.startsWith("村群"))).toHaveLength(2600);
+    // One message per village chat, carrying both of its reminders.
+    const toVillages = dry.planned.filter((m) => m.chatExternalId.startsWith("村群"));
+    expect(toVillages).toHaveLength(1300);
+    expect(toVillages.every((m) => m.kind === "reminder" && m.lines.length === 2)).toBe(true);
     expect(await db.outbox.count()).toBe(0);
     const first = await runPass(h.app.store, CONFIG, calendar, at, { keep: false });
     expect(first.planned).toEqual([]);
     expect(first.enqueued).toEqual([]);
     expect(first.plannedCount).toBe(dry.planned.length);
     expect(first.enqueuedCount).toBe(dry.planned.length);
-    expect(await db.outbox.count()).toBe(dry.planned.length);
-    expect(new Set((await db.outbox.findMany({ select: { dedupeKey: true } })).map((r) => r.dedupeKey))).toEqual(
-      new Set(dry.planned.map((m) => m.dedupeKey)),
+    const parts = dry.planned.flatMap((m) => m.lines);
+    expect(await db.outbox.count({ where: { status: "pending" } })).toBe(dry.planned.length);
+    expect(new Set((await db.outbox.findMany({ where: { status: "line" }, select: { dedupeKey: true } })).map((r) => r.dedupeKey))).toEqual(
+      new Set(parts),
     );
     const again = await runPass(h.app.store, CONFIG, calendar, at, { dryRun: true });
     expect([again.plannedCount, again.enqueuedCount]).toEqual([dry.planned.length, 0]);
-    // The town's digest: one per rule, not one per batch; forty names, the rest counted, short
+    // The town's digest: one message, forty names (most behind first), the rest counted, short
     // enough for one Telegram message.
-    const digests = dry.planned.filter((m) => m.kind === "digest" && m.chatExternalId === "镇群");
-    expect(digests).toHaveLength(2);
-    expect(digests[0].body).toContain("以下 1302 个单位尚未完成：守规社区（0/1）、落后社区（0/1）、村0（0/1）");
-    expect(digests[0].body).toContain("、村37（0/1）等（其余 1262 个单位从略）。");
-    expect(digests[0].body).not.toContain("村38（");
-    expect(digests.every((d) => d.body.length < 4096)).toBe(true);
+    const digests = dry.planned.filter((m) => m.chatExternalId === "镇群");
+    expect(digests).toHaveLength(1);
+    const body = digests[0].body;
+    expect(body).toContain(
+      "【下级单位进度】1302个单位尚未完成（截止3月31日，还有14天），差距大的在前：\n· 守规社区：尚缺意识形态工作专题会议1次、理论学习1次\n· 落后社区：",
+    );
+    expect(body).toContain("\n· 村37：尚缺意识形态工作专题会议1次、理论学习1次\n· 其余1262个单位从略，发送 /统计 查看全部。");
+    expect(body).not.toContain("村38：");
+    expect(body.length).toBeLessThan(4096);
   });
 
   it("two processes' passes and deliveries at once send every reminder exactly once", async () => {
@@ -224,11 +250,8 @@ describe("delivery failures", () => {
     const at0 = chinaInstant("2026-03-17", "09:30");
     h.now = at0;
     await runPass(h.app.store, CONFIG, calendar, at0);
-    await h.app.store.db.outbox.updateMany({ where: { NOT: { chatExternalId: "落后群" } }, data: { status: "sent" } });
-    const row = await h.app.store.db.outbox.findFirstOrThrow({
-      where: { chatExternalId: "落后群", status: "pending", dedupeKey: { contains: "special-meeting" } },
-    });
-    await h.app.store.db.outbox.updateMany({ where: { status: "pending", NOT: { id: row.id } }, data: { status: "sent" } });
+    await h.app.store.db.outbox.updateMany({ where: { status: "pending", NOT: { chatExternalId: "落后群" } }, data: { status: "sent" } });
+    const row = await h.app.store.db.outbox.findFirstOrThrow({ where: { chatExternalId: "落后群", status: "pending" } });
     const errors = [new SendError("HTTP 500 Internal Server Error"), new SendError("429 Too Many Requests: retry after 7", 7)];
     const sender = new CapturingSender(
       () => h.now,
@@ -278,17 +301,21 @@ describe("delivery failures", () => {
     expect(rows.filter((r) => r.status === "failed")).toHaveLength(pending);
     expect(rows.every((r) => r.status !== "failed" || (r.attempts === 3 && r.lastError === "HTTP 502 Bad Gateway"))).toBe(true);
     const report = await h.ask("/发送记录", { chat: "镇群" });
-    expect(report).toMatch(new RegExp(`^待发送 0 条。\\n发送失败 ${pending} 条：\\n#\\d+ (提醒|汇总) → test:`));
+    expect(report).toMatch(
+      new RegExp(`^待发送 0 条。\\n发送失败 ${pending} 条：\\n  #\\d+ (提醒|汇总) → 「(金桥镇|守规社区|落后社区)」（test:`),
+    );
     expect(report).toContain("尝试 3 次");
     expect(report).toContain("错误：HTTP 502 Bad Gateway");
     const id = rows.find((r) => r.status === "failed")!.id;
     expect(await h.ask(`/发送记录 重发 ${id}`, { chat: "镇群" })).toBe(`第 ${id} 条已重新排队发送。`);
     // The re-queued row is listed with when it goes out, and the change is in the audit log.
     expect(await h.ask("/发送记录", { chat: "镇群" })).toMatch(
-      new RegExp(`^待发送 1 条，接下来：\\n#${id} 提醒 → test:\\S+，3月1\\d日 \\d\\d:\\d\\d 发送：【提醒】`),
+      new RegExp(
+        `^待发送 1 条：\\n发往「\\S+」（test:\\S+）：\\n  #${id} 3月1\\d日 \\d\\d:\\d\\d (提醒|汇总)（上次失败：HTTP 502 Bad Gateway）：【`,
+      ),
     );
     expect(await h.app.store.db.auditLog.count({ where: { action: "outbox.retry", entityId: String(id) } })).toBe(1);
-    expect(await h.ask("/发送记录", { user: "bob" })).toBe("只有管理员可以使用 /outbox（发送记录）。你的身份是成员。");
+    expect(await h.ask("/发送记录", { user: "bob" })).toBe("只有管理员可以使用 /发送记录。你的身份是成员。");
   });
 
   it("spreads a burst over the platform's per-chat limit instead of provoking 429s", async () => {
@@ -342,13 +369,18 @@ reminders: { offsets_days: [7], quarter_start_checklist: true }
       (await runPass(h.app.store, config, calendar, chinaInstant("2026-10-07", "09:30"))).enqueued.filter((m) => m.kind === "checklist"),
     ).toEqual([]);
     const { enqueued } = await runPass(h.app.store, config, calendar, chinaInstant("2026-10-08", "09:30"));
-    const lists = enqueued.filter((m) => m.kind === "checklist");
+    const lists = enqueued.filter((m) => m.body.includes("工作清单】"));
     expect(lists.map((m) => m.chatExternalId).sort()).toEqual(["守规群", "落后群", "镇群"].sort());
+    // The town's checklist comes in the same message as the third quarter's overdue list, whose
+    // deadline (September 30) was followed by the National Day holiday.
+    expect(lists.find((m) => m.chatExternalId === "镇群")!.body).toMatch(
+      /^【已逾期】以下单位未在截止前完成：\n· 2026年第三季度「专题研究意识形态工作」（截止9月30日）：守规社区、落后社区\n· 2026年第三季度「季度意识形态工作分析研判报告」（截止9月30日）：守规社区、落后社区\n【2026年第四季度工作清单】金桥镇本季度需完成/,
+    );
     expect(lists.find((m) => m.chatExternalId === "落后群")!.body).toBe(
-      "【2026年第四季度工作清单】落后社区本季度需完成：\n· 专题研究意识形态工作：每季度不少于 1 次意识形态工作专题会议\n· 季度意识形态工作分析研判报告：截止 12月31日\n发送 /截止 随时查看进度。",
+      "【2026年第四季度工作清单】落后社区本季度需完成：\n· 专题研究意识形态工作：每季度不少于1次意识形态工作专题会议\n· 季度意识形态工作分析研判报告：截止12月31日\n发送 /截止 随时查看进度。",
     );
     // The town has children, so the leaf-only requirement is not on its list.
-    expect(lists.find((m) => m.chatExternalId === "镇群")!.body).not.toContain("专题研究");
+    expect(lists.find((m) => m.chatExternalId === "镇群")!.body.split("工作清单】")[1]).not.toContain("专题研究");
     expect(
       (await runPass(h.app.store, config, calendar, chinaInstant("2026-10-09", "09:30"))).enqueued.filter((m) => m.kind === "checklist"),
     ).toEqual([]);
@@ -404,7 +436,50 @@ describe("commands", () => {
     expect(planned.enqueued.some((m) => m.chatExternalId === "镇群" && m.body.includes("落后社区"))).toBe(true);
     expect(await h.ask("/提醒", { chat: "落后群" })).toBe("「落后社区」的截止提醒目前已关闭。");
     expect(await h.ask("/提醒 开", { chat: "落后群" })).toBe("已打开「落后社区」的截止提醒。");
-    expect(await h.ask("/提醒 关", { chat: "落后群", user: "bob" })).toBe("只有管理员可以使用 /remind（提醒）。你的身份是成员。");
+    expect(await h.ask("/提醒 关", { chat: "落后群", user: "bob" })).toBe("只有管理员可以使用 /提醒。你的身份是成员。");
     expect(await h.app.store.db.auditLog.count({ where: { action: { startsWith: "unit.reminders" } } })).toBe(2);
+  });
+});
+
+describe("escalation without spam", () => {
+  it("an administrator quiets one rule for a unit: no reminder for it, still in the parent's digest, shown in /截止", async () => {
+    h.now = chinaInstant("2026-12-16", "10:00");
+    expect(await h.ask("/提醒 关 学习", { chat: "落后群" })).toBe(
+      "已静音「落后社区」的「理论学习」提醒；上级单位的进度汇总仍会列出本单位，/截止 中会注明。发送 /提醒 开 理论学习 可恢复。",
+    );
+    expect(await h.ask("/提醒 关 宣传", { chat: "落后群" })).toBe(
+      "没有名为「宣传」的要求。本部署的要求有：专题研究意识形态工作、理论学习。",
+    );
+    expect(await h.ask("/截止", { chat: "落后群" })).toContain(
+      "⏳ 理论学习（每月）：2026年12月，截止 12月31日（还有 15 天），已记录 0/1 次（提醒已静音）",
+    );
+    expect(await h.ask("/提醒", { chat: "落后群" })).toBe("「落后社区」的截止提醒目前已打开，其中「理论学习」已静音。");
+    const { enqueued } = await runPass(h.app.store, CONFIG, calendar, chinaInstant("2026-12-17", "09:30"), { dryRun: true });
+    const own = enqueued.find((m) => m.chatExternalId === "落后群")!;
+    expect(own.body).toContain("「专题研究意识形态工作」");
+    expect(own.body).not.toContain("理论学习");
+    expect(enqueued.find((m) => m.chatExternalId === "镇群")!.body).toContain("· 落后社区：尚缺意识形态工作专题会议1次、理论学习1次");
+    expect(await h.ask("/提醒 开 理论学习", { chat: "落后群" })).toBe("已恢复「落后社区」的「理论学习」提醒。");
+    expect(await h.app.store.db.auditLog.count({ where: { action: { in: ["unit.reminders.quiet", "unit.reminders.unquiet"] } } })).toBe(2);
+  });
+
+  it("a deadline missed is listed once, in the parent's next digest only, never in the unit's own chat", async () => {
+    const sender = new CapturingSender(() => h.now);
+    await simulate("2026-12-28", "2027-01-12", sender, {
+      beforeDay: async (day) => {
+        if (day === "2026-12-28") {
+          await h.ask("/记录 学习 8人", { chat: "守规群" });
+          await h.ask("/记录 会议 专题会议", { chat: "守规群" });
+        }
+      },
+    });
+    const overdue = sender.sent.filter((s) => s.text.includes("【已逾期】"));
+    // The first working day after the deadline (the calendar does not know 2027's holidays yet,
+    // so Friday January 1 counts as one).
+    expect(overdue.map((s) => [s.chat, s.at])).toEqual([["镇群", "2027-01-01"]]);
+    expect(overdue[0].text).toContain(
+      "【已逾期】以下单位未在截止前完成：\n· 2026年第四季度「专题研究意识形态工作」（截止12月31日）：落后社区\n· 2026年12月「理论学习」（截止12月31日）：落后社区",
+    );
+    expect(sender.sent.filter((s) => s.chat === "落后群" && s.at > "2026-12-31")).toEqual([]);
   });
 });

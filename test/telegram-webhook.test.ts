@@ -130,7 +130,8 @@ describe("Telegram webhook", () => {
     await say(chat, officer, "/record@LedgerBot <b>跳舞</b> 3人");
     const reply = await waitFor(() => w.fake.sent("sendMessage", chat.id).find((c) => String(c.payload.text).includes("没看懂")));
     expect(reply.payload.text).toContain("没看懂「<b>跳舞</b>」");
-    expect(reply.payload.text).toContain("正确示例：/记录 学习");
+    // Named as typed: /record@LedgerBot, so that the example is a command in a group with other bots.
+    expect(reply.payload.text).toContain("正确示例：/record@LedgerBot 学习");
     expect(reply.payload.parse_mode).toBeUndefined();
     expect(await records("错误社区")).toHaveLength(0);
   });
@@ -282,7 +283,7 @@ describe("Telegram webhook", () => {
     expect(await w.post(service)).toBe(200);
     await waitFor(() => w.fake.texts(chat.id).length === 1, 5000, "greeting");
     const greeting = w.fake.texts(chat.id)[0];
-    expect(greeting).toContain("/bind 单位名");
+    expect(greeting).toContain("/绑定 单位名");
     expect(greeting).toContain("/bind@LedgerBot");
 
     // Promoted to admin: not a join, no second greeting.
@@ -434,22 +435,52 @@ describe("Telegram outbox sender", () => {
     expect((await w.app.store.db.outbox.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("sent");
   });
 
-  it("sends a reminder with its 生成草稿 button; pressing it drafts that quarter's report", async () => {
+  it("sends one merged reminder mentioning the 宣传员 with 生成草稿; a restart sends it once; pressing it drafts the quarter", async () => {
     const chat = newGroup();
     await bind(chat, "按钮社区");
     await say(chat, officer, "/record@LedgerBot study 中心组学习 12 people 2026-11-20");
     await waitFor(() => w.fake.texts(chat.id).some((t) => t.startsWith("已记录")), 5000, "record reply");
-    // One day before the quarter's deadlines (2026-12-31), at the send time.
+    await say(chat, admin, "/角色@LedgerBot telegram:2002 宣传员 确认");
+    await waitFor(() => w.fake.texts(chat.id).some((t) => t.includes("宣传员") && t.includes("按钮社区")), 5000, "role reply");
+    // One day before the quarter's deadlines (2026-12-31), at the send time; a second pass (a
+    // restart, another process) claims nothing, and two delivery rounds send the one message once.
     const at = chinaInstant("2026-12-30", "09:30");
-    await runPass(w.app.store, w.app.config, new WorkCalendar(w.app.config.calendar), at);
-    await new Outbox(w.app.store.db, [w.adapter.sender], { clock: () => at, sleep: async () => {} }).deliverDue();
-    const reminder = w.fake.sent("sendMessage", chat.id).find((c) => String(c.payload.text).includes("季度意识形态工作分析研判报告"));
-    expect(reminder, "the quarterly report's reminder").toBeDefined();
-    expect(reminder!.payload.reply_markup).toEqual({ inline_keyboard: [[{ text: "生成草稿", callback_data: "/报告 2026Q4" }]] });
+    const calendar = new WorkCalendar(w.app.config.calendar);
+    await runPass(w.app.store, w.app.config, calendar, at);
+    expect((await runPass(w.app.store, w.app.config, calendar, at)).enqueued.filter((m) => m.chatExternalId === String(chat.id))).toEqual(
+      [],
+    );
+    const before = w.fake.sent("sendMessage", chat.id).length;
+    for (let i = 0; i < 2; i++)
+      await new Outbox(w.app.store.db, [w.adapter.sender], { clock: () => at, sleep: async () => {} }).deliverDue();
+    const sent = w.fake.sent("sendMessage", chat.id).slice(before);
+    expect(sent).toHaveLength(1);
+    const reminder = sent[0];
+    const text = String(reminder.payload.text);
+    expect(text.startsWith("@李宣传员\n【提醒】按钮社区（12月30日）尚有5项要求未完成：\n1. ")).toBe(true);
+    expect(text).toContain(
+      "「季度意识形态工作分析研判报告」：2026年第四季度尚未报送，截止12月31日（还有1天）。生成草稿：/报告 2026年第四季度；报送后发送：/记录 报送 季度分析研判报告",
+    );
+    expect(reminder.payload.entities).toEqual([
+      { type: "text_mention", offset: 0, length: "@李宣传员".length, user: { id: 2002, is_bot: false, first_name: "李宣传员" } },
+    ]);
+    expect(text).not.toContain("还没有指定宣传员");
+    expect(reminder.payload.reply_markup).toEqual({
+      inline_keyboard: [
+        [
+          { text: "生成草稿（2026年第四季度）", callback_data: "/报告 2026年第四季度" },
+          { text: "生成草稿（2026年下半年）", callback_data: "/报告 2026年下半年" },
+        ],
+        [
+          { text: "生成草稿（2026年）", callback_data: "/报告 2026年" },
+          { text: "查看截止", callback_data: "/截止" },
+        ],
+      ],
+    });
 
     const pressed = {
       update_id: w.fake.updateId(),
-      callback_query: { id: "cbq-draft", from: officer, chat_instance: "ci", data: "/报告 2026Q4", message: reminder!.result },
+      callback_query: { id: "cbq-draft", from: officer, chat_instance: "ci", data: "/报告 2026年第四季度", message: reminder.result },
     };
     expect(await w.post(pressed)).toBe(200);
     const draft = await waitFor(
@@ -458,7 +489,7 @@ describe("Telegram outbox sender", () => {
       "the draft",
     );
     expect(draft.payload.text).toContain("2026年第四季度");
-    expect(draft.payload.reply_parameters.message_id).toBe(reminder!.result.message_id);
+    expect(draft.payload.reply_parameters.message_id).toBe(reminder.result.message_id);
   });
 
   it("turns a 429 into a retry at retry_after (no sleeping in auto-retry), then delivers", async () => {

@@ -11,7 +11,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { randomUUID } from "node:crypto";
 import type { BotCore } from "../core/bot.js";
-import type { Attachment, Reply } from "../core/types.js";
+import { mentionLine, type Attachment, type Reply } from "../core/types.js";
 import type { Sender, Sent } from "../core/outbound.js";
 
 export const PLATFORM = "console";
@@ -28,7 +28,8 @@ export interface ConsoleOptions {
 }
 
 export function renderReply(reply: Reply, filesDir: string): string {
-  let out = reply.text;
+  const mentions = mentionLine(reply.mentions);
+  let out = mentions ? `${mentions}\n${reply.text}` : reply.text;
   if (reply.file) {
     fs.mkdirSync(filesDir, { recursive: true });
     const file = path.resolve(filesDir, reply.file.name);

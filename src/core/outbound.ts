@@ -5,7 +5,7 @@
 // waits are short; if it still has not gone out it becomes an outbox row — text, buttons, the
 // file's reference, the message it answers — and the outbox goes on with the same policy, so a
 // failed reply is queued and shown in /发送记录, never only logged.
-import type { Reply, ReplyAction } from "./types.js";
+import type { Mention, Reply, ReplyAction } from "./types.js";
 import { RateLimiter, type RateLimits } from "./rate-limit.js";
 import type { OutboxStore, OutboxRow } from "../store/outbox.js";
 import type { Clock } from "../time.js";
@@ -99,6 +99,7 @@ interface Payload {
   recordId?: number;
   replaces?: string;
   signInId?: number;
+  mentions?: Mention[];
 }
 
 export function asSendError(e: unknown): SendError {
@@ -244,6 +245,7 @@ export class Outbound {
     if (reply.recordId !== undefined) p.recordId = reply.recordId;
     if (reply.replaces) p.replaces = reply.replaces;
     if (reply.signInId !== undefined) p.signInId = reply.signInId;
+    if (reply.mentions?.length) p.mentions = reply.mentions;
     return Object.keys(p).length ? JSON.stringify(p) : null;
   }
 
@@ -255,6 +257,7 @@ export class Outbound {
     if (p.recordId !== undefined) reply.recordId = p.recordId;
     if (p.replaces) reply.replaces = p.replaces;
     if (p.signInId !== undefined) reply.signInId = p.signInId;
+    if (p.mentions?.length) reply.mentions = p.mentions;
     if (p.file) {
       const file = await this.store.getFile(p.file.sha256);
       if (!file) throw new SendError(`file ${p.file.name} is no longer stored`, undefined, true);

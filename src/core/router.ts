@@ -13,6 +13,7 @@ import { readPlainReport } from "../domain/plain.js";
 import { normaliseText } from "../domain/parser.js";
 import { safeName, editDistance } from "../domain/text.js";
 import { CommandLimiter, DEFAULT_LIMITS, type AbuseLimits } from "./abuse.js";
+import { inTheirWords, voiceOf, type Voice } from "./words.js";
 
 export const MAX_MESSAGE_CHARS = 1000;
 
@@ -41,6 +42,8 @@ export interface ParsedLine {
   rest: string;
   /** Not a command: a plain-language report of work, to be read by /记录 and confirmed first. */
   plain?: boolean;
+  /** The bot the person addressed in the command word (/record@LedgerBot): replies name commands so. */
+  bot?: string;
 }
 
 /** Table of every name (English and Chinese) → command; collisions are refused at start-up. */
@@ -79,9 +82,9 @@ export function splitCommand(
   if (!table.has(name)) {
     // Chinese has no spaces: /记录学习 12人 is /记录 学习 12人.
     const prefix = [...table.keys()].filter((k) => /[^\x00-\x7f]/.test(k) && name.startsWith(k)).sort((a, b) => b.length - a.length)[0];
-    if (prefix) return { name: prefix, rest: `${name.slice(prefix.length)} ${rest}`.trim() };
+    if (prefix) return { name: prefix, rest: `${name.slice(prefix.length)} ${rest}`.trim(), bot: target };
   }
-  return { name, rest };
+  return { name, rest, bot: target };
 }
 
 const ROLE_RANK: Record<Role, number> = { member: 1, officer: 2, admin: 3 };
@@ -104,7 +107,7 @@ const RECORD = "record";
 
 const PLAIN_HINT = `没看懂这句话。登记工作请写明做了什么、多少人或多少份、哪天，例如：${KINDS[1]?.example ?? "/记录 学习 12人"}\n也可以直接说「今天组织了中心组学习，12人参加」。发送 /帮助 查看全部命令。`;
 
-export const UNBOUND_HINT = "本群还没有绑定单位。请管理员发送：/bind 单位名 [上级单位名]\n例如：/bind 金桥社区 金桥镇";
+export const UNBOUND_HINT = "本群还没有绑定单位。请管理员发送：/绑定 单位名 [上级单位名]\n例如：/绑定 金桥社区 金桥镇";
 
 export class Router {
   readonly table: Map<string, AnyCommand>;
@@ -187,7 +190,7 @@ export class Router {
         // Words, not a mistyped English command name: say how to record instead of "no such command".
         if (!/^[a-z0-9_]+$/i.test(line.name) && !lookupWord(line.name)) return reply(errorReply(PLAIN_HINT));
       }
-      return reply(this.unknownCommand(line.name, line.rest));
+      return reply(this.inTheirWords(this.unknownCommand(line.name, line.rest), voiceOf(line.name, line.bot)));
     }
     return { kind: "run", line };
   }
@@ -196,10 +199,13 @@ export class Router {
   async run(
     msg: InboundMessage,
     screened: Extract<Screened, { kind: "run" }>,
-    extra: { evidence?: () => Promise<Evidence> } = {},
+    extra: { evidence?: () => Promise<Evidence>; pressed?: boolean } = {},
   ): Promise<Reply[]> {
+    // A plain-language report and a button press are answered in Chinese; a command in its own words.
+    const voice =
+      screened.line.plain || msg.pressedOn || extra.pressed ? voiceOf(undefined) : voiceOf(screened.line.name, screened.line.bot);
     try {
-      return await this.dispatch(msg, screened.line, extra);
+      return (await this.dispatch(msg, screened.line, extra)).map((r) => this.inTheirWords(r, voice));
     } catch (e) {
       if (e instanceof LedgerError) return [errorReply(e.message)];
       this.opts.log?.("command.failed", {
@@ -226,7 +232,7 @@ export class Router {
     if (PERMISSION_RANK[needed] > ROLE_RANK[role]) {
       return [
         errorReply(
-          `只有${ROLE_NAMES[needed === "admin" ? "admin" : "officer"]}可以使用 /${command.name}（${command.zhName}）。你的身份是${ROLE_NAMES[role]}。`,
+          `只有${ROLE_NAMES[needed === "admin" ? "admin" : "officer"]}可以使用 /${command.zhName}。你的身份是${ROLE_NAMES[role]}。`,
         ),
       ];
     }
@@ -257,13 +263,24 @@ export class Router {
     return command.run(ctx, parsed.data);
   }
 
+  /** A reply with its command words in the person's voice (the help text lists both on purpose). */
+  private inTheirWords(r: Reply, voice: Voice): Reply {
+    return r.verbatim ? r : { ...r, text: inTheirWords(r.text, voice, this.opts.commands) };
+  }
+
   private unknownCommand(name: string, rest: string): Reply {
     if (lookupWord(name)) return errorReply(`要记录「${name}」吗？请这样写：/记录 ${`${name} ${rest}`.trim()}`);
-    const names = [...this.table.keys()];
+    const chinese = /[\u3400-\u9fff]/.test(name);
     // Short names are close to everything at distance 2 (foo → todo): allow one typo per 4 letters.
-    const close = names
-      .filter((n) => /^[a-z]+$/.test(n) && editDistance(n, name) <= Math.max(1, Math.floor(name.length / 4)))
-      .map((n) => `/${n}`);
+    // A Chinese name of two or more characters: one character wrong, missing or extra (/统记 → /统计).
+    const near = (n: string) =>
+      chinese
+        ? /^[\u3400-\u9fff]{2,}$/.test(n) && [...name].length >= 2 && editDistance(n, name) <= 1
+        : /^[a-z]+$/.test(n) && editDistance(n, name) <= Math.max(1, Math.floor(name.length / 4));
+    let candidates = [...this.table.entries()].filter(([n]) => near(n));
+    // Two Chinese names one character away: the one that starts the same way (/统记 is /统计, not /登记).
+    if (chinese && candidates.some(([n]) => n[0] === name[0])) candidates = candidates.filter(([n]) => n[0] === name[0]);
+    const close = [...new Set(candidates.map(([, c]) => c))].map((c) => (chinese ? `/${c.zhName}` : `/${c.name}`));
     const hint = close.length ? `你是不是想用 ${close.join("、")}？` : "";
     return errorReply(`没有「/${name}」这个命令。${hint}发送 /help 查看全部命令。`);
   }

@@ -95,11 +95,28 @@ export interface Reply {
   replaces?: string;
   /** This reply is a sign-in's card: the id it is posted under is kept, so later changes edit it. */
   signInId?: number;
+  /**
+   * People the message is addressed to (a reminder to the unit's 宣传员): each platform mentions
+   * them its own way, before the text (Telegram a text mention, Feishu an <at>, the console "@name").
+   */
+  mentions?: Mention[];
   /** A stable id for this delivery (the outbox row), so platforms can de-duplicate retried sends. */
   deliveryId?: string;
+  /** Shown as written: its command names are not rewritten into the person's (the help text lists both). */
+  verbatim?: boolean;
   /** The command did not run (the store was unavailable): the same message may be delivered again. */
   retryable?: boolean;
 }
+
+export interface Mention {
+  /** The person's id on the platform the message goes to. */
+  userId: string;
+  name: string;
+}
+
+/** The mention line as plain text, for a platform (or a listing) with no mention of its own. */
+export const mentionLine = (mentions: Mention[] | undefined): string =>
+  mentions?.length ? mentions.map((m) => `@${m.name}`).join(" ") : "";
 
 export const text = (t: string, extra: Partial<Reply> = {}): Reply => ({ text: t, kind: "info", ...extra });
 export const errorReply = (t: string): Reply => ({ text: t, kind: "error" });

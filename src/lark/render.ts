@@ -3,7 +3,7 @@
 // run; a file is uploaded and posted as a `file` message. Everything user-written is shown
 // literally: cards use plain_text, text messages have Lark's <at>/<b> tags and [link](url)
 // syntax broken with an invisible zero-width space.
-import type { Reply } from "../core/types.js";
+import type { Mention, Reply } from "../core/types.js";
 
 export type OutPart =
   | { type: "text"; content: string }
@@ -71,8 +71,16 @@ function hardSplit(line: string, maxBytes: number): string[] {
   return pieces;
 }
 
-export function textContent(text: string): string {
-  return JSON.stringify({ text: neutralise(text) });
+export function textContent(text: string, mentions: Mention[] = []): string {
+  const at = larkIds(mentions)
+    .map((m) => `<at user_id="${m.userId}">${m.name.replace(/[<>"&]/g, "")}</at> `)
+    .join("");
+  return JSON.stringify({ text: (at ? `${at}\n` : "") + neutralise(text) });
+}
+
+/** The people a message mentions whose id Feishu can take as a user id (open_id, user_id). */
+function larkIds(mentions: Mention[] | undefined): Mention[] {
+  return (mentions ?? []).filter((m) => /^[A-Za-z0-9_-]{1,64}$/.test(m.userId));
 }
 
 function plain(content: string) {
@@ -90,6 +98,9 @@ export function buildCard(reply: Reply, body = reply.text): Record<string, unkno
   let shown = body;
   if (shown.startsWith(`${title}\n`)) shown = shown.slice(title.length + 1).replace(/^\n+/, "");
   const elements: Record<string, unknown>[] = [];
+  // A card mentions people in a markdown element; the text itself stays plain (never markdown).
+  const at = larkIds(reply.mentions);
+  if (at.length) elements.push({ tag: "markdown", content: at.map((m) => `<at id=${m.userId}></at>`).join(" ") });
   if (shown.trim()) elements.push({ tag: "div", text: plain(shown) });
   (reply.actions ?? []).forEach((a, i) => {
     elements.push({
@@ -122,8 +133,8 @@ export function fileTypeOf(name: string): LarkFileType {
   return "stream";
 }
 
-function textParts(text: string): OutPart[] {
-  return splitText(text).map((t) => ({ type: "text", content: textContent(t) }));
+function textParts(text: string, mentions?: Mention[]): OutPart[] {
+  return splitText(text).map((t, i) => ({ type: "text", content: textContent(t, i === 0 ? mentions : []) }));
 }
 
 /** The messages one reply becomes, in order. */
@@ -140,14 +151,14 @@ export function renderReply(reply: Reply): OutPart[] {
     if (cardFits(card)) return [{ type: "card", content: JSON.stringify(card) }];
     // Too long for a card (a long draft): the text in as many messages as it needs, then the
     // buttons on a small card of their own.
-    const parts = textParts(reply.text);
+    const parts = textParts(reply.text, reply.mentions);
     if (actions.length) {
-      const tail = buildCard(reply, "内容较长，已分条发送。");
+      const tail = buildCard({ ...reply, mentions: undefined }, "内容较长，已分条发送。");
       parts.push({ type: "card", content: JSON.stringify(tail) });
     }
     return parts;
   }
-  return textParts(reply.text);
+  return textParts(reply.text, reply.mentions);
 }
 
 /** The toast a card button press answers with: the command's first line, or what became of it. */

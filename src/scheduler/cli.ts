@@ -9,6 +9,14 @@ import { loadDeployment } from "../config/deployment.js";
 import { WorkCalendar } from "./calendar.js";
 import { runPass } from "./scheduler.js";
 import { chinaTime, systemClock } from "../time.js";
+import type { ComposedMessage } from "./plan.js";
+
+/** A message as a chat shows it: whom it mentions, its text, its buttons. */
+export function asPrinted(m: ComposedMessage): string {
+  const mentions = m.mentions.length ? `${m.mentions.map((p) => `@${p.name}`).join(" ")}\n` : "";
+  const buttons = m.actions.length ? `\n${m.actions.map((a) => `[${a.label}] → ${a.command}`).join("  ")}` : "";
+  return `${mentions}${m.body}${buttons}`;
+}
 
 export async function main(argv = process.argv.slice(2), out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { at: { type: "string" }, "dry-run": { type: "boolean", default: false } } });
@@ -20,15 +28,21 @@ export async function main(argv = process.argv.slice(2), out: NodeJS.WritableStr
   const config = loadDeployment();
   const store = await openStore();
   try {
-    const { planned, enqueued } = await runPass(store, config, new WorkCalendar(config.calendar), at, { dryRun: values["dry-run"] });
-    const verb = values["dry-run"] ? "would enqueue" : "enqueued";
+    const { planned, enqueued, supersededCount } = await runPass(store, config, new WorkCalendar(config.calendar), at, {
+      dryRun: values["dry-run"],
+    });
+    const verb = values["dry-run"] ? "would send" : "queued";
+    const chats = new Set(enqueued.map((m) => `${m.platform}:${m.chatExternalId}`)).size;
     out.write(
-      `scheduler pass at ${chinaTime(at).format("YYYY-MM-DD HH:mm")} (China time): ${planned.length} due, ${enqueued.length} ${verb}, ${planned.length - enqueued.length} already claimed\n`,
+      `scheduler pass at ${chinaTime(at).format("YYYY-MM-DD HH:mm")} (China time): ${planned.length} messages due, ${enqueued.length} ${verb} to ${chats} chats` +
+        `${supersededCount ? ` (${supersededCount} older reminders folded into newer ones)` : ""}, ${planned.length - enqueued.length} already claimed\n`,
     );
     for (const m of enqueued) {
-      out.write(
-        `${verb} ${m.kind}${m.superseded ? " (superseded, not sent)" : ""} → ${m.platform}:${m.chatExternalId} [${m.dedupeKey}]\n  ${m.body.replace(/\n/g, "\n  ")}\n`,
-      );
+      out.write(`${verb} ${m.kind} → ${m.platform}:${m.chatExternalId} at ${chinaTime(m.dueAt).format("YYYY-MM-DD HH:mm")}\n`);
+      out.write(`  ${asPrinted(m).replace(/\n/g, "\n  ")}\n`);
+    }
+    if (!values["dry-run"] && enqueued.length) {
+      out.write(`the running bot (npm start) sends them from ${chinaTime(at).format("YYYY-MM-DD HH:mm")}; /发送记录 lists them\n`);
     }
     return 0;
   } finally {

@@ -5,27 +5,31 @@
 import type { Db } from "../store/connect.js";
 import type { Sql } from "../store/sql.js";
 import type { Deployment } from "../config/deployment.js";
-import { loadUnits, loadCounts, existingKeys, claimMessages } from "../store/reminders.js";
-import { planMessages, countsNeeded, type PlannedMessage } from "./plan.js";
+import { loadUnits, loadCounts, existingKeys, claimMessages, type ClaimRow } from "../store/reminders.js";
+import { planMessages, countsNeeded, compose, type PlannedMessage, type ComposedMessage } from "./plan.js";
 import type { WorkCalendar } from "./calendar.js";
 
 export interface PassResult {
-  /** Every message due (empty with keep: false). */
-  planned: PlannedMessage[];
-  /** The messages this pass claimed: all planned ones not claimed before (empty with keep: false). */
-  enqueued: PlannedMessage[];
+  /** Every message due, made of all its parts (empty with keep: false). */
+  planned: ComposedMessage[];
+  /** The messages this pass queued, made of the parts it claimed (empty with keep: false). */
+  enqueued: ComposedMessage[];
   plannedCount: number;
   enqueuedCount: number;
+  /** Parts claimed but not sent: older offsets whose newer one went out in the same message. */
+  supersededCount: number;
 }
 
 /** Messages claimed per transaction; also the most a dry run lists in one IN (…). */
-const BATCH = 500;
+const BATCH = 250;
 
 /**
- * One pass: plan what is due and claim it. Messages are claimed BATCH at a time as the plan
- * yields them, each batch in its own transaction (a claim is per message, so a pass cut short
- * leaves the rest to the next one). With `keep: false` (the running bot) the result holds only
- * the counts, so that a quarter-end morning's tens of thousands of messages never sit in memory.
+ * One pass: plan what is due and claim it. Each chat's message is claimed part by part (its
+ * unique keys) and queued made of the parts this pass claimed, in the same transaction; BATCH
+ * messages at a time as the plan yields them (a pass cut short leaves the rest to the next one).
+ * With `keep: false` (the running bot) the result holds only the counts, so that a quarter-end
+ * morning's tens of thousands of messages never sit in memory. A dry run claims nothing and
+ * counts only what would really be sent.
  */
 export async function runPass(
   store: { db: Db; sql: Sql },
@@ -37,24 +41,49 @@ export async function runPass(
   const keep = opts.keep ?? true;
   const needed = countsNeeded({ at, config, calendar });
   const [units, counts] = await Promise.all([
-    loadUnits(store.sql),
+    loadUnits(store.sql, { officers: true }),
     needed ? loadCounts(store.sql, needed.to, needed.windows) : { windows: [], byUnit: new Map() },
   ]);
-  const result: PassResult = { planned: [], enqueued: [], plannedCount: 0, enqueuedCount: 0 };
-  // A batch is one transaction on the raw driver; ON CONFLICT DO NOTHING on the unique key is the claim.
+  const result: PassResult = { planned: [], enqueued: [], plannedCount: 0, enqueuedCount: 0, supersededCount: 0 };
   const claim = async (batch: PlannedMessage[]) => {
-    const taken = opts.dryRun
-      ? await existingKeys(
-          store.sql,
-          batch.map((m) => m.dedupeKey),
-        ).then((have) => new Set(batch.filter((m) => !have.has(m.dedupeKey)).map((m) => m.dedupeKey)))
-      : await claimMessages(store.sql, batch, at);
-    const claimed = batch.filter((m) => taken.has(m.dedupeKey));
-    result.plannedCount += batch.length;
-    result.enqueuedCount += claimed.length;
+    const keys = batch.flatMap((m) => m.lines.map((l) => l.dedupeKey));
+    let queued: ComposedMessage[];
+    if (opts.dryRun) {
+      const have = await existingKeys(store.sql, keys);
+      const free = new Set(keys.filter((k) => !have.has(k)));
+      queued = batch.map((m) => compose(m, free)).filter((m): m is ComposedMessage => m !== null);
+      result.supersededCount += batch.reduce((n, m) => n + m.lines.filter((l) => l.superseded && free.has(l.dedupeKey)).length, 0);
+    } else {
+      queued = [];
+      const parts: ClaimRow[] = batch.flatMap((m) =>
+        m.lines.map((l) => ({
+          ...rowOf(m),
+          dedupeKey: l.dedupeKey,
+          kind: l.kind,
+          body: "",
+          payload: null,
+          status: l.superseded ? "superseded" : "line",
+        })),
+      );
+      await claimMessages(store.sql, parts, at, (claimed) => {
+        queued = batch.map((m) => compose(m, claimed)).filter((m): m is ComposedMessage => m !== null);
+        result.supersededCount += batch.reduce((n, m) => n + m.lines.filter((l) => l.superseded && claimed.has(l.dedupeKey)).length, 0);
+        return queued.map((c) => ({
+          ...rowOf(c),
+          dedupeKey: c.dedupeKey,
+          kind: c.kind,
+          body: c.body,
+          payload: payloadOf(c),
+          status: "pending",
+        }));
+      });
+    }
+    const full = batch.map((m) => compose(m)).filter((m): m is ComposedMessage => m !== null);
+    result.plannedCount += full.length;
+    result.enqueuedCount += queued.length;
     if (keep) {
-      result.planned.push(...batch);
-      result.enqueued.push(...claimed);
+      result.planned.push(...full);
+      result.enqueued.push(...queued);
     }
   };
   let batch: PlannedMessage[] = [];
@@ -67,4 +96,18 @@ export async function runPass(
   }
   if (batch.length) await claim(batch);
   return result;
+}
+
+const rowOf = (m: { platform: string; chatExternalId: string; unitId: number | null }) => ({
+  platform: m.platform,
+  chatExternalId: m.chatExternalId,
+  unitId: m.unitId,
+});
+
+/** What the outbox row keeps besides the text (as a reply's payload): buttons, and whom it mentions. */
+function payloadOf(c: ComposedMessage): string | null {
+  const p: Record<string, unknown> = {};
+  if (c.actions.length) p.actions = c.actions;
+  if (c.mentions.length) p.mentions = c.mentions;
+  return Object.keys(p).length ? JSON.stringify(p) : null;
 }

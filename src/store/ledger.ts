@@ -21,7 +21,7 @@ import { AttachmentStore } from "./attachments.js";
 import { SignInStore } from "./signins.js";
 import { FigureStore, type RuleWindow, type DraftName, type DraftUnit, type SituationNote } from "./figures.js";
 
-export { LedgerError } from "./shared.js";
+export { LedgerError, quietRuleIds } from "./shared.js";
 export type { Role, ChatRow, UnitRow, MemberRow, RecordRow } from "./shared.js";
 export { windowSums, type RuleWindow, type DraftName, type DraftUnit, type SituationNote } from "./figures.js";
 export type { RecordFields } from "./records.js";
@@ -139,6 +139,10 @@ export class Ledger {
 
   setRemindersMuted(unitId: number, muted: boolean, actor: string): Promise<void> {
     return this.unitStore.setRemindersMuted(unitId, muted, actor);
+  }
+
+  setRuleQuiet(unitId: number, ruleId: string, quiet: boolean, actor: string): Promise<void> {
+    return this.unitStore.setRuleQuiet(unitId, ruleId, quiet, actor);
   }
 
   // Members (members.ts).

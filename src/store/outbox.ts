@@ -25,12 +25,23 @@ export interface OutboxListing {
     platform: string;
     chatExternalId: string;
     kind: string;
+    body: string;
     attempts: number;
     createdAt: Date;
     lastError: string | null;
   }[];
-  pending: { id: number; platform: string; chatExternalId: string; kind: string; body: string; nextAttemptAt: Date }[];
+  pending: {
+    id: number;
+    platform: string;
+    chatExternalId: string;
+    kind: string;
+    body: string;
+    nextAttemptAt: Date;
+    lastError: string | null;
+  }[];
   pendingCount: number;
+  /** The unit each listed chat is bound to, by "platform:chat". */
+  chatUnits: Map<string, string>;
 }
 
 export interface NewOutboxRow {
@@ -114,7 +125,15 @@ export class OutboxStore {
       this.db.outbox.findMany({ where: { status: "pending" }, orderBy: [{ nextAttemptAt: "asc" }, { id: "asc" }], take: limit }),
       this.db.outbox.count({ where: { status: "pending" } }),
     ]);
-    return { failed, pending, pendingCount };
+    const chats = [...failed, ...pending].map((r) => ({ platform: r.platform, externalId: r.chatExternalId }));
+    const bound = chats.length
+      ? await this.db.chat.findMany({
+          where: { OR: chats, unitId: { not: null } },
+          select: { platform: true, externalId: true, unit: { select: { name: true } } },
+        })
+      : [];
+    const chatUnits = new Map(bound.map((c) => [`${c.platform}:${c.externalId}`, c.unit?.name ?? ""]));
+    return { failed, pending, pendingCount, chatUnits };
   }
 
   /** Puts a failed row back in the queue, with its audit row in the same transaction. */

@@ -3,46 +3,45 @@
 // DO NOTHING on the unique key makes the claim atomic: a second pass, a restart or a second
 // process inserts nothing.
 import type { Sql } from "./sql.js";
+import { chinaDay } from "../time.js";
 import { windowSums, type RuleWindow } from "./figures.js";
-import { marks } from "./shared.js";
+import { marks, quietRuleIds } from "./shared.js";
 
-/** A unit as the pass plans for it: its place in the tree, its switch and its chats. */
+/** A unit as the pass plans for it: its place in the tree, its switches, its chats and its 宣传员. */
 export interface ReminderUnit {
   id: number;
   name: string;
   parentId: number | null;
   remindersMuted: boolean;
+  quietRules: string[];
+  since: string;
   chats: { platform: string; externalId: string }[];
+  officers: { platform: string; externalId: string; name: string }[];
 }
 
-/** A planned message to claim: its unique key and what the outbox sends. */
-export interface ReminderClaim {
-  dedupeKey: string;
-  kind: string;
-  platform: string;
-  chatExternalId: string;
-  unitId: number | null;
-  body: string;
-  /** Claimed as "superseded" (never sent) instead of "pending". */
-  superseded: boolean;
-  /** Buttons under the message, kept in the row's payload (the reply's JSON beyond its text). */
-  actions?: { label: string; command: string }[];
-}
-
-/** Every unit with its chats: one join on the raw driver (10,000 units through Prisma's
- * relation loading took a quarter of a second). */
-export async function loadUnits(sql: Sql): Promise<ReminderUnit[]> {
-  const rows = await sql.all<{
-    id: number;
-    name: string;
-    parentId: number | null;
-    remindersMuted: unknown;
-    platform: string | null;
-    externalId: string | null;
-  }>(
-    `SELECT u."id", u."name", u."parentId", u."remindersMuted", c."platform", c."externalId"
-     FROM "Unit" u LEFT JOIN "Chat" c ON c."unitId" = u."id" ORDER BY u."id", c."id"`,
-  );
+/** Every unit with its chats (one join on the raw driver: 10,000 units through Prisma's relation
+ * loading took a quarter of a second), and, when asked, its 宣传员 (one more query). */
+export async function loadUnits(sql: Sql, opts: { officers?: boolean } = {}): Promise<ReminderUnit[]> {
+  const [rows, officers] = await Promise.all([
+    sql.all<{
+      id: number;
+      name: string;
+      parentId: number | null;
+      remindersMuted: unknown;
+      quietRules: string | null;
+      createdAt: unknown;
+      platform: string | null;
+      externalId: string | null;
+    }>(
+      `SELECT u."id", u."name", u."parentId", u."remindersMuted", u."quietRules", u."createdAt", c."platform", c."externalId"
+       FROM "Unit" u LEFT JOIN "Chat" c ON c."unitId" = u."id" ORDER BY u."id", c."id"`,
+    ),
+    opts.officers
+      ? sql.all<{ unitId: number; platform: string; externalId: string; name: string }>(
+          `SELECT "unitId", "platform", "externalId", "name" FROM "Member" WHERE "role" = 'officer' AND "unitId" IS NOT NULL ORDER BY "id"`,
+        )
+      : [],
+  ]);
   const units = new Map<number, ReminderUnit>();
   for (const r of rows) {
     const id = Number(r.id);
@@ -53,12 +52,16 @@ export async function loadUnits(sql: Sql): Promise<ReminderUnit[]> {
         name: r.name,
         parentId: r.parentId === null ? null : Number(r.parentId),
         remindersMuted: r.remindersMuted === true || Number(r.remindersMuted) === 1,
+        quietRules: quietRuleIds(r),
+        since: chinaDay(r.createdAt instanceof Date ? r.createdAt : new Date(String(r.createdAt))),
         chats: [],
+        officers: [],
       };
       units.set(id, u);
     }
     if (r.platform !== null && r.externalId !== null) u.chats.push({ platform: r.platform, externalId: r.externalId });
   }
+  for (const o of officers) units.get(Number(o.unitId))?.officers.push({ platform: o.platform, externalId: o.externalId, name: o.name });
   return [...units.values()];
 }
 
@@ -106,23 +109,25 @@ const CLAIM_COLUMNS = [
   "createdAt",
 ];
 
+/** A row the pass writes: a part's claim ("line", "superseded") or a message to send ("pending"). */
+export interface ClaimRow {
+  dedupeKey: string;
+  kind: string;
+  platform: string;
+  chatExternalId: string;
+  unitId: number | null;
+  body: string;
+  payload: string | null;
+  status: "line" | "superseded" | "pending";
+}
+
 /**
- * Claims a batch of messages, due now (`at`), in one transaction on the raw driver: ON CONFLICT
- * DO NOTHING on the unique key is the claim. Returns the keys this call inserted.
+ * Claims parts of messages, due now (`at`), in one transaction on the raw driver: each part's row
+ * is the claim, by ON CONFLICT DO NOTHING on its unique key; then `then` is told which parts this
+ * call claimed and returns the messages to queue, written in the same transaction. A part another
+ * pass or process holds is in that one's message, never in two.
  */
-export async function claimMessages(sql: Sql, batch: ReminderClaim[], at: Date): Promise<Set<string>> {
-  const rows = batch.map((m) => [
-    m.dedupeKey,
-    m.kind,
-    m.platform,
-    m.chatExternalId,
-    m.unitId,
-    m.body,
-    m.actions?.length ? JSON.stringify({ actions: m.actions }) : null,
-    m.superseded ? "superseded" : "pending",
-    0,
-    at,
-    at,
-  ]);
-  return new Set((await sql.insertManyClaimed("Outbox", CLAIM_COLUMNS, rows, "dedupeKey")) as string[]);
+export async function claimMessages(sql: Sql, parts: ClaimRow[], at: Date, then: (claimed: Set<string>) => ClaimRow[]): Promise<void> {
+  const row = (r: ClaimRow) => [r.dedupeKey, r.kind, r.platform, r.chatExternalId, r.unitId, r.body, r.payload, r.status, 0, at, at];
+  await sql.insertManyClaimed("Outbox", CLAIM_COLUMNS, parts.map(row), "dedupeKey", (taken) => then(new Set(taken as string[])).map(row));
 }

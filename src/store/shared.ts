@@ -21,6 +21,8 @@ export interface UnitRow {
   name: string;
   parentId: number | null;
   remindersMuted: boolean;
+  /** Rule ids an administrator quieted for this unit, comma-separated (see quietRuleIds). */
+  quietRules?: string | null;
   /** When the unit was bound: its ledger's start, before which nothing counts as missed. */
   createdAt: Date;
 }
@@ -180,8 +182,14 @@ export function toUnitRow(r: Record<string, unknown>): UnitRow {
     name: String(r.name),
     parentId: asNum(r.parentId),
     remindersMuted: asBool(r.remindersMuted),
+    quietRules: (r.quietRules as string | null) ?? null,
     createdAt: asDate(r.createdAt)!,
   };
+}
+
+/** The rules (by id) quieted for a unit. */
+export function quietRuleIds(unit: { quietRules?: string | null }): string[] {
+  return unit.quietRules ? unit.quietRules.split(",").filter(Boolean) : [];
 }
 
 export function toMemberRow(r: Record<string, unknown>): MemberRow {

@@ -83,14 +83,19 @@ export class PgSql implements Sql {
     return (res.rows[0] as Record<string, unknown> | undefined) ?? null;
   }
 
-  async insertManyClaimed(table: string, cols: string[], rows: unknown[][], returning: string): Promise<unknown[]> {
-    const out: unknown[] = [];
+  async insertManyClaimed(
+    table: string,
+    cols: string[],
+    rows: unknown[][],
+    returning: string,
+    then?: (claimed: unknown[]) => unknown[][],
+  ): Promise<unknown[]> {
     const per = Math.max(1, Math.floor(30_000 / cols.length));
     const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
-      for (let i = 0; i < rows.length; i += per) {
-        const chunk = rows.slice(i, i + per);
+    const insertAll = async (list: unknown[][]) => {
+      const out: unknown[] = [];
+      for (let i = 0; i < list.length; i += per) {
+        const chunk = list.slice(i, i + per);
         const values = chunk.map((_, r) => `(${cols.map((_, c) => `$${r * cols.length + c + 1}`).join(", ")})`).join(", ");
         const res = await client.query(
           `INSERT INTO "${table}" (${quoteCols(cols)}) VALUES ${values} ON CONFLICT DO NOTHING RETURNING "${returning}"`,
@@ -98,14 +103,20 @@ export class PgSql implements Sql {
         );
         for (const r of res.rows) out.push(r[returning]);
       }
+      return out;
+    };
+    try {
+      await client.query("BEGIN");
+      const out = await insertAll(rows);
+      if (then) await insertAll(then(out));
       await client.query("COMMIT");
+      return out;
     } catch (e) {
       await client.query("ROLLBACK").catch(() => {});
       throw e;
     } finally {
       client.release();
     }
-    return out;
   }
 
   /**

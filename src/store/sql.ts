@@ -21,9 +21,16 @@ export interface Sql {
   ): Promise<Record<string, unknown> | null>;
   /**
    * Inserts many rows in one transaction, skipping those whose unique key exists (the claim);
-   * returns the `returning` column of the rows actually inserted.
+   * returns the `returning` column of the rows actually inserted. `then`, told those, returns more
+   * rows inserted the same way in the same transaction (what the claims decided).
    */
-  insertManyClaimed(table: string, cols: string[], rows: unknown[][], returning: string): Promise<unknown[]>;
+  insertManyClaimed(
+    table: string,
+    cols: string[],
+    rows: unknown[][],
+    returning: string,
+    then?: (claimed: unknown[]) => unknown[][],
+  ): Promise<unknown[]>;
   /**
    * Commits one real write that changes nothing, for the health check: throws when the store
    * cannot write (full disk, read-only file or server), or has waited `timeoutMs` for the write lock.
@@ -118,16 +125,27 @@ export class SqliteSql implements Sql {
     return this.whenFree(() => run.immediate());
   }
 
-  async insertManyClaimed(table: string, cols: string[], rows: unknown[][], returning: string): Promise<unknown[]> {
+  async insertManyClaimed(
+    table: string,
+    cols: string[],
+    rows: unknown[][],
+    returning: string,
+    then?: (claimed: unknown[]) => unknown[][],
+  ): Promise<unknown[]> {
     const insert = this.prepare(
       `INSERT INTO "${table}" (${quoteCols(cols)}) VALUES (${cols.map(() => "?").join(", ")}) ON CONFLICT DO NOTHING RETURNING "${returning}"`,
     );
-    const run = this.conn.transaction(() => {
+    const insertAll = (list: unknown[][]) => {
       const out: unknown[] = [];
-      for (const r of rows) {
+      for (const r of list) {
         const got = insert.get(...r.map(SqliteSql.value)) as Record<string, unknown> | undefined;
         if (got) out.push(got[returning]);
       }
+      return out;
+    };
+    const run = this.conn.transaction(() => {
+      const out = insertAll(rows);
+      if (then) insertAll(then(out));
       return out;
     });
     return this.whenFree(() => run.immediate());

@@ -7,6 +7,7 @@ import {
   isUniqueViolation,
   toChatRow,
   toUnitRow,
+  quietRuleIds,
   type StoreContext,
   type ChatRow,
   type UnitRow,
@@ -63,7 +64,10 @@ export class UnitStore {
   async unit(id: number): Promise<UnitRow | null> {
     const cached = this.ctx.units.get(String(id));
     if (cached !== undefined) return cached;
-    const [row] = await this.ctx.sql.all(`SELECT "id", "name", "parentId", "remindersMuted", "createdAt" FROM "Unit" WHERE "id" = ?`, [id]);
+    const [row] = await this.ctx.sql.all(
+      `SELECT "id", "name", "parentId", "remindersMuted", "quietRules", "createdAt" FROM "Unit" WHERE "id" = ?`,
+      [id],
+    );
     return this.ctx.units.set(String(id), row ? toUnitRow(row) : null);
   }
 
@@ -241,6 +245,19 @@ export class UnitStore {
   private async lockTree(tx: Prisma.TransactionClient): Promise<void> {
     if (this.ctx.sql.provider === "postgresql") await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${UNIT_TREE_LOCK})`);
     else await tx.$executeRawUnsafe(`UPDATE "Unit" SET "parentId" = "parentId" WHERE 0 = 1`);
+  }
+
+  /** Quiets (or un-quiets) one rule's reminders for a unit, audited. */
+  async setRuleQuiet(unitId: number, ruleId: string, quiet: boolean, actor: string): Promise<void> {
+    await this.ctx.db.$transaction(async (tx) => {
+      const row = await tx.unit.findUniqueOrThrow({ where: { id: unitId }, select: { quietRules: true } });
+      const ids = new Set(quietRuleIds(row));
+      if (quiet) ids.add(ruleId);
+      else ids.delete(ruleId);
+      await tx.unit.update({ where: { id: unitId }, data: { quietRules: ids.size ? [...ids].join(",") : null } });
+      await this.ctx.audit(tx, actor, quiet ? "unit.reminders.quiet" : "unit.reminders.unquiet", "Unit", unitId, { rule: ruleId });
+      this.ctx.invalidate();
+    });
   }
 
   async setRemindersMuted(unitId: number, muted: boolean, actor: string): Promise<void> {

@@ -4,8 +4,8 @@
 // text as its caption (or, when the text is over 1024 characters, a separate message first), and a
 // reply's actions become an inline keyboard whose callback_data is the command line itself.
 import { InputFile, type Api } from "grammy";
-import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
-import type { Reply, ReplyAction } from "../core/types.js";
+import type { InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity } from "grammy/types";
+import { mentionLine, type Mention, type Reply, type ReplyAction } from "../core/types.js";
 
 /** Telegram's limits, counted (like Telegram does) in UTF-16 code units / bytes. */
 export const TEXT_LIMIT = 4096;
@@ -14,7 +14,7 @@ export const CALLBACK_DATA_LIMIT = 64;
 const BUTTONS_PER_ROW = 2;
 
 export type TelegramOp =
-  | { method: "sendMessage"; text: string; reply_markup?: InlineKeyboardMarkup }
+  | { method: "sendMessage"; text: string; reply_markup?: InlineKeyboardMarkup; entities?: MessageEntity[] }
   | { method: "sendDocument"; file: { name: string; data: Buffer }; caption?: string; reply_markup?: InlineKeyboardMarkup };
 
 export interface Plan {
@@ -79,10 +79,36 @@ export function keyboard(actions: ReplyAction[] | undefined): { markup?: InlineK
   return { markup: { inline_keyboard: rows }, dropped };
 }
 
+/**
+ * The mention line a reply opens with, and its text mentions: Telegram links each name to the
+ * person by user id (offsets in UTF-16 units, as JavaScript strings count), so it works for
+ * people without a username and never depends on parse_mode.
+ */
+export function mentionEntities(mentions: Mention[]): { line: string; entities: MessageEntity[] } {
+  const entities: MessageEntity[] = [];
+  let line = "";
+  for (const m of mentions) {
+    if (!/^\d+$/.test(m.userId)) continue;
+    if (line) line += " ";
+    const name = `@${m.name}`;
+    entities.push({
+      type: "text_mention",
+      offset: line.length,
+      length: name.length,
+      user: { id: Number(m.userId), is_bot: false, first_name: m.name },
+    });
+    line += name;
+  }
+  return { line, entities };
+}
+
 /** What to send for one reply, in order. The keyboard rides on the last message. */
 export function planReply(reply: Reply): Plan {
   const { markup, dropped } = keyboard(reply.actions);
-  const text = reply.text ?? "";
+  const mentions = reply.mentions?.length && !reply.file ? mentionEntities(reply.mentions) : null;
+  const plainMentions = reply.file ? mentionLine(reply.mentions) : "";
+  const opening = mentions?.line || plainMentions;
+  const text = opening ? `${opening}\n${reply.text ?? ""}` : (reply.text ?? "");
   const ops: TelegramOp[] = [];
   if (reply.file) {
     const file = { name: safeFileName(reply.file.name), data: reply.file.data };
@@ -95,9 +121,11 @@ export function planReply(reply: Reply): Plan {
     return { ops, dropped };
   }
   const pieces = splitText(text);
-  pieces.forEach((piece, i) =>
-    ops.push({ method: "sendMessage", text: piece, reply_markup: i === pieces.length - 1 ? markup : undefined }),
-  );
+  pieces.forEach((piece, i) => {
+    const op: TelegramOp = { method: "sendMessage", text: piece, reply_markup: i === pieces.length - 1 ? markup : undefined };
+    if (i === 0 && mentions?.entities.length) op.entities = mentions.entities;
+    ops.push(op);
+  });
   return { ops, dropped };
 }
 
@@ -127,6 +155,7 @@ export async function sendReply(api: Api, chatId: string, reply: Reply, opts: Se
     let sent: { message_id: number };
     if (op.method === "sendMessage") {
       sent = await api.sendMessage(chat, op.text, {
+        ...(op.entities ? { entities: op.entities } : {}),
         reply_parameters,
         reply_markup: op.reply_markup,
         link_preview_options: { is_disabled: true },
