@@ -6,7 +6,8 @@ import pino from "pino";
 
 export const logger = pino({ level: process.env.LOG_LEVEL || "info", base: undefined }, pino.destination(2));
 
-const WARN = /fail|refus|drop|unprotected|late|slow|stopped|bad_|without_key|app_id|queued|error/;
+// "reply.queued" (a reply that could not go out at once) warns; "scheduler.enqueued" is routine.
+const WARN = /fail|refus|drop|lost|unprotected|late|slow|stopped|bad_|without_key|app_id|(?<!en)queued|error/;
 
 export function levelOf(event: string, detail: Record<string, unknown> = {}): "info" | "warn" {
   if (event === "lark.sdk") return detail.level === "error" || detail.level === "warn" ? "warn" : "info";

@@ -124,6 +124,15 @@ describe("Lark webhook (/lark/events) through the real SDK", () => {
     expect(wrong.text).not.toContain("challenge");
   });
 
+  it("refuses a body over 1 MB with 413 before parsing it", async () => {
+    const res = await fetch(endpoint, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "x".repeat(2 * 1024 * 1024),
+    });
+    expect(res.status).toBe(413);
+  });
+
   it("starts even when Lark refuses the credentials, and never logs the secret", async () => {
     const seen: unknown[] = [];
     const wrong = createLarkAdapter({

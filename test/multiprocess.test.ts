@@ -1,6 +1,6 @@
 // Several bot processes on one PostgreSQL database (issue 7): three real bot processes
-// (test/fixtures/bot-process.ts: createApp + EventGate + the Telegram adapter in webhook mode +
-// the Scheduler + the HTTP server) start together on an empty database (the advisory-locked
+// (test/fixtures/bot-process.ts: startBot, as main.ts starts it — the core with its inbox, the
+// Telegram adapter in webhook mode, the Scheduler and the HTTP server) start together on an empty database (the advisory-locked
 // migration runs once), share one fake Telegram Bot API, receive the SAME burst of updates (every
 // update is POSTed to all three at once, as a load balancer retrying or Telegram redelivering
 // would), and run their schedulers at the same moment. Then: every record exactly once, one
@@ -10,8 +10,8 @@
 // A second scenario sends SIGTERM in the middle of a burst: nothing may be lost (it found the
 // shutdown race fixed in src/telegram/index.ts and src/main.ts).
 //
-// Records are dated in October and November 2026 (no future dates: the router runs on the real
-// clock); the schedulers run on a clock that starts at NOW.
+// Records are dated in October and November 2026; each process runs on its one clock
+// (test/fixtures/bot-process.ts), which starts at NOW and moves at the real rate.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";

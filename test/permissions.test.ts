@@ -8,10 +8,13 @@
 // #2 吴's in 一支部.
 import { describe, it, expect, beforeEach, afterEach } from "vitest";
 import { makeHarness, type Harness } from "./harness.js";
+import { jpegBytes } from "./fixtures/images.js";
+import type { Attachment } from "../src/core/types.js";
 
 let h: Harness;
 beforeEach(async () => {
   h = await makeHarness({ now: "2026-11-22T10:00:00+08:00" });
+  h.files.set("perm-photo", jpegBytes(3));
   await h.ask("/bind 金桥镇", { chat: "镇群" });
   await h.ask("/bind 金桥社区 金桥镇", { chat: "社区群" });
   await h.ask("/bind 浦东社区 金桥镇", { chat: "浦东群" });
@@ -59,7 +62,14 @@ const NOT_FOR_CHILD = (name: string) =>
 const REFUSAL = /^(只有|本群还没有绑定|本单位没有|「.*」下没有名为|#\d+ 不是你|#\d+ 是下级单位|#待确认\d+ 不是你)/;
 
 /** One step of a cell: a line, the reply (exact, or a pattern); by the column's actor unless `as` says otherwise. */
-type Step = [line: string, expected: string | RegExp, as?: Partial<{ user: string; chat: string; addressedToBot: boolean }>];
+type Step = [
+  line: string,
+  expected: string | RegExp,
+  as?: Partial<{ user: string; chat: string; addressedToBot: boolean; attachments: Attachment[] }>,
+];
+/** A photo captioned with the line: attached to the record it names. */
+const PHOTO = { attachments: [{ kind: "photo" as const, ref: "perm-photo" }] };
+const ATTACH_REFUSED = (id: number) => `#${id} 不是你登记的：附件由记录人本人、本单位宣传员或管理员添加。`;
 
 const ALL: Column[] = ["admin", "officer", "parentOfficer", "parentOfficerInChild", "member", "unbound", "child", "sibling"];
 const BOUND = ALL.filter((c) => c !== "unbound");
@@ -272,6 +282,61 @@ const ROWS: { what: string; cells: Record<Column, Step[]> }[] = [
     },
   },
   {
+    what: "/discard: only the author of the reading",
+    cells: {
+      ...each(BOUND, (c) => [
+        [
+          "今天组织了中心组学习，9人参加",
+          /^我从这句话里读出了一条记录，请核对：\n#待确认\d+/,
+          { user: `${ACTORS[c].user}说`, addressedToBot: true },
+        ],
+        ["/取消", "你在本群没有待确认的记录。"],
+        ["/取消", /^好的，#待确认\d+ 没有登记。$/, { user: `${ACTORS[c].user}说` }],
+      ]),
+      unbound: [["/取消", UNBOUND]],
+    },
+  },
+  {
+    what: "/attach N (its list): a record of the chat's unit or its descendants, as /list",
+    cells: {
+      ...each(["admin", "officer", "parentOfficer", "parentOfficerInChild", "member"], () => [["/附件 1", /^#1 还没有附件。/]]),
+      unbound: [["/附件 1", UNBOUND]],
+      child: [["/附件 1", NOT_HERE(1)]],
+      sibling: [["/附件 1", NOT_HERE(1)]],
+    },
+  },
+  {
+    what: "attaching a photo to a record: as /edit — the author; the unit's officer, the unit's records; an administrator, the subtree's",
+    cells: {
+      ...each(["admin", "officer"], () => [["/附件 1", /^#1（.*）：已附照片 1 张/, PHOTO]]),
+      ...each(["parentOfficer", "parentOfficerInChild"], () => [["/附件 1", ATTACH_REFUSED(1), PHOTO]]),
+      member: [
+        ["/附件 1", ATTACH_REFUSED(1), PHOTO],
+        ["/附件 1", /^#1（.*）：已附照片 1 张/, { ...PHOTO, user: "张" }],
+      ],
+      unbound: [["/附件 1", UNBOUND, PHOTO]],
+      child: [["/附件 1", NOT_HERE(1), PHOTO]],
+      sibling: [["/附件 1", NOT_HERE(1), PHOTO]],
+    },
+  },
+  {
+    what: "/signin (open one): the unit's officers and administrators; anyone presses 签到",
+    cells: {
+      ...each(["admin", "officer", "parentOfficer"], () => [["/签到 学习 中心组学习", /^签到 #\d+：/]]),
+      ...each(["parentOfficerInChild", "member", "child", "sibling"], () => [
+        ["/签到 学习 中心组学习", "只有本单位宣传员或管理员可以发起签到。参加的同志请点签到卡片上的「签到」。"],
+      ]),
+      unbound: [["/签到 学习 中心组学习", UNBOUND]],
+    },
+  },
+  {
+    what: "/situation (研判): anyone in a bound chat, for the chat's unit",
+    cells: {
+      ...each(BOUND, () => [["/研判 网络舆情 表现：业主群争论 措施：约谈群主", /^已记录 #\d+/]]),
+      unbound: [["/研判 网络舆情 表现：业主群争论 措施：约谈群主", UNBOUND]],
+    },
+  },
+  {
     what: "/bind, /remind, /role, /outbox, /forget: administrators only",
     cells: {
       ...each(
@@ -393,12 +458,21 @@ describe("abuse limits", () => {
     });
     try {
       await l.ask("/bind 测试社区");
+      const db = l.app.store.db;
+      const stored = async () => [await db.inboxEvent.count(), await db.inboundEvent.count()];
+      const before = await stored();
       const replies: string[] = [];
       for (let i = 0; i < 6; i++) replies.push(await l.ask("/记录 学习 3人", { user: "刷屏者" }));
       expect(replies.slice(0, 3).every((r) => r.startsWith("已记录"))).toBe(true);
       expect(replies[3]).toBe("操作太频繁了，请稍等一分钟再发。（每人每分钟最多 6 条命令，每个群每分钟最多 100 条）");
       expect(replies.slice(4)).toEqual(["", ""]);
       expect(await l.app.store.db.record.count()).toBe(3);
+      // The flood is refused in memory, before the inbox: the three refused lines stored nothing.
+      const after = await stored();
+      const perLine = [(after[0] - before[0]) / 3, (after[1] - before[1]) / 3];
+      expect(perLine.every((n) => Number.isInteger(n) && n >= 1)).toBe(true);
+      for (let i = 0; i < 20; i++) await l.ask("/记录 学习 3人", { user: "刷屏者" });
+      expect(await stored()).toEqual(after);
       // Another person in the same chat is not affected.
       expect(await l.ask("/记录 学习 3人", { user: "别人" })).toMatch(/^已记录/);
       // Ten seconds later one command's worth has refilled.

@@ -17,7 +17,7 @@ import {
   type Store,
 } from "../src/store/connect.js";
 import { MAX_TREE_DEPTH } from "../src/store/figures.js";
-import { tempDir } from "./harness.js";
+import { tempDir, makeHarness } from "./harness.js";
 import { TEST_STORE, freshDatabaseUrl, dropDatabase } from "./db.js";
 
 /** Runs one statement on the test database outside the store (as an operator or a newer version would). */
@@ -310,5 +310,29 @@ describe("writable(): the health check's write", () => {
       await raw(url, `DROP TRIGGER refuse ON "_prisma_migrations"`);
     }
     expect(await store.writable()).toBe(true);
+  });
+});
+
+describe("the inbox is bounded", () => {
+  it("forgets handled events and their keys after seven days, keeps newer ones", async () => {
+    const h = await makeHarness({ now: "2026-11-22T10:00:00+08:00" });
+    try {
+      await h.ask("/bind 金桥社区");
+      for (let i = 0; i < 5; i++) await h.ask(`/记录 学习 ${i + 1}人`);
+      const db = h.app.store.db;
+      const old = [await db.inboxEvent.count(), await db.inboundEvent.count()];
+      expect(old.every((n) => n >= 6)).toBe(true);
+      h.now = new Date(h.now.getTime() + 6 * 86_400_000);
+      await h.ask("/明细");
+      expect(await h.core.inbox.prune()).toBe(0);
+      h.now = new Date(h.now.getTime() + 2 * 86_400_000);
+      const pruned = await h.core.inbox.prune();
+      // The first six messages' rows are gone; the /明细 of day six is kept.
+      expect(pruned).toBeGreaterThanOrEqual(old[0] + old[1]);
+      expect(await db.inboxEvent.count()).toBe(1);
+      expect(await db.record.count()).toBe(5);
+    } finally {
+      await h.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
-// Telegram end to end by long polling: the real grammY bot and @grammyjs/runner fetch updates
-// from a fake Bot API on 127.0.0.1 (getUpdates held open until something is queued), against a
+// Telegram end to end by long polling: the real grammY client and the adapter's poll loop fetch
+// updates from a fake Bot API on 127.0.0.1 (getUpdates held open until something is queued), against a
 // real SQLite file. Also: a restart that gets the same updates again, and the default throttler.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import type { Chat, Update } from "grammy/types";

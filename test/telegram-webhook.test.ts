@@ -350,7 +350,7 @@ describe("Telegram webhook", () => {
     expect(row).toMatchObject({ participants: 6, sourceChat: String(sg.id), unitId: unit.id });
   });
 
-  it("retries a command reply through auto-retry after a 429 and delivers it once", async () => {
+  it("retries a command reply after a 429 (the core's retry, honouring retry_after) and delivers it once", async () => {
     const chat = newGroup();
     await bind(chat, "限流社区");
     w.fake.failNext("sendMessage", 1, 429, 1);
@@ -492,7 +492,7 @@ describe("Telegram outbox sender", () => {
     expect(draft.payload.reply_parameters.message_id).toBe(reminder.result.message_id);
   });
 
-  it("turns a 429 into a retry at retry_after (no sleeping in auto-retry), then delivers", async () => {
+  it("turns a 429 into a retry at retry_after (no sleeping in the sender), then delivers", async () => {
     const chat = newGroup();
     const row = await enqueue(chat.id, "【提醒】限流测试");
     let now = Date.now();

@@ -1,5 +1,5 @@
-// The Telegram adapter (grammY). Updates arrive by long polling (@grammyjs/runner, one chat at a
-// time, chats in parallel) or by webhook (POST /telegram/webhook, checked against the secret
+// The Telegram adapter (grammY). Updates arrive by long polling (our own getUpdates loop, which
+// confirms a batch only once every update in it is stored in the inbox) or by webhook (POST /telegram/webhook, checked against the secret
 // token). Each update becomes a core event (src/core/bot.ts), which claims it, routes it and
 // sends the replies through this adapter's sender; the core throttles and retries every send,
 // so grammY's own throttler and auto-retry are not used (a message is throttled once).
@@ -79,7 +79,7 @@ export interface TelegramAdapterOptions {
   webhookTimeoutMs?: number;
   /** start() returns after this long even if Telegram is unreachable; setup then goes on in the background (default 20000 ms). */
   startTimeoutMs?: number;
-  /** Delay before polling restarts after the runner stopped on an error (default 10000 ms). */
+  /** Delay before polling restarts after getUpdates failed for good (default 10000 ms). */
   restartDelayMs?: number;
   /** stop() waits at most this long for the poller to let go (default 15000 ms). */
   stopTimeoutMs?: number;
@@ -355,7 +355,7 @@ export function webhookUrlWithPath(url: string): string {
 type ApiSignal = NonNullable<Parameters<Api["getMe"]>[0]>;
 const apiSignal = (s: AbortSignal): ApiSignal => s as unknown as ApiSignal;
 
-/** The runner is silenced (it prints to the console); its getUpdates failures are logged here. */
+/** getUpdates failures are logged here (the poll loop retries them). */
 function logPollFailures(log: LogFn): Transformer {
   return async (prev, method, payload, signal) => {
     try {
