@@ -42,6 +42,14 @@ const RULE_NAMES: Record<Rule, string> = {
   A: "年度意识形态工作责任制落实情况报告",
 };
 const ALL_RULES: Rule[] = ["S", "M", "Q", "H", "A"];
+/** The rules' ids in config/bot.config.yaml: part of each claimed part's key. */
+const RULE_IDS: Record<Rule, string> = {
+  S: "monthly-study",
+  M: "special-meeting",
+  Q: "quarterly-analysis",
+  H: "half-year-report",
+  A: "annual-report",
+};
 const MET_LINES: Record<Exclude<Rule, "S">, string> = {
   M: "meeting 意识形态工作专题会议 2026-10-20",
   Q: "报送 季度分析研判报告 2026-11-10",
@@ -176,7 +184,7 @@ const q = async <T extends pg.QueryResultRow>(text: string, values: unknown[] = 
 
 const sentTexts = (): FakeCall[] => fake.calls.filter((c) => c.ok && c.method === "sendMessage");
 const isConfirmation = (c: FakeCall) => String(c.payload.text).includes("已记录 #");
-const isScheduled = (c: FakeCall) => /^【(提醒|下级单位进度|系统通知)】/.test(String(c.payload.text));
+const isScheduled = (c: FakeCall) => /^【(提醒|下级单位进度|已逾期|系统通知)】/.test(String(c.payload.text));
 const multiset = (pairs: [string, string][]) => pairs.map(([a, b]) => `${a}\u0000${b}`).sort();
 
 /** A bot process's environment: webhook mode against the fake, on the test database. */
@@ -397,8 +405,8 @@ describe.skipIf(TEST_STORE !== "postgres")("several bot processes on one Postgre
       const total = async () => Number((await q<{ n: string }>(`SELECT count(*) AS n FROM "Outbox"`))[0].n);
       let rounds = 0;
       const tickAt = Date.now();
-      // A round = one tick in each process, fired together. The outbox spaces messages to one chat
-      // (Telegram: 20/min per group, so 3 s apart), so the town's six messages take about 15 s.
+      // A round = one tick in each process, fired together. Each chat gets one message (its
+      // reminders and, for the town, the digest merged), so a round or two drains the outbox.
       await waitFor(
         async () => {
           await tickAll();
@@ -420,42 +428,51 @@ describe.skipIf(TEST_STORE !== "postgres")("several bot processes on one Postgre
         attempts: number;
         unitId: number;
       }>(`SELECT "dedupeKey", "kind", "chatExternalId", "body", "status", "attempts", "unitId" FROM "Outbox" ORDER BY "id"`);
+      // Each chat's message went out; each part of it was claimed once underneath.
+      const messages = rows.filter((r) => r.dedupeKey.startsWith("message:"));
+      const parts = rows.filter((r) => !r.dedupeKey.startsWith("message:"));
       expect(
-        rows.filter((r) => r.status !== "sent"),
-        "rows not sent",
+        messages.filter((r) => r.status !== "sent"),
+        "messages not sent",
       ).toEqual([]);
+      expect(parts.every((r) => r.status === "line")).toBe(true);
       expect(new Set(rows.map((r) => r.dedupeKey)).size).toBe(rows.length);
-      expect(rows.every((r) => r.attempts === 1)).toBe(true);
+      expect(messages.every((r) => r.attempts === 1)).toBe(true);
 
-      // What should have been planned: a reminder per unit and unmet rule, a digest per rule with a
-      // village behind (in the town's chat), nothing for met rules.
+      // What should have been planned: a reminder part per unit and unmet rule, a digest part per
+      // rule with a village behind (in the town's chat), nothing for met rules — and one message
+      // per chat carrying them.
       const expected: [string, string][] = [];
       for (const u of UNITS)
-        for (const r of ALL_RULES) if (r === "S" || !u.met.includes(r)) expected.push([String(u.chat.id), `reminder:${RULE_NAMES[r]}`]);
+        for (const r of ALL_RULES) if (r === "S" || !u.met.includes(r)) expected.push([String(u.chat.id), `reminder:${RULE_IDS[r]}`]);
       const town = UNITS[0];
       for (const r of ALL_RULES)
         if (UNITS.some((u) => u.parent && (r === "S" || !u.met.includes(r))))
-          expected.push([String(town.chat.id), `digest:${RULE_NAMES[r]}`]);
-      const ruleOf = (body: string) => ALL_RULES.map((r) => RULE_NAMES[r]).find((n) => body.includes(`「${n}」`)) ?? "?";
-      const actual = rows.map((r): [string, string] => [r.chatExternalId, `${r.kind}:${ruleOf(r.body)}`]);
+          expected.push([String(town.chat.id), `digest:${RULE_IDS[r]}`]);
+      const actual = parts.map((r): [string, string] => [r.chatExternalId, `${r.kind}:${r.dedupeKey.split(":")[2]}`]);
       expect(multiset(actual)).toEqual(multiset(expected));
+      expect(messages.map((m) => m.chatExternalId).sort()).toEqual([...new Set(expected.map(([chat]) => chat))].sort());
+      for (const u of UNITS) {
+        const body = messages.find((m) => m.chatExternalId === String(u.chat.id))!.body;
+        for (const r of ALL_RULES) expect(body.includes(`「${RULE_NAMES[r]}」`), `${u.name} ${r}`).toBe(r === "S" || !u.met.includes(r));
+      }
 
-      // Every row went out exactly once, to its chat, with its body — and nothing else scheduled went out.
+      // Every message went out exactly once, to its chat, with its body — and nothing else scheduled went out.
       const sent = sentTexts()
         .filter(isScheduled)
         .map((c): [string, string] => [String(c.payload.chat_id), String(c.payload.text)]);
-      expect(multiset(sent)).toEqual(multiset(rows.map((r) => [r.chatExternalId, r.body])));
+      expect(multiset(sent)).toEqual(multiset(messages.map((r) => [r.chatExternalId, r.body])));
 
-      // The pass's claims: the rows were enqueued once in all (whichever process won each), and no
+      // The pass's claims: the messages were queued once in all (whichever process won each), and no
       // tick failed in any process.
       const enqueued = tickEvents.filter((e) => e.event === "scheduler.enqueued").reduce((n, e) => n + Number(e.detail.count), 0);
-      expect(enqueued).toBe(rows.length);
+      expect(enqueued).toBe(messages.length);
       expect(tickEvents.filter((e) => e.event === "scheduler.failed" || e.event === "outbox.failed" || e.event === "outbox.retry")).toEqual(
         [],
       );
 
       const s = await stats();
-      expect(s.reduce((n, x) => n + x.outboxSent, 0)).toBe(rows.length);
+      expect(s.reduce((n, x) => n + x.outboxSent, 0)).toBe(messages.length);
       console.info(
         `[multiprocess] outbox: ${rows.length} rows sent in ${rounds} tick rounds (${Date.now() - tickAt} ms); sent per process: ${s.map((x) => x.outboxSent).join("/")}`,
       );

@@ -78,11 +78,11 @@ export async function runPass(
         }));
       });
     }
-    const full = batch.map((m) => compose(m)).filter((m): m is ComposedMessage => m !== null);
-    result.plannedCount += full.length;
+    // A message is due when any of its parts is not superseded; only a listing needs its text.
+    result.plannedCount += batch.filter((m) => m.lines.some((l) => !l.superseded)).length;
     result.enqueuedCount += queued.length;
     if (keep) {
-      result.planned.push(...full);
+      result.planned.push(...batch.map((m) => compose(m)).filter((m): m is ComposedMessage => m !== null));
       result.enqueued.push(...queued);
     }
   };
