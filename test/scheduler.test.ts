@@ -483,3 +483,27 @@ describe("escalation without spam", () => {
     expect(sender.sent.filter((s) => s.chat === "落后群" && s.at > "2026-12-31")).toEqual([]);
   });
 });
+
+describe("evidence in reminders", () => {
+  it("the quarter's missing photos, attendance and minutes are named in the unit's reminder and its parent's digest", async () => {
+    const { jpegBytes } = await import("./fixtures/images.js");
+    h.files.set("photo", jpegBytes(5));
+    h.now = chinaInstant("2026-12-16", "10:00");
+    const id = Number(/^已记录 #(\d+)/.exec(await h.ask("/记录 会议 专题会议", { chat: "落后群" }))?.[1]);
+    const at = chinaInstant("2026-12-17", "09:30");
+    const messages = async () => (await runPass(h.app.store, CONFIG, calendar, at, { dryRun: true })).enqueued;
+    let [own, town] = ["落后群", "镇群"].map(async (chat) => (await messages()).find((m) => m.chatExternalId === chat)!.body);
+    expect(await own).toContain(
+      "佐证材料（本季度）：1条会议记录缺少照片、1条会议记录缺少参加人员或签到表、1条会议记录缺少纪要。回复那条记录的确认消息发送照片或签到表即可补上；发送 /明细 查看各条记录的材料。",
+    );
+    expect(await town).toContain(
+      "· 落后社区：尚缺理论学习1次；佐证材料：1条会议记录缺少照片、1条会议记录缺少参加人员或签到表、1条会议记录缺少纪要",
+    );
+    // A photo and the minutes added: only the attendance is still missing.
+    expect(await h.ask(`/附件 ${id}`, { chat: "落后群", attachments: [{ kind: "photo", ref: "photo" }] })).toContain("已附照片 1 张");
+    expect(await h.ask(`/修改 ${id} 纪要：传达上级部署，研究本季度意识形态工作`, { chat: "落后群" })).toMatch(/^已修改/);
+    [own, town] = ["落后群", "镇群"].map(async (chat) => (await messages()).find((m) => m.chatExternalId === chat)!.body);
+    expect(await own).toContain("佐证材料（本季度）：1条会议记录缺少参加人员或签到表。");
+    expect(await town).toContain("· 落后社区：尚缺理论学习1次；佐证材料：1条会议记录缺少参加人员或签到表");
+  });
+});

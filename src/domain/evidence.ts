@@ -48,3 +48,25 @@ export function missingEvidence(r: RecordEvidence, rules: EvidenceRules): Eviden
     n === "photo" ? r.photos === 0 : n === "attendance" ? !r.attendance && r.signInFiles === 0 : !r.minutesText && r.minutesFiles === 0,
   );
 }
+
+/** What a unit's records of one kind lack, counted: 3 会议 records without a photo. */
+export interface EvidenceGap {
+  kind: string;
+  need: EvidenceNeed;
+  count: number;
+}
+
+/** A unit's gaps, from its records counted per kind by what they lack, against the rules. */
+export function evidenceGaps(
+  counts: { kind: string; noPhoto: number; noAttendance: number; noMinutes: number }[],
+  rules: EvidenceRules,
+): EvidenceGap[] {
+  const gaps: EvidenceGap[] = [];
+  for (const c of counts) {
+    for (const need of rules[c.kind] ?? []) {
+      const count = need === "photo" ? c.noPhoto : need === "attendance" ? c.noAttendance : c.noMinutes;
+      if (count > 0) gaps.push({ kind: c.kind, need, count });
+    }
+  }
+  return gaps;
+}

@@ -10,7 +10,17 @@ import type { RuleWindow } from "../store/ledger.js";
 import { addDays, chinaDay, chinaInstant } from "../time.js";
 import type { WorkCalendar } from "./calendar.js";
 import type { ReplyAction } from "../core/types.js";
-import { checklistItem, messageBody, messageActions, DIGEST_NAMES, type DueSlot as SlotWords, type Item, type Lagging } from "./wording.js";
+import type { EvidenceGap } from "../domain/evidence.js";
+import {
+  checklistItem,
+  messageBody,
+  messageActions,
+  DIGEST_NAMES,
+  type MessageEvidence,
+  type DueSlot as SlotWords,
+  type Item,
+  type Lagging,
+} from "./wording.js";
 
 export interface PlanUnit {
   id: number;
@@ -48,6 +58,8 @@ export interface PlannedMessage {
   lines: PlannedLine[];
   /** The people it is addressed to (the unit's 宣传员 on this chat's platform). */
   mentions: { userId: string; name: string }[];
+  /** What the quarter's records of the unit, and of its children named in the digest, lack. */
+  evidence?: MessageEvidence;
 }
 
 /** The message as sent, from the parts that were claimed (null: nothing of it is to be sent). */
@@ -70,7 +82,7 @@ export interface ComposedMessage {
 export function compose(m: PlannedMessage, claimed?: Set<string>): ComposedMessage | null {
   const lines = m.lines.filter((l) => !l.superseded && (!claimed || claimed.has(l.dedupeKey)));
   const items = lines.map((l) => l.item);
-  const body = messageBody(m.unitName, items, m.today, m.mentions.length > 0);
+  const body = messageBody(m.unitName, items, m.today, m.mentions.length > 0, m.evidence);
   if (!body) return null;
   const keys = lines.map((l) => l.dedupeKey);
   return {
@@ -116,6 +128,8 @@ export interface PlanInput {
   calendar: WorkCalendar;
   units: PlanUnit[];
   counts: PassCounts;
+  /** Each unit's evidence gaps in the current quarter (named in its reminder and its parent's digest). */
+  evidence?: Map<number, EvidenceGap[]>;
 }
 
 /** How long after a deadline its overdue list is still sent (a pass after downtime catches up). */
@@ -337,6 +351,14 @@ export function* planMessages(input: PlanInput): Generator<PlannedMessage> {
           : "notice";
     // The send time a person sees: the latest of the parts' (the one that made the message due).
     const dueAt = new Date(Math.max(...(live.length ? live : parts).map((p) => p.sendAt.getTime())));
+    // The quarter's evidence gaps: the unit's own, with its reminders; its lagging children's, in the digest.
+    let evidence: MessageEvidence | undefined;
+    if (input.evidence?.size) {
+      const own = live.some((p) => p.kind === "reminder") ? (input.evidence.get(unit.id) ?? []) : [];
+      const named = new Set(live.flatMap((p) => (p.item.type === "digest" ? p.item.named.map((c) => c.id) : [])));
+      const kids = new Map([...named].flatMap((id) => (input.evidence!.get(id)?.length ? [[id, input.evidence!.get(id)!] as const] : [])));
+      if (own.length || kids.size) evidence = { own, children: kids };
+    }
     for (const chat of unit.chats) {
       yield {
         kind,
@@ -353,6 +375,7 @@ export function* planMessages(input: PlanInput): Generator<PlannedMessage> {
           item: p.item,
         })),
         mentions: (unit.officers ?? []).filter((o) => o.platform === chat.platform).map((o) => ({ userId: o.externalId, name: o.name })),
+        evidence,
       };
     }
   }

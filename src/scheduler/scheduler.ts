@@ -5,7 +5,10 @@
 import type { Db } from "../store/connect.js";
 import type { Sql } from "../store/sql.js";
 import type { Deployment } from "../config/deployment.js";
-import { loadUnits, loadCounts, existingKeys, claimMessages, type ClaimRow } from "../store/reminders.js";
+import { loadUnits, loadCounts, loadEvidenceCounts, existingKeys, claimMessages, type ClaimRow } from "../store/reminders.js";
+import { evidenceGaps, type EvidenceGap } from "../domain/evidence.js";
+import { periodOf } from "../domain/periods.js";
+import { chinaDay } from "../time.js";
 import { planMessages, countsNeeded, compose, type PlannedMessage, type ComposedMessage } from "./plan.js";
 import type { WorkCalendar } from "./calendar.js";
 
@@ -40,10 +43,20 @@ export async function runPass(
 ): Promise<PassResult> {
   const keep = opts.keep ?? true;
   const needed = countsNeeded({ at, config, calendar });
-  const [units, counts] = await Promise.all([
+  const kinds = Object.keys(config.evidence);
+  const [units, counts, evidenceRows] = await Promise.all([
     loadUnits(store.sql, { officers: true }),
     needed ? loadCounts(store.sql, needed.to, needed.windows) : { windows: [], byUnit: new Map() },
+    // Only when reminders are due: the quarter's evidence gaps, named beside them.
+    needed && kinds.length ? loadEvidenceCounts(store.sql, periodOf("quarter", chinaDay(at)), kinds) : [],
   ]);
+  const evidence = new Map<number, EvidenceGap[]>();
+  const rowsByUnit = new Map<number, typeof evidenceRows>();
+  for (const r of evidenceRows) rowsByUnit.set(r.unitId, [...(rowsByUnit.get(r.unitId) ?? []), r]);
+  for (const [unitId, rows] of rowsByUnit) {
+    const gaps = evidenceGaps(rows, config.evidence);
+    if (gaps.length) evidence.set(unitId, gaps);
+  }
   const result: PassResult = { planned: [], enqueued: [], plannedCount: 0, enqueuedCount: 0, supersededCount: 0 };
   const claim = async (batch: PlannedMessage[]) => {
     const keys = batch.flatMap((m) => m.lines.map((l) => l.dedupeKey));
@@ -87,7 +100,7 @@ export async function runPass(
     }
   };
   let batch: PlannedMessage[] = [];
-  for (const m of planMessages({ at, config, calendar, units, counts })) {
+  for (const m of planMessages({ at, config, calendar, units, counts, evidence })) {
     batch.push(m);
     if (batch.length === BATCH) {
       await claim(batch);

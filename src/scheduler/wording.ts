@@ -8,6 +8,7 @@ import { periodLabel, type Period } from "../domain/periods.js";
 import { perLabel, type Rule } from "../domain/requirements.js";
 import { dayLabel } from "../time.js";
 import type { ReplyAction } from "../core/types.js";
+import { NEED_WORDS, type EvidenceGap } from "../domain/evidence.js";
 
 /** What a reminder or a digest line is about: a rule's period and its deadline. */
 export interface DueSlot {
@@ -84,8 +85,20 @@ function ownLine(slot: DueSlot, count: number, today: string): string {
   return `「${rule.name}」：${state}，${when}。${nextStep(slot)}`;
 }
 
+/** The evidence the quarter's records lack: 3条会议记录缺少照片、1条学习记录缺少参加人员或签到表. */
+export function gapsText(gaps: EvidenceGap[]): string {
+  return gaps.map((g) => `${g.count}条${kindByCode(g.kind).name}记录缺少${NEED_WORDS[g.need]}`).join("、");
+}
+
+/** The quarter's evidence the message's units lack: the chat's own, and each child's by id. */
+export interface MessageEvidence {
+  own: EvidenceGap[];
+  children: Map<number, EvidenceGap[]>;
+}
+
 /** A child's row of the digest: everything it lacks, across the rules that are due. */
 interface ChildRow {
+  id: number;
   name: string;
   lacks: { text: string; deadline: string; last: boolean }[];
   short: number;
@@ -100,7 +113,7 @@ function childRows(items: Extract<Item, { type: "digest" }>[]): { rows: ChildRow
   for (const it of items) {
     for (const id of it.all) all.add(id);
     for (const c of it.named) {
-      const row = rows.get(c.id) ?? { name: c.name, lacks: [], short: 0 };
+      const row = rows.get(c.id) ?? { id: c.id, name: c.name, lacks: [], short: 0 };
       row.lacks.push({ text: shortfall(it.slot.rule, c.count), deadline: it.slot.deadline, last: it.last });
       row.short += it.slot.rule.min - c.count;
       rows.set(c.id, row);
@@ -111,7 +124,7 @@ function childRows(items: Extract<Item, { type: "digest" }>[]): { rows: ChildRow
   return { rows: sorted.slice(0, DIGEST_NAMES), total: all.size };
 }
 
-function digestSection(items: Extract<Item, { type: "digest" }>[], today: string): string[] {
+function digestSection(items: Extract<Item, { type: "digest" }>[], today: string, evidence?: MessageEvidence): string[] {
   if (!items.length) return [];
   const { rows, total } = childRows(items);
   const unnamed = total - rows.length;
@@ -121,7 +134,8 @@ function digestSection(items: Extract<Item, { type: "digest" }>[], today: string
   const lines = rows.map((r) => {
     const lacks = r.lacks.map((l) => `${l.text}${one ? "" : `（${dayLabel(l.deadline)}截止）`}`).join("、");
     const soon = r.lacks.some((l) => l.last) ? "（即将逾期）" : "";
-    return `· ${r.name}${soon}：尚缺${lacks}`;
+    const gaps = evidence?.children.get(r.id);
+    return `· ${r.name}${soon}：尚缺${lacks}${gaps?.length ? `；佐证材料：${gapsText(gaps)}` : ""}`;
   });
   if (unnamed) lines.push(`· 其余${unnamed}个单位从略，发送 /统计 查看全部。`);
   return [head, ...lines];
@@ -145,7 +159,7 @@ export const NOBODY_NAMED = "本单位还没有指定宣传员：管理员发送
  * The one message a chat gets at a send time, from the items claimed for it; null when none of
  * them is to be sent. `named`: whether it mentions someone (else it says how to name someone).
  */
-export function messageBody(unit: string, items: Item[], today: string, named: boolean): string | null {
+export function messageBody(unit: string, items: Item[], today: string, named: boolean, evidence?: MessageEvidence): string | null {
   if (!items.length) return null;
   const own = items.filter((i): i is Extract<Item, { type: "own" }> => i.type === "own");
   const digests = items.filter((i): i is Extract<Item, { type: "digest" }> => i.type === "digest");
@@ -157,8 +171,13 @@ export function messageBody(unit: string, items: Item[], today: string, named: b
   if (urgent.length) {
     out.push(`【提醒】${unit}（${dayLabel(today)}）尚有${urgent.length}项要求未完成：`);
     urgent.forEach((it, i) => out.push(`${urgent.length > 1 ? `${i + 1}. ` : ""}${ownLine(it.slot, it.count, today)}`));
+    if (evidence?.own.length) {
+      out.push(
+        `佐证材料（本季度）：${gapsText(evidence.own)}。回复那条记录的确认消息发送照片或签到表即可补上；发送 /明细 查看各条记录的材料。`,
+      );
+    }
   }
-  out.push(...digestSection(digests, today));
+  out.push(...digestSection(digests, today, evidence));
   out.push(...overdueSection(overdue));
   if (out.length && !checklist) out.push("发送 /截止 查看全部进度。");
   if (urgent.length && !named) out.push(NOBODY_NAMED);

@@ -9,8 +9,8 @@ import { SIGN_IN_NAME_WORDS, MINUTES_NAME_WORDS, type RecordEvidence } from "../
 
 /** A file's name says what it is: a sign-in sheet (签到表.pdf) or minutes (会议纪要.docx). */
 const NAMED = (words: string[]) => words.map((w) => `lower(a."name") LIKE '%${w}%'`).join(" OR ");
-const SIGN_IN_FILE = NAMED(SIGN_IN_NAME_WORDS);
-const MINUTES_FILE = NAMED(MINUTES_NAME_WORDS);
+export const SIGN_IN_FILE = NAMED(SIGN_IN_NAME_WORDS);
+export const MINUTES_FILE = NAMED(MINUTES_NAME_WORDS);
 
 /** A downloaded and stored file, ready to attach. */
 export interface EvidenceFile {

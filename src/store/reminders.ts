@@ -6,6 +6,8 @@ import type { Sql } from "./sql.js";
 import { chinaDay } from "../time.js";
 import { windowSums, type RuleWindow } from "./figures.js";
 import { marks, quietRuleIds } from "./shared.js";
+import { SIGN_IN_FILE, MINUTES_FILE } from "./attachments.js";
+import type { Period } from "../domain/periods.js";
 
 /** A unit as the pass plans for it: its place in the tree, its switches, its chats and its 宣传员. */
 export interface ReminderUnit {
@@ -130,4 +132,42 @@ export interface ClaimRow {
 export async function claimMessages(sql: Sql, parts: ClaimRow[], at: Date, then: (claimed: Set<string>) => ClaimRow[]): Promise<void> {
   const row = (r: ClaimRow) => [r.dedupeKey, r.kind, r.platform, r.chatExternalId, r.unitId, r.body, r.payload, r.status, 0, at, at];
   await sql.insertManyClaimed("Outbox", CLAIM_COLUMNS, parts.map(row), "dedupeKey", (taken) => then(new Set(taken as string[])).map(row));
+}
+
+/** One unit's records of one kind in a period, counted by what evidence they lack. */
+export interface EvidenceCounts {
+  unitId: number;
+  kind: string;
+  records: number;
+  noPhoto: number;
+  noAttendance: number;
+  noMinutes: number;
+}
+
+/**
+ * Every unit's records of these kinds in the period, counted by the evidence they lack (no photo;
+ * no 参加人员, head count or sign-in sheet; no 纪要 or minutes file): one GROUP BY, for the
+ * reminders' 佐证材料 lines. The same tests as the completeness check of /统计.
+ */
+export async function loadEvidenceCounts(sql: Sql, period: Period, kinds: string[]): Promise<EvidenceCounts[]> {
+  if (!kinds.length) return [];
+  const has = (where: string) => `EXISTS (SELECT 1 FROM "Attachment" a WHERE a."recordId" = r."id" AND a."deletedAt" IS NULL AND ${where})`;
+  const rows = await sql.all(
+    `SELECT r."unitId", r."kind", COUNT(*) AS "records",
+       SUM(CASE WHEN ${has(`a."kind" = 'photo'`)} THEN 0 ELSE 1 END) AS "noPhoto",
+       SUM(CASE WHEN r."attendees" IS NOT NULL OR r."participants" IS NOT NULL OR ${has(`a."kind" <> 'photo' AND (${SIGN_IN_FILE})`)} THEN 0 ELSE 1 END) AS "noAttendance",
+       SUM(CASE WHEN r."minutes" IS NOT NULL OR ${has(`a."kind" <> 'photo' AND (${MINUTES_FILE})`)} THEN 0 ELSE 1 END) AS "noMinutes"
+     FROM "Record" r
+     WHERE r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ? AND r."kind" IN (${marks(kinds)})
+     GROUP BY r."unitId", r."kind"`,
+    [period.start, period.end, ...kinds],
+  );
+  return rows.map((r) => ({
+    unitId: Number(r.unitId),
+    kind: String(r.kind),
+    records: Number(r.records),
+    noPhoto: Number(r.noPhoto),
+    noAttendance: Number(r.noAttendance),
+    noMinutes: Number(r.noMinutes),
+  }));
 }
