@@ -149,14 +149,18 @@ async function signInSelf(ctx: CommandContext, id: number | null): Promise<Reply
   const [updated] = onPressedCard(ctx, [await card(ctx, current)]);
   switch (result) {
     case "added":
-      return pressed ? [updated] : [text(`${ctx.member.name}，已签到（签到 #${s.id}）。`), updated];
+      return pressed
+        ? [{ ...updated, toast: `已签到（签到 #${s.id}）` }]
+        : [text(`${ctx.member.name}，已签到（签到 #${s.id}）。`), updated];
     case "already":
-      // The card is shared: it shows the list, not who pressed twice.
-      return pressed ? [updated] : [text(`${ctx.member.name}，你已经签过到了（签到 #${s.id}）。`)];
+      // The card is shared: it shows the list, not who pressed twice (the press's toast does).
+      return pressed
+        ? [{ ...updated, toast: `你已经签过到了（签到 #${s.id}）` }]
+        : [text(`${ctx.member.name}，你已经签过到了（签到 #${s.id}）。`)];
     case "full":
       return [errorReply(`签到 #${s.id} 已满 ${MAX_SIGN_IN_ENTRIES} 人，不能再签。`)];
     case "closed":
-      return [pressed ? updated : errorReply(`签到 #${s.id} 已结束，不能再签到。`)];
+      return [pressed ? { ...updated, toast: `签到 #${s.id} 已结束，不能再签到` } : errorReply(`签到 #${s.id} 已结束，不能再签到。`)];
   }
 }
 

@@ -60,8 +60,10 @@ describe("sign-in on Feishu/Lark", () => {
   it("presses update the same card; a double and a redelivered press count once", async () => {
     const messages = w.fake.messages.length;
     const first = await press("ou_a", `/signin in ${id}`, card.id);
+    // The person who pressed is told what became of their press; the card shows everyone.
+    expect(first.res.json.toast).toEqual({ type: "success", content: `已签到（签到 #${id}）` });
     await press("ou_b", `/signin in ${id}`, card.id);
-    await press("ou_a", `/signin in ${id}`, card.id);
+    expect((await press("ou_a", `/signin in ${id}`, card.id)).res.json.toast.content).toBe(`你已经签过到了（签到 #${id}）`);
     await press("ou_a", `/signin in ${id}`, card.id, first.ev);
     await press("ou_c", `/signin in ${id}`, card.id);
     expect(w.fake.messages.length).toBe(messages);

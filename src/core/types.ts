@@ -102,6 +102,8 @@ export interface Reply {
   mentions?: Mention[];
   /** A stable id for this delivery (the outbox row), so platforms can de-duplicate retried sends. */
   deliveryId?: string;
+  /** What a platform that answers a button press with a short notice (Feishu's toast) shows. */
+  toast?: string;
   /** Shown as written: its command names are not rewritten into the person's (the help text lists both). */
   verbatim?: boolean;
   /** The command did not run (the store was unavailable): the same message may be delivered again. */

@@ -168,6 +168,6 @@ export function toast(replies: Reply[] | null | undefined | "timeout"): Record<s
   if (!replies) return { toast: { type: "error", content: "处理失败，请稍后再试" } };
   const first = replies[0];
   if (!first) return {};
-  const line = first.text.split("\n")[0].slice(0, 60);
+  const line = (first.toast ?? first.text.split("\n")[0]).slice(0, 60);
   return { toast: { type: first.kind === "error" ? "error" : "success", content: line } };
 }

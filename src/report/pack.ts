@@ -17,6 +17,7 @@ import {
   VerticalAlign,
 } from "docx";
 import { officialDocument, PARTS } from "./docx.js";
+import { unzipSync, zipSync, type Zippable } from "fflate";
 import { dayLabel } from "../time.js";
 import { isMinutesFile } from "../domain/evidence.js";
 
@@ -137,7 +138,40 @@ function fieldsTable(a: PackActivity): Table {
 }
 
 /** A photo on its own line; images sit off the text grid (an exact line height would clip them). */
-function photo(file: PackFile, n: number): Paragraph[] {
+/**
+ * Photos are packed in two steps. docx zips every part with DEFLATE synchronously (fflate's
+ * zipSync), which for 150 JPEGs blocked the event loop for seconds, and bought nothing: JPEG and
+ * PNG do not compress. So the document is built with a small unique stand-in for each photo, and
+ * the package is then re-zipped with the real photos stored as they are (level 0) and only the
+ * XML parts deflated.
+ */
+class PhotoStandIns {
+  private readonly byData = new Map<Buffer, Buffer>();
+  /** Stand-in bytes → the photo's real bytes. */
+  readonly real = new Map<string, Buffer>();
+  standIn(data: Buffer): Buffer {
+    let s = this.byData.get(data);
+    if (!s) {
+      s = Buffer.from(`ledger-pack-photo:${this.byData.size}:${data.length}`);
+      this.byData.set(data, s);
+      this.real.set(s.toString("latin1"), data);
+    }
+    return s;
+  }
+}
+
+function withRealPhotos(docx: Buffer, photos: PhotoStandIns): Buffer {
+  if (!photos.real.size) return docx;
+  const parts = unzipSync(docx);
+  const out: Zippable = {};
+  for (const [name, bytes] of Object.entries(parts)) {
+    const real = name.startsWith("word/media/") ? photos.real.get(Buffer.from(bytes).toString("latin1")) : undefined;
+    out[name] = real ? [real, { level: 0 }] : [bytes, { level: 6 }];
+  }
+  return Buffer.from(zipSync(out));
+}
+
+function photo(file: PackFile, n: number, photos: PhotoStandIns): Paragraph[] {
   const size = imageSize(file.data);
   if (!size) return [text(`照片${n}：${file.name}（此格式无法在文档中显示，见原件）`)];
   return [
@@ -147,7 +181,7 @@ function photo(file: PackFile, n: number): Paragraph[] {
       children: [
         new ImageRun({
           type: size.type,
-          data: file.data,
+          data: photos.standIn(file.data),
           transformation: fit(size.width, size.height),
           altText: { name: file.name, description: file.name, title: file.name },
         }),
@@ -158,6 +192,7 @@ function photo(file: PackFile, n: number): Paragraph[] {
 }
 
 export async function packToDocx(input: PackInput): Promise<Buffer> {
+  const standIns = new PhotoStandIns();
   const children: (Paragraph | Table)[] = [];
   // The cover: the title a third of the way down, the unit, the period and the day it was bound.
   for (let i = 0; i < 6; i++) children.push(emptyLine());
@@ -191,10 +226,10 @@ export async function packToDocx(input: PackInput): Promise<Buffer> {
       children.push(fieldsTable(a));
       const photos = a.files.filter((f) => f.kind === "photo");
       const others = a.files.filter((f) => f.kind !== "photo");
-      photos.forEach((f, i) => children.push(...photo(f, i + 1)));
+      photos.forEach((f, i) => children.push(...photo(f, i + 1, standIns)));
       if (others.length) children.push(text(`附件：${others.map((f) => f.name).join("、")}（原件随台账保存）`));
       if (!a.files.length) children.push(text("（本条记录未附照片或材料）"));
     }
   }
-  return officialDocument(input.title, children);
+  return withRealPhotos(await officialDocument(input.title, children), standIns);
 }
