@@ -19,7 +19,9 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import type { Chat, Update, User } from "grammy/types";
 import { TEST_STORE, dropDatabase, freshDatabaseUrl } from "./db.js";
-import { FakeTelegram, BOT_USER, group, messageUpdate, textMessage, user, type FakeCall } from "./fixtures/telegram-fake.js";
+import { FakeTelegram, BOT_USER, group, messageUpdate, photoMessage, textMessage, user, type FakeCall } from "./fixtures/telegram-fake.js";
+import { jpegBytes } from "./fixtures/images.js";
+import { unzipSync } from "fflate";
 import { readMigrations } from "../src/store/connect.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -651,4 +653,51 @@ describe.skipIf(TEST_STORE !== "postgres")("SIGTERM in the middle of a burst", (
       await db2.end();
     }
   }, 120_000);
+});
+
+// Evidence across processes: a photo sent to one process (downloaded through getFile, stored in
+// PostgreSQL) is in the inspection pack another process builds and sends.
+describe.skipIf(TEST_STORE !== "postgres")("a photo through one process, the pack from another", () => {
+  let telegram: FakeTelegram;
+  let url = "";
+  const ps: Proc[] = [];
+
+  beforeAll(async () => {
+    telegram = await FakeTelegram.start();
+    url = await freshDatabaseUrl("/nonexistent");
+    ps.push(...(await Promise.all([0, 1].map(() => startProcess(processEnv(telegram, url))))));
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const p of ps) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
+    await telegram?.close();
+    if (url) await dropDatabase(url);
+  }, 60_000);
+
+  it("attaches through process 0 and finds the same bytes in process 1's Word pack", async () => {
+    const chat = group(-9100, "佐证测试群");
+    expect(await post(ps[0], messageUpdate(telegram, textMessage(telegram, chat, admin, `/bind@${BOT} 佐证社区`)))).toBe(200);
+    await waitFor(() => telegram.texts(chat.id).some((t) => t.includes("已将本群绑定到")), 15_000, "the bind reply");
+    const photo = jpegBytes(11);
+    const member = user(9101, "张", { last_name: "三" });
+    const line = photoMessage(telegram, chat, member, telegram.putFile(photo), `/record@${BOT} study 中心组学习 9 people 2026-11-21`);
+    expect(await post(ps[0], messageUpdate(telegram, line))).toBe(200);
+    await waitFor(
+      () => telegram.texts(chat.id).some((t) => t.includes("已附照片 1 张")),
+      15_000,
+      "the record's confirmation with its photo",
+    );
+    const ask = textMessage(telegram, chat, admin, `/export@${BOT} 2026Q4 文档`);
+    expect(await post(ps[1], messageUpdate(telegram, ask))).toBe(200);
+    const sent = await waitFor(
+      () => telegram.calls.find((c) => c.ok && c.method === "sendDocument" && String(c.payload.chat_id) === String(chat.id)),
+      30_000,
+      "the pack from process 1",
+    );
+    const parts = unzipSync(new Uint8Array(sent.files[0].data));
+    const media = Object.entries(parts)
+      .filter(([name]) => name.startsWith("word/media/"))
+      .map(([, bytes]) => Buffer.from(bytes));
+    expect(media.some((m) => m.equals(photo))).toBe(true);
+  }, 90_000);
 });
