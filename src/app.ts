@@ -1,4 +1,6 @@
 // Wires the store, the deployment config and the command router: what every entry point shares.
+import { objectStoreFromEnv } from "./config/object-store.js";
+import { s3ObjectStore, type ObjectStoreOptions } from "./store/objects.js";
 import { openStore, type Store, type StoreOptions } from "./store/connect.js";
 import { Ledger } from "./store/ledger.js";
 import { loadDeployment, type Deployment } from "./config/deployment.js";
@@ -20,6 +22,8 @@ export interface App {
 
 export interface AppOptions {
   databaseUrl?: string;
+  /** Where evidence bytes go: an S3-compatible object store, or null for the database (default: from S3_* in the environment). */
+  objectStore?: ObjectStoreOptions | null;
   /** How the store is opened (the bot process opens a SQLite file exclusively). */
   store?: Omit<StoreOptions, "clock">;
   config?: Deployment;
@@ -41,8 +45,10 @@ export function parseAdmins(value: string | undefined): string[] {
 export async function createApp(opts: AppOptions = {}): Promise<App> {
   const config = opts.config ?? loadDeployment();
   const clock = opts.clock ?? systemClock;
+  const objectOptions = opts.objectStore === undefined ? objectStoreFromEnv(process.env) : opts.objectStore;
+  const objects = objectOptions ? await s3ObjectStore(objectOptions) : undefined;
   const store = await openStore(opts.databaseUrl, { ...opts.store, clock });
-  const ledger = new Ledger(store.db, store.sql, clock);
+  const ledger = new Ledger(store.db, store.sql, clock, objects);
   const router = new Router({
     ledger,
     config,

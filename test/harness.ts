@@ -2,6 +2,7 @@
 // bot's replies, against a real SQLite file and a clock the test controls. No sleeps, no mocks.
 // Messages go through the same core port as the platforms (de-duplication included), and the
 // replies come back through a capturing sender registered like a platform's.
+import type { ObjectStoreOptions } from "../src/store/objects.js";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -55,6 +56,8 @@ export async function makeHarness(
     core?: BotCoreOptions;
     /** Another harness's store: a second bot on the same database (left for its owner to drop). */
     sharedUrl?: string;
+    /** An object store for evidence bytes (none by default, whatever the environment says). */
+    objectStore?: ObjectStoreOptions;
   } = {},
 ): Promise<Harness> {
   const dir = tempDir();
@@ -105,6 +108,7 @@ export async function makeHarness(
     clock: () => h.now,
     // The clock stands still in most tests: budgets would never refill. The abuse tests opt in.
     limits: opts.limits ?? false,
+    objectStore: opts.objectStore ?? null,
   });
   h.core = new BotCore(h.app, opts.core);
   h.core.attach(platform, {

@@ -111,7 +111,16 @@ export async function takeEvidence(
     }
     const name = att.name ?? `照片${i + 1}.${type.ext}`;
     const sha256 = createHash("sha256").update(data).digest("hex");
-    await ledger.attachments.putBytes({ sha256, name, mime: type.mime, data });
+    try {
+      await ledger.attachments.putBytes({ sha256, name, mime: type.mime, data });
+    } catch (e) {
+      // The object store (or the database) would not take the bytes: the record is kept, the
+      // person is told which file to send again.
+      if (!(e instanceof LedgerError)) throw e;
+      opts.log?.("evidence.store_failed", { platform: msg.platform, error: e.message });
+      out.refused.push(`${label}没有保存：${e.message}`);
+      continue;
+    }
     out.files.push({ sha256, kind: type.kind, name, mime: type.mime, size: data.length, groupKey });
   }
   return out;

@@ -4,6 +4,10 @@
 // SHA-256, written before the row that refers to them is committed, so a crash in between leaves
 // at worst an unreferenced file for the sweep, never a row without its bytes).
 import { LedgerError, asDate, type StoreContext } from "./shared.js";
+import type { ObjectStore } from "./objects.js";
+
+/** An evidence file's key in the object store: its content. */
+const objectKey = (sha256: string) => `evidence/${sha256}`;
 import type { Period } from "../domain/periods.js";
 import { SIGN_IN_NAME_WORDS, MINUTES_NAME_WORDS, type RecordEvidence } from "../domain/evidence.js";
 
@@ -41,7 +45,11 @@ export interface EvidenceCount {
 }
 
 export class AttachmentStore {
-  constructor(private readonly ctx: StoreContext) {}
+  constructor(
+    private readonly ctx: StoreContext,
+    /** When configured, the bytes go there (by SHA-256) and the database keeps only the row. */
+    private readonly objects?: ObjectStore,
+  ) {}
 
   /**
    * Attaches stored files to a live record, with one audit row; the same bytes attach to a record
@@ -88,17 +96,40 @@ export class AttachmentStore {
    * photo took 20 ms to write and 35 ms to read back, and its copies stayed on the heap.
    */
   async putBytes(file: { sha256: string; name: string; mime: string; data: Buffer }): Promise<void> {
+    // Object first, row second: a crash in between leaves an object no row names (it only costs
+    // space, and the next put of the same photo overwrites it), never a row without its bytes.
+    if (this.objects) {
+      await this.objects.put(objectKey(file.sha256), file.data, file.mime).catch(() => {
+        throw new LedgerError("存放照片和文件的对象存储暂时不能用，请稍后回复这条记录的确认消息重新发送。");
+      });
+    }
     await this.ctx.sql.all(
-      `INSERT INTO "StoredFile" ("sha256", "name", "mime", "size", "data", "createdAt") VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO "StoredFile" ("sha256", "name", "mime", "size", "data", "createdAt", "location") VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT ("sha256") DO NOTHING RETURNING "sha256"`,
-      [file.sha256, file.name, file.mime, file.data.length, file.data, this.ctx.clock()],
+      [
+        file.sha256,
+        file.name,
+        file.mime,
+        file.data.length,
+        this.objects ? Buffer.alloc(0) : file.data,
+        this.ctx.clock(),
+        this.objects ? "s3" : "db",
+      ],
     );
   }
 
   /** A stored file's bytes, or null when they were swept. */
   async bytes(sha256: string): Promise<Buffer | null> {
-    const [row] = await this.ctx.sql.all<{ data: Uint8Array }>(`SELECT "data" FROM "StoredFile" WHERE "sha256" = ?`, [sha256]);
-    return row ? Buffer.from(row.data.buffer, row.data.byteOffset, row.data.byteLength) : null;
+    const [row] = await this.ctx.sql.all<{ data: Uint8Array; location: string }>(
+      `SELECT "data", "location" FROM "StoredFile" WHERE "sha256" = ?`,
+      [sha256],
+    );
+    if (!row) return null;
+    if (row.location === "s3") {
+      if (!this.objects) throw new LedgerError("这份材料存放在对象存储里，但本进程没有配置对象存储（S3_ENDPOINT 等），请联系管理员。");
+      return this.objects.get(objectKey(sha256));
+    }
+    return Buffer.from(row.data.buffer, row.data.byteOffset, row.data.byteLength);
   }
 
   /** Removes one attachment from its record (kept for the audit trail, no longer shown). */
@@ -229,9 +260,13 @@ export class AttachmentStore {
    * outbox row (a Word file queued or sent). What a crash left between download and commit.
    */
   async sweepOrphans(before: Date): Promise<number> {
-    return this.ctx.db.$executeRaw`
+    const orphans = await this.ctx.db.$queryRaw<{ sha256: string; location: string }[]>`
       DELETE FROM "StoredFile" WHERE "createdAt" < ${before}
         AND NOT EXISTS (SELECT 1 FROM "Attachment" a WHERE a."sha256" = "StoredFile"."sha256" AND a."deletedAt" IS NULL)
-        AND NOT EXISTS (SELECT 1 FROM "Outbox" o WHERE o."payload" LIKE '%' || "StoredFile"."sha256" || '%')`;
+        AND NOT EXISTS (SELECT 1 FROM "Outbox" o WHERE o."payload" LIKE '%' || "StoredFile"."sha256" || '%')
+      RETURNING "sha256", "location"`;
+    // The rows are gone first: an object whose delete fails is only space, never a dangling row.
+    for (const o of orphans) if (o.location === "s3") await this.objects?.remove(objectKey(o.sha256)).catch(() => undefined);
+    return orphans.length;
   }
 }

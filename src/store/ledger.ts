@@ -18,6 +18,7 @@ import { MemberStore } from "./members.js";
 import { RecordStore, type RecordFields } from "./records.js";
 import { PendingStore, type PendingRow } from "./pending.js";
 import { AttachmentStore } from "./attachments.js";
+import type { ObjectStore } from "./objects.js";
 import { SignInStore } from "./signins.js";
 import { FigureStore, type RuleWindow, type DraftName, type DraftUnit, type SituationNote } from "./figures.js";
 
@@ -44,11 +45,15 @@ export class Ledger {
   /** Sign-ins (签到) and their lists. */
   readonly signIns: SignInStore;
 
-  /** `clock` is the bot's one clock: every timestamp written here and every cache expiry reads it. */
+  /**
+   * `clock` is the bot's one clock: every timestamp written here and every cache expiry reads it.
+   * `objects`: the configured object store, where evidence bytes go instead of the database.
+   */
   constructor(
     readonly db: Db,
     readonly sql: Sql,
     readonly clock: Clock,
+    objects?: ObjectStore,
   ) {
     this.ctx = new StoreContext(db, sql, clock);
     this.unitStore = new UnitStore(this.ctx);
@@ -57,7 +62,7 @@ export class Ledger {
     this.figureStore = new FigureStore(this.ctx);
     this.outbox = new OutboxStore(db, clock);
     this.pending = new PendingStore(this.ctx);
-    this.attachments = new AttachmentStore(this.ctx);
+    this.attachments = new AttachmentStore(this.ctx, objects);
     this.signIns = new SignInStore(this.ctx);
   }
 

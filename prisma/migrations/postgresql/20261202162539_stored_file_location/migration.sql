@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "StoredFile" ADD COLUMN     "location" TEXT NOT NULL DEFAULT 'db';
+
