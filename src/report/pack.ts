@@ -168,7 +168,9 @@ function withRealPhotos(docx: Buffer, photos: PhotoStandIns): Buffer {
     const real = name.startsWith("word/media/") ? photos.real.get(Buffer.from(bytes).toString("latin1")) : undefined;
     out[name] = real ? [real, { level: 0 }] : [bytes, { level: 6 }];
   }
-  return Buffer.from(zipSync(out));
+  const zipped = zipSync(out);
+  // A view of the zip, not a copy: the pack is as large as its photos.
+  return Buffer.from(zipped.buffer, zipped.byteOffset, zipped.byteLength);
 }
 
 function photo(file: PackFile, n: number, photos: PhotoStandIns): Paragraph[] {
