@@ -1,7 +1,7 @@
 // The console adapter end to end: the real `npm run chat` process, standard input in, replies out,
 // rows in the SQLite file it created and migrated on first start.
 import { describe, it, expect } from "vitest";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import fs from "node:fs";
 import Database from "better-sqlite3";
@@ -11,6 +11,22 @@ import { tempDir } from "./harness.js";
 import { freshDatabaseUrl, dropDatabase, TEST_STORE } from "./db.js";
 import { openStore } from "../src/store/connect.js";
 import { pngBytes } from "./fixtures/images.js";
+import { FakeS3 } from "./fixtures/s3-fake.js";
+import { createHash } from "node:crypto";
+
+/** As chat(), without blocking this process (the fake S3 it talks to runs here). */
+function chatAsync(url: string, input: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string; status: number | null }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn("npm", ["run", "-s", "chat"], {
+      env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: "silent", npm_config_loglevel: "silent", ...env },
+    });
+    let stdout = "";
+    p.stdout.on("data", (d) => (stdout += d));
+    p.on("error", reject);
+    p.on("exit", (status) => resolve({ stdout, status }));
+    p.stdin.end(input);
+  });
+}
 
 function chat(url: string, input: string, args: string[] = []) {
   const r = spawnSync("npm", ["run", "-s", "chat", "--", ...args], {
@@ -92,6 +108,42 @@ describe("npm run chat", () => {
     expect(Buffer.from(bytes.data)).toEqual(fs.readFileSync(photo));
     await store.close();
     await dropDatabase(url);
+  });
+
+  it("quiets one rule, suggests a Chinese command, lists what goes out, and keeps a photo in an S3 bucket", async () => {
+    const dir = tempDir();
+    const url = await freshDatabaseUrl(dir);
+    const photo = path.join(dir, "现场.png");
+    const bytes = pngBytes(40, 30);
+    fs.writeFileSync(photo, bytes);
+    const s3 = await FakeS3.start();
+    try {
+      const r = await chatAsync(
+        url,
+        [
+          "/绑定 测试社区",
+          "/提醒 关 学习",
+          "/截止",
+          "/统记",
+          `:attach ${photo} /记录 学习 中心组学习 12人`,
+          "/发送记录",
+          "/record study 3 people",
+        ].join("\n") + "\n",
+        { S3_ENDPOINT: s3.url, S3_BUCKET: "ledger", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s" },
+      );
+      expect(r.stdout).toContain("已静音「测试社区」的「理论学习」提醒");
+      expect(r.stdout).toMatch(/⏳ 理论学习（每月）：.*已记录 0\/1 次（提醒已静音）/);
+      expect(r.stdout).toContain("没有「/统记」这个命令。你是不是想用 /统计？发送 /帮助 查看全部命令。");
+      expect(r.stdout).toContain("已附照片 1 张。");
+      expect(r.stdout).toContain("待发送 0 条。\n发送失败 0 条。");
+      // Named as typed: English after English.
+      expect(r.stdout).toMatch(/已记录 #2：.*发送 \/undo 撤销，\/edit 2 更正。/);
+      const sha = createHash("sha256").update(bytes).digest("hex");
+      expect(s3.objects.get(`/ledger/evidence/${sha}`)?.data.equals(bytes)).toBe(true);
+    } finally {
+      await s3.close();
+      await dropDatabase(url);
+    }
   });
 
   it("runs a sign-in: the card printed again as it changes, the close recording who came", async () => {

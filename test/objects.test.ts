@@ -120,3 +120,22 @@ describe("evidence in an object store", () => {
     });
   });
 });
+
+describe("a reply's file with the same bytes as evidence kept in the bucket", () => {
+  it("is kept in the database too, so the outbox can send it", async () => {
+    const s3b = await FakeS3.start();
+    const opts = objectStoreFromEnv({ S3_ENDPOINT: s3b.url, S3_BUCKET: "b", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s" })!;
+    const bot = await makeHarness({ now: "2026-12-02T10:00:00+08:00", objectStore: opts });
+    try {
+      const bytes = jpegBytes(31);
+      const sha256 = createHash("sha256").update(bytes).digest("hex");
+      await bot.app.ledger.attachments.putBytes({ sha256, name: "a.jpg", mime: "image/jpeg", data: bytes });
+      expect(await bot.app.ledger.outbox.putFile({ name: "a.jpg", mime: "image/jpeg", data: bytes })).toBe(sha256);
+      expect((await bot.app.ledger.outbox.getFile(sha256))?.data.equals(bytes)).toBe(true);
+      expect((await bot.app.ledger.attachments.bytes(sha256))?.equals(bytes)).toBe(true);
+    } finally {
+      await bot.close();
+      await s3b.close();
+    }
+  });
+});

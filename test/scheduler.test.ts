@@ -414,6 +414,21 @@ describe("the console", () => {
       deferred: 0,
     });
     expect(printed).toBe("\n[发往「社区群」] 【提醒】测试\n");
+    // A merged reminder names its 宣传员 and shows its buttons, as the outbox row keeps them.
+    printed = "";
+    await h.app.store.db.outbox.create({
+      data: {
+        dedupeKey: "console-2",
+        kind: "reminder",
+        platform: "console",
+        chatExternalId: "社区群",
+        body: "【提醒】测试社区（12月17日）尚有1项要求未完成：",
+        payload: JSON.stringify({ mentions: [{ userId: "张三", name: "张三" }], actions: [{ label: "查看截止", command: "/截止" }] }),
+        nextAttemptAt: at,
+      },
+    });
+    await new Outbox(h.app.store.db, [new ConsoleSender(out)], { clock: () => at }).deliverDue();
+    expect(printed).toBe("\n[发往「社区群」] @张三\n【提醒】测试社区（12月17日）尚有1项要求未完成：\n[查看截止: /截止]\n");
   });
 });
 

@@ -102,6 +102,24 @@ interface Payload {
   mentions?: Mention[];
 }
 
+/**
+ * What an outbox row keeps of a reply besides its text, as JSON (null for a plain text): the
+ * scheduler's messages and the replies that could not go out at once are kept the same way.
+ */
+export function payloadJson(reply: Omit<Partial<Reply>, "file">, extra: { file?: Payload["file"]; replyTo?: string } = {}): string | null {
+  const p: Payload = {};
+  if (reply.kind && reply.kind !== "info") p.kind = reply.kind;
+  if (reply.title) p.title = reply.title;
+  if (reply.actions?.length) p.actions = reply.actions;
+  if (extra.file) p.file = extra.file;
+  if (extra.replyTo) p.replyTo = extra.replyTo;
+  if (reply.recordId !== undefined) p.recordId = reply.recordId;
+  if (reply.replaces) p.replaces = reply.replaces;
+  if (reply.signInId !== undefined) p.signInId = reply.signInId;
+  if (reply.mentions?.length) p.mentions = reply.mentions;
+  return Object.keys(p).length ? JSON.stringify(p) : null;
+}
+
 export function asSendError(e: unknown): SendError {
   return e instanceof SendError ? e : new SendError(String((e as Error)?.message ?? e));
 }
@@ -236,17 +254,9 @@ export class Outbound {
 
   /** A reply as an outbox row keeps it (files by reference, stored once by content). */
   async payloadOf(reply: Reply, replyTo?: string): Promise<string | null> {
-    const p: Payload = {};
-    if (reply.kind && reply.kind !== "info") p.kind = reply.kind;
-    if (reply.title) p.title = reply.title;
-    if (reply.actions?.length) p.actions = reply.actions;
-    if (reply.file) p.file = { sha256: await this.store.putFile(reply.file), name: reply.file.name, mime: reply.file.mime };
-    if (replyTo) p.replyTo = replyTo;
-    if (reply.recordId !== undefined) p.recordId = reply.recordId;
-    if (reply.replaces) p.replaces = reply.replaces;
-    if (reply.signInId !== undefined) p.signInId = reply.signInId;
-    if (reply.mentions?.length) p.mentions = reply.mentions;
-    return Object.keys(p).length ? JSON.stringify(p) : null;
+    const { file, ...rest } = reply;
+    const stored = file && { sha256: await this.store.putFile(file), name: file.name, mime: file.mime };
+    return payloadJson(rest, { file: stored, replyTo });
   }
 
   private async replyOf(row: OutboxRow): Promise<{ reply: Reply; replyTo?: string }> {

@@ -265,7 +265,7 @@ export class Router {
 
   /** A reply with its command words in the person's voice (the help text lists both on purpose). */
   private inTheirWords(r: Reply, voice: Voice): Reply {
-    return r.verbatim ? r : { ...r, text: inTheirWords(r.text, voice, this.opts.commands) };
+    return r.verbatim ? r : { ...r, text: inTheirWords(r.text, voice, this.table) };
   }
 
   private unknownCommand(name: string, rest: string): Reply {

@@ -28,26 +28,13 @@ const COMMAND_WORD = /(?<=^|[\s：:，,；;、（(【\[])\/([A-Za-z][A-Za-z_]*|[
 /** What people wrote is quoted in 「」 (topics, names, the line itself): never rewritten. */
 const QUOTED = /(「[^「」]*」)/;
 
-const tables = new WeakMap<readonly AnyCommand[], Map<string, AnyCommand>>();
-
-function tableOf(commands: readonly AnyCommand[]): Map<string, AnyCommand> {
-  let t = tables.get(commands);
-  if (!t) {
-    t = new Map();
-    for (const c of commands) for (const n of [c.name, c.zhName, ...(c.aliases ?? [])]) t.set(n.toLowerCase(), c);
-    tables.set(commands, t);
-  }
-  return t;
-}
-
 /** The command's name in a voice: its Chinese name, or its English name (with @Bot when typed so). */
 export function nameIn(command: AnyCommand, voice: Voice): string {
   return voice.lang === "zh" ? `/${command.zhName}` : `/${command.name}${voice.bot ? `@${voice.bot}` : ""}`;
 }
 
-/** The text with every command word named in the person's voice. */
-export function inTheirWords(text: string, voice: Voice, commands: readonly AnyCommand[]): string {
-  const table = tableOf(commands);
+/** The text with every command word named in the person's voice; `table` is the router's (every name, lower case). */
+export function inTheirWords(text: string, voice: Voice, table: ReadonlyMap<string, AnyCommand>): string {
   return text
     .split(QUOTED)
     .map((part, i) =>

@@ -32,8 +32,6 @@ export interface PlanUnit {
   /** Its binding day: a deadline that passed before it is not one it missed. */
   since?: string;
   chats: { platform: string; externalId: string }[];
-  /** The unit's 宣传员, on each platform: the people its reminders are addressed to. */
-  officers?: { platform: string; externalId: string; name: string }[];
 }
 
 /** One claimed part of a message: its unique key and, when it is an older offset, superseded. */
@@ -56,10 +54,25 @@ export interface PlannedMessage {
   dueAt: Date;
   today: string;
   lines: PlannedLine[];
-  /** The people it is addressed to (the unit's 宣传员 on this chat's platform). */
+  /** The people it is addressed to (the unit's 宣传员 on this chat's platform; see withMentions). */
   mentions: { userId: string; name: string }[];
   /** What the quarter's records of the unit, and of its children named in the digest, lack. */
   evidence?: MessageEvidence;
+}
+
+/**
+ * Addresses each message to its unit's 宣传员 on the chat's platform. Read per batch of messages
+ * the pass has (most passes have none), not for every unit on every pass.
+ */
+export function withMentions(
+  batch: PlannedMessage[],
+  officers: { unitId: number; platform: string; externalId: string; name: string }[],
+): void {
+  for (const m of batch) {
+    m.mentions = officers
+      .filter((o) => o.unitId === m.unitId && o.platform === m.platform)
+      .map((o) => ({ userId: o.externalId, name: o.name }));
+  }
 }
 
 /** The message as sent, from the parts that were claimed (null: nothing of it is to be sent). */
@@ -374,7 +387,7 @@ export function* planMessages(input: PlanInput): Generator<PlannedMessage> {
           superseded: p.superseded,
           item: p.item,
         })),
-        mentions: (unit.officers ?? []).filter((o) => o.platform === chat.platform).map((o) => ({ userId: o.externalId, name: o.name })),
+        mentions: [],
         evidence,
       };
     }

@@ -5,11 +5,12 @@
 import type { Db } from "../store/connect.js";
 import type { Sql } from "../store/sql.js";
 import type { Deployment } from "../config/deployment.js";
-import { loadUnits, loadCounts, loadEvidenceCounts, existingKeys, claimMessages, type ClaimRow } from "../store/reminders.js";
+import { loadUnits, loadOfficers, loadCounts, loadEvidenceCounts, existingKeys, claimMessages, type ClaimRow } from "../store/reminders.js";
 import { evidenceGaps, type EvidenceGap } from "../domain/evidence.js";
 import { periodOf } from "../domain/periods.js";
 import { chinaDay } from "../time.js";
-import { planMessages, countsNeeded, compose, type PlannedMessage, type ComposedMessage } from "./plan.js";
+import { planMessages, countsNeeded, compose, withMentions, type PlannedMessage, type ComposedMessage } from "./plan.js";
+import { payloadJson } from "../core/outbound.js";
 import type { WorkCalendar } from "./calendar.js";
 
 export interface PassResult {
@@ -45,20 +46,19 @@ export async function runPass(
   const needed = countsNeeded({ at, config, calendar });
   const kinds = Object.keys(config.evidence);
   const [units, counts, evidenceRows] = await Promise.all([
-    loadUnits(store.sql, { officers: true }),
+    loadUnits(store.sql),
     needed ? loadCounts(store.sql, needed.to, needed.windows) : { windows: [], byUnit: new Map() },
     // Only when reminders are due: the quarter's evidence gaps, named beside them.
     needed && kinds.length ? loadEvidenceCounts(store.sql, periodOf("quarter", chinaDay(at)), kinds) : [],
   ]);
   const evidence = new Map<number, EvidenceGap[]>();
-  const rowsByUnit = new Map<number, typeof evidenceRows>();
-  for (const r of evidenceRows) rowsByUnit.set(r.unitId, [...(rowsByUnit.get(r.unitId) ?? []), r]);
-  for (const [unitId, rows] of rowsByUnit) {
-    const gaps = evidenceGaps(rows, config.evidence);
-    if (gaps.length) evidence.set(unitId, gaps);
+  for (const r of evidenceRows) {
+    const gaps = evidenceGaps([r], config.evidence);
+    if (gaps.length) evidence.set(r.unitId, [...(evidence.get(r.unitId) ?? []), ...gaps]);
   }
   const result: PassResult = { planned: [], enqueued: [], plannedCount: 0, enqueuedCount: 0, supersededCount: 0 };
   const claim = async (batch: PlannedMessage[]) => {
+    withMentions(batch, await loadOfficers(store.sql, [...new Set(batch.map((m) => m.unitId).filter((id): id is number => id !== null))]));
     const keys = batch.flatMap((m) => m.lines.map((l) => l.dedupeKey));
     let queued: ComposedMessage[];
     if (opts.dryRun) {
@@ -86,7 +86,7 @@ export async function runPass(
           dedupeKey: c.dedupeKey,
           kind: c.kind,
           body: c.body,
-          payload: payloadOf(c),
+          payload: payloadJson({ actions: c.actions, mentions: c.mentions }),
           status: "pending",
         }));
       });
@@ -116,11 +116,3 @@ const rowOf = (m: { platform: string; chatExternalId: string; unitId: number | n
   chatExternalId: m.chatExternalId,
   unitId: m.unitId,
 });
-
-/** What the outbox row keeps besides the text (as a reply's payload): buttons, and whom it mentions. */
-function payloadOf(c: ComposedMessage): string | null {
-  const p: Record<string, unknown> = {};
-  if (c.actions.length) p.actions = c.actions;
-  if (c.mentions.length) p.mentions = c.mentions;
-  return Object.keys(p).length ? JSON.stringify(p) : null;
-}

@@ -150,14 +150,18 @@ export class OutboxStore {
     });
   }
 
-  /** Keeps a file by its content; returns the reference an outbox row stores. */
+  /**
+   * Keeps a file by its content; returns the reference an outbox row stores. The outbox reads its
+   * files from the database only: the same bytes kept as evidence in the object store are copied
+   * in (every process can send them, with or without the object store configured).
+   */
   async putFile(file: { name: string; mime: string; data: Buffer }): Promise<string> {
     const sha256 = createHash("sha256").update(file.data).digest("hex");
     const now = this.clock();
     await this.db.$queryRaw`
       INSERT INTO "StoredFile" ("sha256", "name", "mime", "size", "data", "createdAt")
       VALUES (${sha256}, ${file.name}, ${file.mime}, ${file.data.length}, ${file.data}, ${now})
-      ON CONFLICT ("sha256") DO NOTHING`;
+      ON CONFLICT ("sha256") DO UPDATE SET "data" = excluded."data", "location" = 'db' WHERE "StoredFile"."location" <> 'db'`;
     return sha256;
   }
 

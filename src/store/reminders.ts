@@ -8,8 +8,9 @@ import { windowSums, type RuleWindow } from "./figures.js";
 import { marks, quietRuleIds } from "./shared.js";
 import { SIGN_IN_FILE, MINUTES_FILE } from "./attachments.js";
 import type { Period } from "../domain/periods.js";
+import type { NewOutboxRow } from "./outbox.js";
 
-/** A unit as the pass plans for it: its place in the tree, its switches, its chats and its 宣传员. */
+/** A unit as the pass plans for it: its place in the tree, its switches and its chats. */
 export interface ReminderUnit {
   id: number;
   name: string;
@@ -18,32 +19,24 @@ export interface ReminderUnit {
   quietRules: string[];
   since: string;
   chats: { platform: string; externalId: string }[];
-  officers: { platform: string; externalId: string; name: string }[];
 }
 
-/** Every unit with its chats (one join on the raw driver: 10,000 units through Prisma's relation
- * loading took a quarter of a second), and, when asked, its 宣传员 (one more query). */
-export async function loadUnits(sql: Sql, opts: { officers?: boolean } = {}): Promise<ReminderUnit[]> {
-  const [rows, officers] = await Promise.all([
-    sql.all<{
-      id: number;
-      name: string;
-      parentId: number | null;
-      remindersMuted: unknown;
-      quietRules: string | null;
-      createdAt: unknown;
-      platform: string | null;
-      externalId: string | null;
-    }>(
-      `SELECT u."id", u."name", u."parentId", u."remindersMuted", u."quietRules", u."createdAt", c."platform", c."externalId"
-       FROM "Unit" u LEFT JOIN "Chat" c ON c."unitId" = u."id" ORDER BY u."id", c."id"`,
-    ),
-    opts.officers
-      ? sql.all<{ unitId: number; platform: string; externalId: string; name: string }>(
-          `SELECT "unitId", "platform", "externalId", "name" FROM "Member" WHERE "role" = 'officer' AND "unitId" IS NOT NULL ORDER BY "id"`,
-        )
-      : [],
-  ]);
+/** Every unit with its chats: one join on the raw driver (10,000 units through Prisma's relation
+ * loading took a quarter of a second). */
+export async function loadUnits(sql: Sql): Promise<ReminderUnit[]> {
+  const rows = await sql.all<{
+    id: number;
+    name: string;
+    parentId: number | null;
+    remindersMuted: unknown;
+    quietRules: string | null;
+    createdAt: unknown;
+    platform: string | null;
+    externalId: string | null;
+  }>(
+    `SELECT u."id", u."name", u."parentId", u."remindersMuted", u."quietRules", u."createdAt", c."platform", c."externalId"
+     FROM "Unit" u LEFT JOIN "Chat" c ON c."unitId" = u."id" ORDER BY u."id", c."id"`,
+  );
   const units = new Map<number, ReminderUnit>();
   for (const r of rows) {
     const id = Number(r.id);
@@ -57,14 +50,25 @@ export async function loadUnits(sql: Sql, opts: { officers?: boolean } = {}): Pr
         quietRules: quietRuleIds(r),
         since: chinaDay(r.createdAt instanceof Date ? r.createdAt : new Date(String(r.createdAt))),
         chats: [],
-        officers: [],
       };
       units.set(id, u);
     }
     if (r.platform !== null && r.externalId !== null) u.chats.push({ platform: r.platform, externalId: r.externalId });
   }
-  for (const o of officers) units.get(Number(o.unitId))?.officers.push({ platform: o.platform, externalId: o.externalId, name: o.name });
   return [...units.values()];
+}
+
+/** The 宣传员 of these units, whom their reminders are addressed to. */
+export async function loadOfficers(
+  sql: Sql,
+  unitIds: number[],
+): Promise<{ unitId: number; platform: string; externalId: string; name: string }[]> {
+  if (!unitIds.length) return [];
+  const rows = await sql.all<{ unitId: number; platform: string; externalId: string; name: string }>(
+    `SELECT "unitId", "platform", "externalId", "name" FROM "Member" WHERE "role" = 'officer' AND "unitId" IN (${marks(unitIds)}) ORDER BY "id"`,
+    unitIds,
+  );
+  return rows.map((r) => ({ ...r, unitId: Number(r.unitId) }));
 }
 
 /**
@@ -112,16 +116,9 @@ const CLAIM_COLUMNS = [
 ];
 
 /** A row the pass writes: a part's claim ("line", "superseded") or a message to send ("pending"). */
-export interface ClaimRow {
-  dedupeKey: string;
-  kind: string;
-  platform: string;
-  chatExternalId: string;
-  unitId: number | null;
-  body: string;
-  payload: string | null;
+export type ClaimRow = Omit<NewOutboxRow, "status" | "attempts" | "nextAttemptAt" | "lastError"> & {
   status: "line" | "superseded" | "pending";
-}
+};
 
 /**
  * Claims parts of messages, due now (`at`), in one transaction on the raw driver: each part's row
