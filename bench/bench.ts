@@ -366,6 +366,79 @@ async function writePath(app: App, raw: Raw, gen: Generated) {
   record("write.latency_p99_at_200", pct(lat, 99), "ms", "target ≤ 10 ms (SQLite)");
 }
 
+/**
+ * The web page's server time (/看板): the whole request through the dashboard's Hono app (session
+ * check, the page's reads, rendering), for the city and a town, beside (a) the raw GROUP BY of
+ * the period's figures and (b) the very statements the page sends through the store's driver
+ * replayed prepared on the bare driver.
+ */
+async function dashboardPath(app: App, raw: Raw, gen: Generated) {
+  say("\n[2b] web page (/看板): the units × requirements page's server time beside raw SQL");
+  const { dashboardApp } = await import("../src/web/server.js");
+  const web = app.web!;
+  const page = dashboardApp({
+    ledger: app.ledger,
+    config: app.config,
+    router: app.router,
+    clock: app.clock,
+    auth: web.auth,
+    publicUrl: web.publicUrl,
+  });
+  const period = parsePeriod("2026Q4", chinaDay(NOW))!;
+  for (const [label, unit, goal] of [
+    ["city", gen.root, 300],
+    ["town", gen.towns[0], 20],
+  ] as const) {
+    const person = { unitId: unit.id, platform: "bench", chatId: `c${unit.id}`, userId: "viewer", userName: "看板" };
+    const opened = await web.auth.openSession((await web.auth.issueLink(person)).token);
+    if ("refused" in opened) throw new Error(`no session: ${opened.refused}`);
+    const request = async () => {
+      const res = await page.request(`/dashboard/unit/${unit.id}?p=2026Q4`, { headers: { cookie: `dashboard=${opened.token}` } });
+      const body = await res.text();
+      if (res.status !== 200 || !body.includes("各单位要求完成情况")) throw new Error(`page ${res.status}`);
+      return body.length;
+    };
+    const issued: [string, unknown[]][] = [];
+    const sql = app.store.sql;
+    const all = sql.all;
+    sql.all = ((q: string, p?: unknown[]) => {
+      issued.push([q, p ?? []]);
+      return all.call(sql, q, p);
+    }) as typeof all;
+    const bytes = await request();
+    sql.all = all;
+    const ids = await app.ledger.subtreeIds(unit.id);
+    const n = label === "city" ? REPS : REPS * 4;
+    const pageTimes = await reps(n, async () => {
+      const t = performance.now();
+      await request();
+      return performance.now() - t;
+    });
+    const rawTimes = await reps(n, async () => {
+      const t = performance.now();
+      await raw.groupBy(ids, period);
+      return performance.now() - t;
+    });
+    const sameTimes = await reps(n, async () => {
+      const t = performance.now();
+      for (const [q, p] of issued) await raw.query(q, p);
+      return performance.now() - t;
+    });
+    const d = median(pageTimes),
+      r = median(rawTimes),
+      same = median(sameTimes);
+    say(
+      `  ${label} (${ids.length} units, ${fmt(bytes / 1024)} KB of HTML): page min ${fmt(min(pageTimes))} ms, median ${fmt(d)} ms; (a) min ${fmt(min(rawTimes))} ms, median ${fmt(r)} ms; (b) ${issued.length} statements, median ${fmt(same)} ms`,
+    );
+    record(
+      `dashboard.${label}`,
+      d,
+      "ms",
+      `goal ≤ ${goal} ms; ${fmt(d / r)}× raw GROUP BY (a), ${fmt(d / same)}× the page's own statements raw (b), ${ids.length} units`,
+    );
+  }
+}
+
 async function draftPath(app: App, raw: Raw, gen: Generated) {
   say("\n[2] draft path: quarterly drafts beside raw SQL on a bare driver");
   say("  (a) the raw GROUP BY of this and the previous quarter's figures, prepared per call;");
@@ -849,7 +922,7 @@ async function main() {
   );
   const config = loadDeployment();
   // No command budgets: the benchmark is one user sending thousands of commands on purpose.
-  const app = await createApp({ databaseUrl: url, config, clock: () => NOW, admins: [], limits: false });
+  const app = await createApp({ databaseUrl: url, config, clock: () => NOW, admins: [], limits: false, publicUrl: "http://127.0.0.1" });
   const raw = await openRaw(url);
   try {
     const t = performance.now();
@@ -865,6 +938,8 @@ async function main() {
     const readyRss = peakRss;
     const cityRss = await draftPath(app, raw, gen);
     phase("drafts");
+    await dashboardPath(app, raw, gen);
+    phase("dashboard");
     await writePath(app, raw, gen);
     phase("writes");
     await reminderPass(app, gen);

@@ -14,6 +14,7 @@ import stats from "./stats.js";
 import report from "./report.js";
 import exportLedger from "./export.js";
 import deadlines from "./deadlines.js";
+import dashboard from "./dashboard.js";
 import remind from "./remind.js";
 import outbox from "./outbox.js";
 import role from "./role.js";
@@ -36,6 +37,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   report,
   exportLedger,
   deadlines,
+  dashboard,
   bind,
   remind,
   role,

@@ -88,8 +88,11 @@ export default defineCommand({
       return [text(args.role === "admin" ? `${who}已经是管理员，无需重复设置。` : `${who}本来就是成员，没有角色可撤销。`)];
     }
     await ctx.ledger.setRole(member, args.role, args.role === "officer" ? ctx.unit!.id : null, ctx.actor);
+    // What the person could see on the web page followed from the old role: its sessions end.
+    const ended = await ctx.ledger.dashboard.revokePerson(member.platform, member.externalId);
     const where = args.role === "officer" ? `「${ctx.unit!.name}」的` : "";
     const no = was && was.id !== ctx.unit?.id ? `（不再是「${was.name}」的宣传员）` : member.role === "admin" ? "（不再是管理员）" : "";
-    return [text(`已将${who}设为${where}${ROLE_NAMES[args.role]}${no}。`)];
+    const web = ended ? "其看板登录已结束，需要时请重新发送 /看板。" : "";
+    return [text(`已将${who}设为${where}${ROLE_NAMES[args.role]}${no}。${web}`)];
   },
 });

@@ -6,104 +6,25 @@ import { periodLabel, periodNoun, type Period } from "../src/domain/periods.js";
 import { totalsByKind, kindClause } from "../src/domain/figures.js";
 import { kindByCode } from "../src/domain/catalog.js";
 import { missingEvidence, NEED_WORDS, type EvidenceNeed } from "../src/domain/evidence.js";
-import {
-  rulesOf,
-  ruleApplies,
-  rulePeriodsWithin,
-  progressOf,
-  PROGRESS_MARK,
-  perLabel,
-  deadlineOf,
-  type Progress,
-  type Rule,
-} from "../src/domain/requirements.js";
-import { chinaDay, dayLabel } from "../src/time.js";
+import { dayLabel } from "../src/time.js";
+import { requirementMatrix, matrixUnits, behindFirst, type MatrixRow } from "../src/report/matrix.js";
 import type { CommandContext } from "../src/core/command.js";
 
-/** The requirement lines for one unit in a period: "✅ 专题研究意识形态工作（每季度不少于 1 次）：1 次". */
-export async function requirementLines(
-  ctx: CommandContext,
-  unitId: number,
-  unitName: string,
-  hasChildren: boolean,
-  view: Period,
-): Promise<string[]> {
-  const judged = rulesOf(ctx.config)
-    .filter((rule) => ruleApplies(rule, { name: unitName }, hasChildren))
-    .map((rule) => ({ rule, periods: rulePeriodsWithin(rule, view) }));
-  // Every rule period's count in one query, in the order the lines are written.
-  const counts = await ctx.ledger.unitWindowCounts(
-    unitId,
-    judged.flatMap(({ rule, periods }) => periods.map((p) => ({ kind: rule.kind, subtypes: rule.subtypes, start: p.start, end: p.end }))),
+/** The requirement lines for one unit in a period: "专题研究意识形态工作（每季度不少于 1 次）：✅ 1/1". */
+async function requirementLines(ctx: CommandContext, unit: UnitRef, view: Period): Promise<string[]> {
+  const { rows } = await requirementMatrix(
+    ctx.ledger,
+    ctx.config,
+    ctx.today,
+    unit.id,
+    [{ ...unit, parentId: null, hasChildren: false }],
+    view,
   );
-  // Nothing before the unit's ledger start (its binding day) counts as missed.
-  const bound = await ctx.ledger.unit(unitId);
-  const start = bound ? chinaDay(bound.createdAt) : undefined;
-  let i = 0;
-  return judged.map(({ rule, periods }) => {
-    const parts = periods.map((p) => {
-      const n = counts[i++];
-      const mark = PROGRESS_MARK[progressOf(n, rule, p, ctx.today, start)];
-      const short = periodLabel(p).replace(/^\d{4}年/, "");
-      const label = p.type === view.type || !short ? "" : `${short} `;
-      return rule.type === "report"
-        ? `${mark} ${label}${n >= 1 ? "已报送" : `未报送（截止 ${dayLabel(deadlineOf(rule, p))}）`}`
-        : `${mark} ${label}${n}/${rule.min}`;
-    });
-    const what =
-      rule.type === "report"
-        ? `${rule.name}（${perLabel(rule.per)}）`
-        : `${rule.name}（${perLabel(rule.per)}不少于 ${rule.min} ${kindByCode(rule.kind).countUnit}）`;
-    return `${what}：${parts.join("，")}`;
-  });
+  return rows[0].cells.filter((c) => c !== null).map((c) => c.explain);
 }
-
-/** Short names of the default rules for the units × requirements table; any other rule keeps its name. */
-const SHORT_NAME: Record<string, string> = {
-  "special-meeting": "专题会议",
-  "monthly-study": "理论学习",
-  "quarterly-analysis": "研判报告",
-  "half-year-report": "半年报告",
-  "annual-report": "年度报告",
-};
 
 /** A parent's table lists at most this many child units; past it, the complete ones are counted, not listed. */
 export const MAX_TABLE_ROWS = 30;
-
-/** One unit's line of the table, and how far behind it is. */
-interface TableRow {
-  unit: UnitRef;
-  line: string;
-  missed: number;
-  open: number;
-}
-
-/**
- * A rule's cell for one unit over the view: the worst of its periods (❌ if any was missed, ⏳ if
- * any is running or still to come after a met one, ✅ when all are met), and the count — the
- * sessions against the minimum for one period, the sessions that count (at most the minimum in
- * each period) against the periods' minimums for several (理论学习 2/3 in a quarter).
- */
-function cell(rule: Rule, periods: Period[], counts: number[], today: string, start?: string): { text: string; progress: Progress } {
-  const each = periods.map((p, i) => progressOf(counts[i], rule, p, today, start));
-  const progress: Progress = each.includes("missed")
-    ? "missed"
-    : each.includes("open")
-      ? "open"
-      : each.every((e) => e === "future")
-        ? "future"
-        : each.every((e) => e === "met")
-          ? "met"
-          : "open";
-  const name = SHORT_NAME[rule.id] ?? rule.name;
-  const figure =
-    rule.type === "report"
-      ? ""
-      : periods.length === 1
-        ? ` ${counts[0]}/${rule.min}`
-        : ` ${counts.reduce((a, n) => a + Math.min(n, rule.min), 0)}/${rule.min * periods.length}`;
-  return { text: `${PROGRESS_MARK[progress]} ${name}${figure}`, progress };
-}
 
 /**
  * The units × requirements table of a parent for a period: one line per child unit (its own
@@ -116,49 +37,28 @@ async function unitTable(
   subtree: { id: number; name: string; parentId: number | null }[],
   view: Period,
 ): Promise<string[]> {
-  const rules = rulesOf(ctx.config).map((rule) => ({ rule, periods: rulePeriodsWithin(rule, view) }));
-  const windows = rules.flatMap(({ rule, periods }) =>
-    periods.map((p) => ({ kind: rule.kind, subtypes: rule.subtypes, start: p.start, end: p.end })),
-  );
-  const parents = new Set(subtree.map((u) => u.parentId));
-  const children = subtree.filter((u) => u.parentId === parent.id && u.id !== parent.id);
-  const [counts, units] = await Promise.all([
-    ctx.ledger.unitsWindowCounts([parent.id, ...children.map((u) => u.id)], windows),
-    ctx.ledger.draftUnits(parent.id),
-  ]);
-  // Each unit's ledger start (its binding day): nothing before it counts as missed.
-  const starts = new Map(units.map((u) => [u.id, chinaDay(u.createdAt)]));
-  const rowOf = (unit: UnitRef, hasChildren: boolean, label: string): TableRow => {
-    const all = counts.get(unit.id)!;
-    let i = 0;
-    const cells: { text: string; progress: Progress }[] = [];
-    for (const { rule, periods } of rules) {
-      const mine = all.slice(i, (i += periods.length));
-      if (ruleApplies(rule, unit, hasChildren)) cells.push(cell(rule, periods, mine, ctx.today, starts.get(unit.id)));
-    }
-    return {
-      unit,
-      line: `${label}：${cells.length ? cells.map((c) => c.text).join(" · ") : "没有适用的要求"}`,
-      missed: cells.filter((c) => c.progress === "missed").length,
-      open: cells.filter((c) => c.progress === "open").length,
-    };
+  const units = matrixUnits(subtree);
+  const own = units.find((u) => u.id === parent.id)!;
+  const children = units.filter((u) => u.parentId === parent.id && u.id !== parent.id);
+  const { rows: all } = await requirementMatrix(ctx.ledger, ctx.config, ctx.today, parent.id, [own, ...children], view);
+  const lineOf = (row: MatrixRow, label: string) => {
+    const cells = row.cells.filter((c) => c !== null);
+    return `${label}：${cells.length ? cells.map((c) => c.cell).join(" · ") : "没有适用的要求"}`;
   };
-  const rows = children
-    .map((u) => rowOf(u, parents.has(u.id), u.name))
-    .sort((a, b) => b.missed - a.missed || b.open - a.open || a.unit.id - b.unit.id);
+  const rows = all.slice(1).sort(behindFirst);
   const lines: string[] = [];
   if (rows.length > MAX_TABLE_ROWS) {
     const behind = rows.filter((r) => r.missed + r.open > 0);
     const shown = behind.slice(0, MAX_TABLE_ROWS);
-    lines.push(...shown.map((r) => r.line));
+    lines.push(...shown.map((r) => lineOf(r, r.unit.name)));
     const complete = rows.length - behind.length;
     if (behind.length > shown.length)
       lines.push(`……另有 ${behind.length - shown.length} 个单位尚未全部完成，可发送 /统计 单位名 逐个查看。`);
     if (complete) lines.push(`另有 ${complete} 个单位各项要求均已完成。`);
   } else {
-    lines.push(...rows.map((r) => r.line));
+    lines.push(...rows.map((r) => lineOf(r, r.unit.name)));
   }
-  lines.push(rowOf(parent, true, `本级（${parent.name}）`).line);
+  lines.push(lineOf(all[0], `本级（${parent.name}）`));
   return lines;
 }
 
@@ -250,7 +150,7 @@ export default defineCommand({
         ...(await unitTable(ctx, unit, subtree, period)),
       );
     } else {
-      const req = await requirementLines(ctx, unit.id, unit.name, false, period);
+      const req = await requirementLines(ctx, unit, period);
       if (req.length) lines.push("", "要求完成情况（✅ 已完成 ⏳ 进行中 ❌ 未完成 · 未开始或在绑定前）：", ...req);
     }
     const evidence = await evidenceLines(ctx, subtree, period);

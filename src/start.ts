@@ -63,6 +63,7 @@ export async function startBot(opts: StartOptions = {}): Promise<RunningBot> {
   const scheduler = schedulerOf(app, core, log);
   const server = createHttpServer({
     routes: Object.assign({}, ...adapters.map((a) => a.routes ?? {}), opts.routes ?? {}),
+    prefixes: await dashboardOf(app, log),
     // Healthy when the store can write, not only answer (a full disk answers reads).
     health: () => Promise.race([app.store.writable(), new Promise<boolean>((r) => setTimeout(r, 3000, false).unref())]),
     log,
@@ -100,6 +101,9 @@ export async function startBot(opts: StartOptions = {}): Promise<RunningBot> {
 export async function runConsoleBot(
   opts: Omit<ConsoleOptions, "input" | "output"> & {
     withScheduler?: boolean;
+    /** The web page's port when PUBLIC_URL is set (default PORT, else 8080; 0 picks a free one) and host. */
+    port?: number;
+    host?: string;
     input?: NodeJS.ReadableStream;
     output?: NodeJS.WritableStream;
   },
@@ -114,13 +118,36 @@ export async function runConsoleBot(
   await core.start();
   const scheduler = opts.withScheduler ? schedulerOf(app, core, logEvent) : null;
   scheduler?.start();
+  // With PUBLIC_URL set, the web page is served beside the console chat, so that a link from
+  // /看板 opens in a browser on this machine.
+  let server: http.Server | null = null;
+  if (app.web) {
+    server = createHttpServer({
+      routes: {},
+      prefixes: await dashboardOf(app, logEvent),
+      health: () => app.store.writable(),
+      log: logEvent,
+    });
+    const port = await listen(server, opts.port ?? Number(process.env.PORT || 8080), opts.host);
+    logEvent("dashboard.listening", { port, url: `${app.web.publicUrl}/dashboard` });
+  }
   try {
     await runConsole(core, { ...opts, input: opts.input ?? process.stdin, output, sender });
   } finally {
     await core.drain();
     await scheduler?.stop();
+    if (server) await new Promise((r) => server!.close(r));
     await app.close();
   }
+}
+
+/** The web page's routes (/dashboard) when PUBLIC_URL is set. */
+async function dashboardOf(app: App, log: LogFn): Promise<Record<string, Handler>> {
+  if (!app.web) return {};
+  // Loaded only when the page is on: a bot without it never loads the web framework.
+  const { dashboardHandler, DASHBOARD_PATH } = await import("./web/server.js");
+  const { ledger, config, router, clock } = app;
+  return { [DASHBOARD_PATH]: dashboardHandler({ ledger, config, router, clock, auth: app.web.auth, publicUrl: app.web.publicUrl, log }) };
 }
 
 /** The scheduler's round every minute: reminders, sign-ins whose time has come, the outbox. */

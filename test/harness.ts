@@ -58,6 +58,8 @@ export async function makeHarness(
     sharedUrl?: string;
     /** An object store for evidence bytes (none by default, whatever the environment says). */
     objectStore?: ObjectStoreOptions;
+    /** Turns the web page on (its links name this address). */
+    publicUrl?: string;
   } = {},
 ): Promise<Harness> {
   const dir = tempDir();
@@ -109,6 +111,7 @@ export async function makeHarness(
     // The clock stands still in most tests: budgets would never refill. The abuse tests opt in.
     limits: opts.limits ?? false,
     objectStore: opts.objectStore ?? null,
+    publicUrl: opts.publicUrl ?? null,
   });
   h.core = new BotCore(h.app, opts.core);
   h.core.attach(platform, {

@@ -3,7 +3,7 @@
 import type { Evidence } from "./evidence.js";
 import type { z } from "zod";
 import type { InboundMessage, Reply } from "./types.js";
-import type { Ledger, ChatRow, UnitRow, MemberRow, Role } from "../store/ledger.js";
+import type { Ledger, ChatRow, UnitRow, MemberRow, Role, DashboardPerson } from "../store/ledger.js";
 import type { Deployment } from "../config/deployment.js";
 import type { Clock } from "../time.js";
 
@@ -42,6 +42,13 @@ export interface CommandContext {
    * and stored on the first call (see core/evidence.ts), so only a command that keeps them pays.
    */
   evidence?: () => Promise<Evidence>;
+  /** The web page (/看板), when this deployment serves one (PUBLIC_URL is set). */
+  dashboard?: DashboardLinks;
+}
+
+export interface DashboardLinks {
+  /** A signed single-use link that logs this person in; with when it stops working. */
+  link(person: DashboardPerson): Promise<{ url: string; expiresAt: Date; sessionHours: number }>;
 }
 
 export interface Command<Args> {

@@ -2,7 +2,7 @@
 // normalise → find the command (a name table, no free regexes) → who and where → permission →
 // arguments (zod) → handler → error boundary. It never throws: every failure becomes a reply.
 import type { Evidence } from "./evidence.js";
-import type { AnyCommand, CommandContext, Permission } from "./command.js";
+import type { AnyCommand, CommandContext, DashboardLinks, Permission } from "./command.js";
 import type { InboundMessage, Reply } from "./types.js";
 import { errorReply } from "./types.js";
 import { Ledger, LedgerError, type Role, type MemberRow } from "../store/ledger.js";
@@ -35,6 +35,8 @@ export interface RouterOptions {
   log?: (event: string, detail: Record<string, unknown>) => void;
   /** Per-user and per-chat command budgets; `false` turns them off (benchmarks, imports). */
   limits?: AbuseLimits | false;
+  /** The web page's links (/看板), when the deployment serves it. */
+  dashboard?: DashboardLinks;
 }
 
 export interface ParsedLine {
@@ -256,6 +258,7 @@ export class Router {
       configuredAdmins: this.admins,
       plain: line.plain,
       evidence: extra.evidence,
+      dashboard: this.opts.dashboard,
     };
     const schema = typeof command.args === "function" ? command.args(ctx) : command.args;
     const parsed = schema.safeParse(line.rest);

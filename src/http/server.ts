@@ -1,5 +1,6 @@
-// The bot's HTTP server on PORT: /healthz for a load balancer, and the platforms' webhook paths
-// (/telegram/webhook, /lark/events) registered by the adapters that use them.
+// The bot's HTTP server on PORT: /healthz for a load balancer, the platforms' webhook paths
+// (/telegram/webhook, /lark/events) registered by the adapters that use them, and the web page
+// (/dashboard) when PUBLIC_URL is set.
 import http from "node:http";
 
 /** The largest request body any route accepts (platform events are a few kilobytes). */
@@ -9,6 +10,8 @@ export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => v
 
 export interface HttpServerOptions {
   routes: Record<string, Handler>;
+  /** Handlers for every path under a prefix ("/dashboard"), given the request with its query string. */
+  prefixes?: Record<string, Handler>;
   /** Resolves true when the store answers; /healthz returns 503 otherwise. */
   health: () => Promise<boolean>;
   log?: (event: string, detail: Record<string, unknown>) => void;
@@ -30,6 +33,11 @@ export function createHttpServer(opts: HttpServerOptions): http.Server {
         res.writeHead(413, { "content-type": "text/plain", connection: "close" });
         res.end("request body too large");
         req.resume();
+        return;
+      }
+      const prefix = Object.keys(opts.prefixes ?? {}).find((p) => path === p || path.startsWith(`${p}/`));
+      if (prefix) {
+        await opts.prefixes![prefix](req, res);
         return;
       }
       const handler = opts.routes[path];

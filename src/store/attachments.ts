@@ -144,6 +144,17 @@ export class AttachmentStore {
     });
   }
 
+  /** One live attachment of a live record, or null (the web page's photo, checked against its scope). */
+  async byId(attachmentId: number): Promise<AttachmentRow | null> {
+    const row = await this.ctx.db.attachment.findFirst({
+      where: { id: attachmentId, deletedAt: null },
+      select: { id: true, recordId: true, unitId: true, sha256: true, kind: true, name: true, mime: true, size: true, createdAt: true },
+    });
+    if (!row) return null;
+    const record = await this.ctx.db.record.findFirst({ where: { id: row.recordId, deletedAt: null }, select: { id: true } });
+    return record ? row : null;
+  }
+
   /** The live attachments of records, in the order they came. */
   ofRecords(recordIds: number[]): Promise<AttachmentRow[]> {
     if (!recordIds.length) return Promise.resolve([]);

@@ -18,6 +18,7 @@ import { MemberStore } from "./members.js";
 import { RecordStore, type RecordFields } from "./records.js";
 import { PendingStore, type PendingRow } from "./pending.js";
 import { AttachmentStore } from "./attachments.js";
+import { DashboardStore } from "./dashboard.js";
 import type { ObjectStore } from "./objects.js";
 import { SignInStore } from "./signins.js";
 import { FigureStore, type RuleWindow, type DraftName, type DraftUnit, type SituationNote } from "./figures.js";
@@ -29,6 +30,7 @@ export type { RecordFields } from "./records.js";
 export type { PendingRow } from "./pending.js";
 export type { SignInRow, SignInEntryRow } from "./signins.js";
 export type { EvidenceFile, AttachmentRow, EvidenceCount } from "./attachments.js";
+export type { DashboardPerson, DashboardSessionRow, MonthFigures } from "./dashboard.js";
 
 export class Ledger {
   private readonly ctx: StoreContext;
@@ -44,6 +46,8 @@ export class Ledger {
   readonly attachments: AttachmentStore;
   /** Sign-ins (签到) and their lists. */
   readonly signIns: SignInStore;
+  /** The web page's links, sessions and monthly figures. */
+  readonly dashboard: DashboardStore;
 
   /**
    * `clock` is the bot's one clock: every timestamp written here and every cache expiry reads it.
@@ -64,6 +68,7 @@ export class Ledger {
     this.pending = new PendingStore(this.ctx);
     this.attachments = new AttachmentStore(this.ctx, objects);
     this.signIns = new SignInStore(this.ctx);
+    this.dashboard = new DashboardStore(this.ctx);
   }
 
   /** Forgets cached rows (after a change to chats, units or roles). */
