@@ -140,10 +140,16 @@ describe.skipIf(!HAVE_BROWSER)("the web page (/看板) in a headless browser", (
       for (const line of lines) expect(stats).toContain(line);
       expect(stats.indexOf(lines[0])).toBeLessThan(stats.indexOf(lines[1]));
       // A cell explains itself on a tap.
-      await page.click("table.matrix td[data-explain]");
+      await page.click("table.matrix td[title]");
       expect(await page.textContent("#explain")).toMatch(/（每.*不少于 1 次）：/);
-      // The chart is drawn by the script the page serves (no inline script is allowed).
+      // The figures are /统计's, filled in by the script the page serves (no inline script is
+      // allowed), which also draws the charts.
+      await page.waitForSelector("ul.figures[data-ready]");
+      for (const line of await page.$$eval("ul.figures li", (lis) => lis.map((li) => li.textContent!)))
+        expect(stats).toContain(`· ${line}`);
+      expect(await page.$$eval("ul.figures li", (lis) => lis.length)).toBe(2);
       await page.waitForFunction(() => (document.querySelector("canvas#kinds") as HTMLCanvasElement | null)?.width! > 0);
+      expect(await page.isVisible("[data-chart-slot=trend]")).toBe(true);
 
       // The download is the file /报告 文档 gives in the chat.
       const [download] = await Promise.all([page.waitForEvent("download"), page.click("text=下载报告草稿（Word）")]);
@@ -170,6 +176,7 @@ describe.skipIf(!HAVE_BROWSER)("the web page (/看板) in a headless browser", (
       const base = new URL(link).origin;
       for (const path of [
         `/dashboard/unit/${ids["银湖镇"]}`,
+        `/dashboard/unit/${ids["银湖镇"]}/summary.json`,
         `/dashboard/file/${siblingPhoto}`,
         `/dashboard/unit/${ids["银湖镇"]}/draft.docx`,
       ]) {
@@ -253,6 +260,17 @@ describe.skipIf(!HAVE_BROWSER)("the web page (/看板) in a headless browser", (
       await page.waitForURL(/\/dashboard\/unit\/\d+$/);
       expect(await h.ask("/绑定 东湖镇 确认", { chat: "镇群" })).toContain("改绑到「东湖镇」");
       expect((await page.reload())!.status()).toBe(401);
+
+      // Erasing a person's data ends their sessions and takes their name off them.
+      await h.say("/绑定 金桥镇 确认", { chat: "镇群" });
+      await page.goto(await linkOf("alice"));
+      await page.waitForURL(/\/dashboard\/unit\/\d+$/);
+      expect(await page.textContent("header")).toContain("alice");
+      expect(await h.ask("/删除个人信息 test:alice 确认", { chat: "镇群" })).toContain("已删除");
+      expect((await page.reload())!.status()).toBe(401);
+      const db = h.app.store.db;
+      expect(await db.dashboardSession.count({ where: { OR: [{ userName: "alice" }, { userId: "alice" }] } })).toBe(0);
+      expect(await db.dashboardLink.count({ where: { OR: [{ userName: "alice" }, { userId: "alice" }] } })).toBe(0);
       await context.close();
     });
   });

@@ -29,62 +29,72 @@ const SHORT_NAME: Record<string, string> = {
 
 export const shortRuleName = (rule: Rule) => SHORT_NAME[rule.id] ?? rule.name;
 
-/** One unit on one rule over the view. */
-export interface Judgement {
-  rule: Rule;
-  /** The worst of the rule's periods within the view. */
-  progress: Progress;
-  /** "2/3" (sessions that count against the minimums), "" for a report. */
-  figure: string;
-  /** The matrix's cell as /统计 writes it: "⏳ 理论学习 2/3". */
-  cell: string;
-  /** The cell explained period by period: "理论学习（每月不少于 1 次）：✅ 10月 1/1，❌ 11月 0/1，⏳ 12月 0/1". */
-  explain: string;
-}
-
 /**
- * A rule's judgement for one unit over the view: the worst of its periods (❌ if any was missed, ⏳
- * if any is running or still to come after a met one, ✅ when all are met), and the count — the
+ * One unit on one rule over the view: the worst of the rule's periods (❌ if any was missed, ⏳ if
+ * any is running or still to come after a met one, ✅ when all are met), and the count — the
  * sessions against the minimum for one period, the sessions that count (at most the minimum in
- * each period) against the periods' minimums for several (理论学习 2/3 in a quarter).
+ * each period) against the periods' minimums for several (理论学习 2/3 in a quarter). A class, and
+ * the explanation written only when read: a city's matrix judges tens of thousands of cells and
+ * shows a page of them.
  */
-export function judge(rule: Rule, periods: Period[], counts: number[], view: Period, today: string, start?: string): Judgement {
-  const each = periods.map((p, i) => progressOf(counts[i], rule, p, today, start));
-  const progress: Progress = each.includes("missed")
-    ? "missed"
-    : each.includes("open")
-      ? "open"
-      : each.every((e) => e === "future")
-        ? "future"
-        : each.every((e) => e === "met")
-          ? "met"
-          : "open";
-  const figure =
-    rule.type === "report"
-      ? ""
-      : periods.length === 1
-        ? `${counts[0]}/${rule.min}`
-        : `${counts.reduce((a, n) => a + Math.min(n, rule.min), 0)}/${rule.min * periods.length}`;
-  const parts = periods.map((p, i) => {
-    const n = counts[i];
-    const mark = PROGRESS_MARK[each[i]];
-    const short = periodLabel(p).replace(/^\d{4}年/, "");
-    const label = p.type === view.type || !short ? "" : `${short} `;
-    return rule.type === "report"
-      ? `${mark} ${label}${n >= 1 ? "已报送" : `未报送（截止 ${dayLabel(deadlineOf(rule, p))}）`}`
-      : `${mark} ${label}${n}/${rule.min}`;
-  });
-  const what =
-    rule.type === "report"
-      ? `${rule.name}（${perLabel(rule.per)}）`
-      : `${rule.name}（${perLabel(rule.per)}不少于 ${rule.min} ${kindByCode(rule.kind).countUnit}）`;
-  return {
-    rule,
-    progress,
-    figure,
-    cell: `${PROGRESS_MARK[progress]} ${shortRuleName(rule)}${figure ? ` ${figure}` : ""}`,
-    explain: `${what}：${parts.join("，")}`,
-  };
+export class Judgement {
+  /** The worst of the rule's periods within the view. */
+  readonly progress: Progress;
+  /** "2/3" (sessions that count against the minimums), "" for a report. */
+  readonly figure: string;
+
+  constructor(
+    readonly rule: Rule,
+    private readonly periods: Period[],
+    /** The unit's counts of every window; this rule's periods start at `at`. */
+    private readonly counts: number[],
+    private readonly at: number,
+    private readonly view: Period,
+    private readonly today: string,
+    private readonly start?: string,
+  ) {
+    let missed = false,
+      open = false,
+      future = 0,
+      met = 0,
+      counted = 0;
+    for (let i = 0; i < periods.length; i++) {
+      const n = counts[at + i];
+      counted += Math.min(n, rule.min);
+      const p = progressOf(n, rule, periods[i], today, start);
+      if (p === "missed") missed = true;
+      else if (p === "open") open = true;
+      else if (p === "future") future++;
+      else met++;
+    }
+    this.progress = missed ? "missed" : open ? "open" : future === periods.length ? "future" : met === periods.length ? "met" : "open";
+    this.figure =
+      rule.type === "report" ? "" : periods.length === 1 ? `${counts[at]}/${rule.min}` : `${counted}/${rule.min * periods.length}`;
+  }
+
+  /** The matrix's cell as /统计 writes it: "⏳ 理论学习 2/3". */
+  get cell(): string {
+    return `${PROGRESS_MARK[this.progress]} ${shortRuleName(this.rule)}${this.figure ? ` ${this.figure}` : ""}`;
+  }
+
+  /** The cell explained period by period: "理论学习（每月不少于 1 次）：✅ 10月 1/1，❌ 11月 0/1，⏳ 12月 0/1". */
+  get explain(): string {
+    const { rule, view } = this;
+    const parts = this.periods.map((p, i) => {
+      const n = this.counts[this.at + i];
+      const mark = PROGRESS_MARK[progressOf(n, rule, p, this.today, this.start)];
+      const short = periodLabel(p).replace(/^\d{4}年/, "");
+      const label = p.type === view.type || !short ? "" : `${short} `;
+      return rule.type === "report"
+        ? `${mark} ${label}${n >= 1 ? "已报送" : `未报送（截止 ${dayLabel(deadlineOf(rule, p))}）`}`
+        : `${mark} ${label}${n}/${rule.min}`;
+    });
+    const what =
+      rule.type === "report"
+        ? `${rule.name}（${perLabel(rule.per)}）`
+        : `${rule.name}（${perLabel(rule.per)}不少于 ${rule.min} ${kindByCode(rule.kind).countUnit}）`;
+    return `${what}：${parts.join("，")}`;
+  }
 }
 
 export interface MatrixUnit {
@@ -139,17 +149,17 @@ export async function requirementMatrix(
     const all = counts.get(unit.id)!;
     const start = starts.get(unit.id);
     const day = start ? chinaDay(start) : undefined;
-    let i = 0;
+    let at = 0,
+      missed = 0,
+      open = 0;
     const cells = judged.map(({ rule, periods }) => {
-      const mine = all.slice(i, (i += periods.length));
-      return ruleApplies(rule, unit, unit.hasChildren) ? judge(rule, periods, mine, view, today, day) : null;
+      const cell = ruleApplies(rule, unit, unit.hasChildren) ? new Judgement(rule, periods, all, at, view, today, day) : null;
+      at += periods.length;
+      if (cell?.progress === "missed") missed++;
+      else if (cell?.progress === "open") open++;
+      return cell;
     });
-    return {
-      unit,
-      cells,
-      missed: cells.filter((c) => c?.progress === "missed").length,
-      open: cells.filter((c) => c?.progress === "open").length,
-    };
+    return { unit, cells, missed, open };
   });
   return { rules, rows };
 }

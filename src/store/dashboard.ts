@@ -4,7 +4,8 @@
 // agree on what is used, expired or revoked.
 import { createHash, randomBytes } from "node:crypto";
 import type { StoreContext } from "./shared.js";
-import { isUniqueViolation } from "./shared.js";
+import { isUniqueViolation, toRecordRow, type RecordRow } from "./shared.js";
+import { subtreeCte, toDate } from "./figures.js";
 
 /** Who asked for a link, where: the session it opens sees `unitId` and its subtree. */
 export interface DashboardPerson {
@@ -21,20 +22,17 @@ export interface DashboardSessionRow extends DashboardPerson {
   expiresAt: Date;
 }
 
-/** One month's figures of one kind (and, for a parent's trend, of one unit). */
+/** One month's sessions of one kind under one top unit (see DashboardStore.monthly). */
 export interface MonthFigures {
-  unitId: number;
+  topId: number;
   month: string;
   kind: string;
   sessions: number;
-  participants: number;
-  quantity: number;
 }
 
 export const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex");
 
 const SECRET_KEY = "dashboard.secret";
-const marks = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 
 export class DashboardStore {
   constructor(private readonly ctx: StoreContext) {}
@@ -95,10 +93,25 @@ export class DashboardStore {
 
   /** The live session a cookie's token opens, or null (unknown, expired or revoked). */
   async session(token: string): Promise<DashboardSessionRow | null> {
-    const row = await this.ctx.db.dashboardSession.findUnique({ where: { tokenHash: tokenHash(token) } });
-    if (!row || row.revokedAt || row.expiresAt <= this.ctx.clock()) return null;
-    const { tokenHash: _hash, revokedAt: _revoked, ...session } = row;
-    return session;
+    // Raw, not Prisma: every page, photo and download asks this first.
+    const [row] = await this.ctx.sql.all<Record<string, unknown>>(
+      `SELECT "id", "unitId", "platform", "chatId", "userId", "userName", "createdAt", "expiresAt", "revokedAt"
+       FROM "DashboardSession" WHERE "tokenHash" = ?`,
+      [tokenHash(token)],
+    );
+    if (!row || row.revokedAt !== null) return null;
+    const expiresAt = toDate(row.expiresAt);
+    if (expiresAt <= this.ctx.clock()) return null;
+    return {
+      id: Number(row.id),
+      unitId: Number(row.unitId),
+      platform: String(row.platform),
+      chatId: String(row.chatId),
+      userId: String(row.userId),
+      userName: String(row.userName),
+      createdAt: toDate(row.createdAt),
+      expiresAt,
+    };
   }
 
   /** Ends one session (the page's 退出). */
@@ -124,31 +137,31 @@ export class DashboardStore {
   }
 
   /**
-   * Figures per unit, month and kind between two days (each unit's own records): what the unit
-   * page's chart and a parent's trend of its children are drawn from. 500 units per statement.
+   * Sessions per month and kind between two days over a unit's subtree, each under its top (the
+   * direct child of the root it lies below, or the root itself for its own records): what the
+   * unit page's chart and a parent's trend of its children are drawn from. One statement, the
+   * subtree walked as the drafts walk it.
    */
-  async monthly(unitIds: number[], start: string, end: string): Promise<MonthFigures[]> {
-    const out: MonthFigures[] = [];
-    for (let i = 0; i < unitIds.length; i += 500) {
-      const chunk = unitIds.slice(i, i + 500);
-      const rows = await this.ctx.sql.all<Record<string, unknown>>(
-        `SELECT "unitId", substr("day", 1, 7) AS "month", "kind", SUM("sessions") AS "sessions",
-                SUM(COALESCE("participants", 0)) AS "participants", SUM(COALESCE("quantity", 0)) AS "quantity"
-         FROM "Record"
-         WHERE "unitId" IN (${marks(chunk.length)}) AND "deletedAt" IS NULL AND "day" >= ? AND "day" <= ?
-         GROUP BY "unitId", substr("day", 1, 7), "kind"`,
-        [...chunk, start, end],
-      );
-      for (const r of rows)
-        out.push({
-          unitId: Number(r.unitId),
-          month: String(r.month),
-          kind: String(r.kind),
-          sessions: Number(r.sessions),
-          participants: Number(r.participants),
-          quantity: Number(r.quantity),
-        });
-    }
-    return out;
+  async monthly(rootId: number, start: string, end: string): Promise<MonthFigures[]> {
+    const rows = await this.ctx.sql.all<Record<string, unknown>>(
+      `${subtreeCte()}
+       SELECT t.top AS "topId", substr(r."day", 1, 7) AS "month", r."kind", SUM(r."sessions") AS "sessions"
+       FROM t CROSS JOIN "Record" r
+       WHERE r."unitId" = t.id AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ?
+       GROUP BY t.top, substr(r."day", 1, 7), r."kind"`,
+      [rootId, rootId, rootId, rootId, start, end],
+    );
+    return rows.map((r) => ({ topId: Number(r.topId), month: String(r.month), kind: String(r.kind), sessions: Number(r.sessions) }));
+  }
+
+  /** A unit's own live records of a period, the latest first, at most `limit`; with how many there are. */
+  async unitRecords(unitId: number, period: { start: string; end: string }, limit: number): Promise<{ rows: RecordRow[]; total: number }> {
+    const rows = await this.ctx.sql.all<Record<string, unknown>>(
+      `SELECT r.*, COUNT(*) OVER () AS "total" FROM "Record" r
+       WHERE r."unitId" = ? AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ?
+       ORDER BY r."day" DESC, r."id" DESC LIMIT ?`,
+      [unitId, period.start, period.end, limit],
+    );
+    return { rows: rows.map(toRecordRow), total: rows.length ? Number(rows[0].total) : 0 };
   }
 }

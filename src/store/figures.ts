@@ -76,7 +76,7 @@ export interface DraftUnit {
 }
 
 /** The subtree walk shared by the draft's statements: (id, top, depth), bounded by MAX_TREE_DEPTH. */
-function subtreeCte(): string {
+export function subtreeCte(): string {
   return `WITH RECURSIVE t(id, top, depth) AS (
          SELECT CAST(? AS INTEGER), CAST(? AS INTEGER), 0
          UNION ALL SELECT u."id", CASE WHEN t.id = CAST(? AS INTEGER) THEN u."id" ELSE t.top END, t.depth + 1
@@ -85,7 +85,7 @@ function subtreeCte(): string {
 }
 
 /** SQLite returns a DateTime as epoch milliseconds or text, PostgreSQL as a Date. */
-function toDate(v: unknown): Date {
+export function toDate(v: unknown): Date {
   if (typeof v === "number" || typeof v === "bigint" || (typeof v === "string" && /^\d+$/.test(v))) return new Date(Number(v));
   return asDate(v) ?? new Date(0);
 }

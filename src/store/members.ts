@@ -80,6 +80,11 @@ export class MemberStore {
         where: { memberId: member.id, paper: false },
         data: { name: alias, key: `forgotten:${member.id}` },
       });
+      // Their web page sessions and links end, and no longer name them.
+      const now = this.ctx.clock();
+      const who = { platform: member.platform, userId: member.externalId };
+      await tx.dashboardSession.updateMany({ where: who, data: { userName: alias, userId: `forgotten:${member.id}`, revokedAt: now } });
+      await tx.dashboardLink.updateMany({ where: who, data: { userName: alias, userId: `forgotten:${member.id}`, usedAt: now } });
       await this.ctx.audit(tx, actor, "member.forget", "Member", member.id);
       return tx.record.count({ where: { memberId: member.id } });
     });

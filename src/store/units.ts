@@ -12,6 +12,7 @@ import {
   type ChatRow,
   type UnitRow,
 } from "./shared.js";
+import { addDays } from "../time.js";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { windowSums, type RuleWindow } from "./figures.js";
 
@@ -128,13 +129,22 @@ export class UnitStore {
    * with no record in any window get zeros.
    */
   async unitsWindowCounts(unitIds: number[], windows: RuleWindow[]): Promise<Map<number, number[]>> {
-    const out = new Map<number, number[]>();
-    if (!unitIds.length) return out;
-    if (windows.length) {
-      const sums = windowSums(windows);
-      const start = windows.reduce((a, w) => (w.start < a ? w.start : a), windows[0].start);
-      const end = windows.reduce((a, w) => (w.end > a ? w.end : a), windows[0].end);
-      const kinds = [...new Set(windows.map((w) => w.kind))];
+    const out = new Map<number, number[]>(unitIds.map((id) => [id, windows.map(() => 0)]));
+    if (!unitIds.length || !windows.length) return out;
+    // The windows of a month or a quarter in one statement over their common span (read per
+    // unit from the covering index). A longer window (a half-year or annual report) would
+    // stretch that scan over the year: each such kind has its own statement.
+    const groups = new Map<string, number[]>();
+    windows.forEach((w, i) => {
+      const key = addDays(w.start, 92) < w.end ? `long:${w.kind}` : "short";
+      (groups.get(key) ?? groups.set(key, []).get(key)!).push(i);
+    });
+    for (const [key, at] of groups) {
+      const mine = at.map((i) => windows[i]);
+      const sums = windowSums(mine);
+      const start = mine.reduce((a, w) => (w.start < a ? w.start : a), mine[0].start);
+      const end = mine.reduce((a, w) => (w.end > a ? w.end : a), mine[0].end);
+      const kinds = [...new Set(mine.map((w) => w.kind))];
       for (let i = 0; i < unitIds.length; i += 500) {
         const chunk = unitIds.slice(i, i + 500);
         const rows = await this.ctx.sql.all(
@@ -143,15 +153,12 @@ export class UnitStore {
            GROUP BY r."unitId"`,
           [...sums.params, ...chunk, start, end, ...kinds],
         );
-        for (const [id, counts] of sums.read(rows)) out.set(id, counts);
+        for (const [id, counts] of sums.read(rows)) {
+          const all = out.get(id)!;
+          counts.forEach((n, j) => (all[at[j]] = n));
+        }
       }
     }
-    for (const id of unitIds)
-      if (!out.has(id))
-        out.set(
-          id,
-          windows.map(() => 0),
-        );
     return out;
   }
 

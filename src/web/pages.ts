@@ -9,7 +9,7 @@ import { PROGRESS_MARK } from "../domain/requirements.js";
 import { periodLabel, periodWord } from "../domain/periods.js";
 import { dayLabel } from "../time.js";
 import { DASHBOARD_PATH } from "./auth.js";
-import type { UnitView, Chart, MatrixView } from "./view.js";
+import type { UnitView, MatrixView } from "./view.js";
 import type { MatrixRow } from "../report/matrix.js";
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -83,7 +83,7 @@ const CLASS = { met: "met", open: "open", missed: "missed", future: "future" } a
 
 function cellHtml(c: MatrixRow["cells"][number]): Html {
   if (!c) return html`<td class="na" title="不适用">—</td>`;
-  return html`<td class="${CLASS[c.progress]}" title="${c.explain}" tabindex="0" data-explain="${c.explain}">
+  return html`<td class="${CLASS[c.progress]}" title="${c.explain}" tabindex="0">
     ${PROGRESS_MARK[c.progress]}${c.figure ? html` <span class="n">${c.figure}</span>` : ""}
   </td>`;
 }
@@ -135,39 +135,11 @@ function matrixHtml(v: UnitView, m: MatrixView): Html {
   </section>`;
 }
 
-function chartHtml(id: string, title: string, chart: Chart, kind: "bar" | "line"): Html {
-  if (!chart.series.length)
-    return html`<section>
-      <h2>${title}</h2>
-      <p class="empty">这一年还没有记录。</p>
-    </section>`;
-  const data = JSON.stringify({ type: kind, labels: chart.months.map((m) => `${Number(m.slice(5))}月`), series: chart.series });
-  // The figures as a table too: readable without the script, and by a screen reader.
-  return html`<section>
+/** A chart's place: drawn by the page's script from the unit's summary (its figures by month). */
+function chartSlot(id: "kinds" | "trend", title: string): Html {
+  return html`<section class="chart-slot" data-chart-slot="${id}" hidden>
     <h2>${title}</h2>
-    <div class="chart"><canvas id="${id}" data-chart="${data}" aria-label="${title}" role="img"></canvas></div>
-    <details>
-      <summary>数据表</summary>
-      <div class="scroll">
-        <table class="data">
-          <thead>
-            <tr>
-              <th></th>
-              ${chart.months.map((m) => html`<th>${Number(m.slice(5))}月</th>`)}
-            </tr>
-          </thead>
-          <tbody>
-            ${chart.series.map(
-              (s) =>
-                html`<tr>
-                  <th>${s.label}</th>
-                  ${s.data.map((n) => html`<td>${n}</td>`)}
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-      </div>
-    </details>
+    <div class="chart"><canvas id="${id}" aria-label="${title}" role="img"></canvas></div>
   </section>`;
 }
 
@@ -197,13 +169,10 @@ export function unitPage(v: UnitView, viewer: Viewer): Html {
     </p>
     <section>
       <h2>${v.below ? `数字汇总（含下级单位 ${v.below} 个）` : "数字汇总"}</h2>
-      ${
-        v.figures.length
-          ? html`<ul class="figures">
-              ${v.figures.map((f) => html`<li>${f}</li>`)}
-            </ul>`
-          : html`<p class="empty">${label}暂无记录。</p>`
-      }
+      <ul class="figures" data-summary="${BASE}/unit/${v.unit.id}/summary.json${q}" data-empty="${label}暂无记录。">
+        <li class="loading">正在统计……</li>
+      </ul>
+      <noscript><p class="empty">数字汇总和图表需要浏览器允许运行本页的脚本；也可以在群里发送 /统计。</p></noscript>
     </section>
     ${v.matrix ? matrixHtml(v, v.matrix) : ""}
     <section>
@@ -217,8 +186,8 @@ export function unitPage(v: UnitView, viewer: Viewer): Html {
       }
       <p class="legend">✅ 已完成 ⏳ 进行中 ❌ 未完成 · 未开始或在绑定前</p>
     </section>
-    ${chartHtml("kinds", `${v.below ? "全部单位" : "本单位"}${v.period.year}年每月开展次数（按类别）`, v.chart, "bar")}
-    ${v.trend ? chartHtml("trend", `下级单位${v.period.year}年每月开展次数`, v.trend, "line") : ""}
+    ${chartSlot("kinds", `${v.below ? "全部单位" : "本单位"}${v.period.year}年每月开展次数（按类别）`)}
+    ${v.below ? chartSlot("trend", `下级单位${v.period.year}年每月开展次数`) : ""}
     <section>
       <h2>${v.below ? "本级记录" : "记录"}（${label}）</h2>
       ${

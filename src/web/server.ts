@@ -22,7 +22,7 @@ import { unitWord } from "../report/args.js";
 import { PROJECT_ROOT } from "../paths.js";
 import { DashboardAuth, SESSION_TTL_MS, DASHBOARD_PATH as BASE } from "./auth.js";
 import { loginPage, messagePage, unitPage } from "./pages.js";
-import { readPeriod, unitView } from "./view.js";
+import { readPeriod, summaryView, unitView } from "./view.js";
 import type { Handler } from "../http/server.js";
 
 export { BASE as DASHBOARD_PATH };
@@ -154,6 +154,14 @@ export function dashboardApp(o: DashboardOptions): Hono<Env> {
     });
     if (!v) return notHere(c);
     return c.html(unitPage(v, viewer(c)));
+  });
+
+  app.get(`${BASE}/unit/:id/summary.json`, async (c) => {
+    const id = unitId(c);
+    const today = chinaDay(o.clock());
+    const v = id === null ? null : await summaryView(o.ledger, today, c.get("session").unitId, id, readPeriod(c.req.query("p"), today));
+    if (!v) return c.json({ error: "这个单位不存在，或不在你的查看范围内。" }, 404);
+    return c.json(v);
   });
 
   /** Runs a chat command as the session's person in its chat and returns the file it answers with. */

@@ -63,13 +63,10 @@ export interface UnitView {
   periods: { word: string; label: string }[];
   /** Units below this one. */
   below: number;
-  figures: string[];
   own: MatrixRow;
   matrix: MatrixView | null;
   records: RecordView[];
   moreRecords: number;
-  chart: Chart;
-  trend: Chart | null;
 }
 
 /** The page's period from its query (2026Q4, 2026-11, 2026H2, 2026), else this quarter. */
@@ -121,13 +118,12 @@ function kindChart(rows: MonthFigures[], months: string[]): Chart {
 }
 
 /** Each direct child's subtree: its sessions of every kind per month, the busiest first. */
-function childTrend(rows: MonthFigures[], months: string[], topOf: Map<number, UnitRef>, children: UnitRef[]): Chart {
+function childTrend(rows: MonthFigures[], months: string[], children: UnitRef[]): Chart {
   const byChild = new Map<number, number[]>(children.map((c) => [c.id, months.map(() => 0)]));
   for (const r of rows) {
-    const top = topOf.get(r.unitId);
+    const data = byChild.get(r.topId);
     const i = months.indexOf(r.month);
-    if (!top || i < 0) continue;
-    byChild.get(top.id)![i] += r.sessions;
+    if (data && i >= 0) data[i] += r.sessions;
   }
   const sum = (d: number[]) => d.reduce((a, b) => a + b, 0);
   const ranked = children.map((c) => ({ label: c.name, data: byChild.get(c.id)! })).sort((a, b) => sum(b.data) - sum(a.data));
@@ -138,9 +134,27 @@ function childTrend(rows: MonthFigures[], months: string[], topOf: Map<number, U
   return { months, series };
 }
 
+/** The unit `unitId` within the session's scope (`rootId`'s subtree), with its own subtree; null outside it. */
+async function scoped(ledger: Ledger, rootId: number, unitId: number) {
+  const scope = await ledger.subtree(rootId);
+  const byId = new Map(scope.map((u) => [u.id, u]));
+  const unit = byId.get(unitId);
+  if (!unit) return null;
+  const trail: UnitRef[] = [];
+  for (let u: UnitRef | undefined = unit; u; u = u.id === rootId || u.parentId === null ? undefined : byId.get(u.parentId))
+    trail.unshift(u);
+  // The unit's own subtree, in the scope's order (parents before their children).
+  const inside = new Set([unit.id]);
+  for (const u of scope) if (u.parentId !== null && inside.has(u.parentId) && u.id !== unit.id) inside.add(u.id);
+  const subtree = scope.filter((u) => inside.has(u.id));
+  return { root: byId.get(rootId)!, unit, trail, subtree };
+}
+
 /**
  * The unit page of `unitId` for a session whose scope is `rootId`'s subtree; null when the unit
- * is outside it (another branch, or no such unit): the caller answers that as "not found".
+ * is outside it (another branch, or no such unit): the caller answers that as "not found". The
+ * figures and charts, which read the whole subtree's period (a city's is the costliest read of
+ * the page), come separately (summaryView), so that the matrix is not kept waiting for them.
  */
 export async function unitView(
   ledger: Ledger,
@@ -151,35 +165,14 @@ export async function unitView(
   period: Period,
   opts: { page?: number; onlyBehind?: boolean } = {},
 ): Promise<UnitView | null> {
-  const scope = await ledger.subtree(rootId);
-  const byId = new Map(scope.map((u) => [u.id, u]));
-  const unit = byId.get(unitId);
-  if (!unit) return null;
-  const trail: UnitRef[] = [];
-  for (let u: UnitRef | undefined = unit; u; u = u.id === rootId || u.parentId === null ? undefined : byId.get(u.parentId))
-    trail.unshift(u);
-  // The unit's own subtree, in the scope's order (by id); each unit with its top child below the unit.
-  const inside = new Set([unit.id]);
-  const topOf = new Map<number, UnitRef>();
-  for (const u of scope) {
-    if (u.parentId === null || !inside.has(u.parentId) || u.id === unit.id) continue;
-    inside.add(u.id);
-    topOf.set(u.id, u.parentId === unit.id ? u : topOf.get(u.parentId)!);
-  }
-  const subtree = scope.filter((u) => inside.has(u.id));
-  const ids = subtree.map((u) => u.id);
-  const children = subtree.filter((u) => u.parentId === unit.id && u.id !== unit.id);
-  const months = monthsOf(period, today);
-  const yearStart = `${period.year}-01-01`;
-  const yearEnd = `${period.year}-12-31`;
-
-  const [figureRows, matrix, records, evidence, monthly] = await Promise.all([
-    ledger.figures(ids, period),
+  const found = await scoped(ledger, rootId, unitId);
+  if (!found) return null;
+  const { root, unit, trail, subtree } = found;
+  const [matrix, records] = await Promise.all([
     requirementMatrix(ledger, config, today, unit.id, matrixUnits(subtree), period),
-    ledger.exportRecords([unit.id], period),
-    ledger.attachments.ofPeriod([unit.id], period),
-    ledger.dashboard.monthly(ids, yearStart, yearEnd),
+    ledger.dashboard.unitRecords(unit.id, period, MAX_RECORDS),
   ]);
+  const evidence = await ledger.attachments.ofRecords(records.rows.map((r) => r.id));
   const own = matrix.rows.find((r) => r.unit.id === unit.id)!;
   let matrixView: MatrixView | null = null;
   if (subtree.length > 1) {
@@ -204,18 +197,16 @@ export async function unitView(
   }
   const filesOf = new Map<number, AttachmentRow[]>();
   for (const a of evidence) (filesOf.get(a.recordId) ?? filesOf.set(a.recordId, []).get(a.recordId)!).push(a);
-  const shown = records.slice(-MAX_RECORDS).reverse();
   return {
-    root: byId.get(rootId)!,
+    root,
     unit,
     trail,
     period,
     periods: periodChoices(today),
     below: subtree.length - 1,
-    figures: totalsByKind(figureRows).map((t) => kindClause(t)),
-    own: { ...own, cells: own.cells },
+    own,
     matrix: matrixView,
-    records: shown.map((r) => {
+    records: records.rows.map((r) => {
       const files = filesOf.get(r.id) ?? [];
       return {
         id: r.id,
@@ -227,8 +218,39 @@ export async function unitView(
         files: files.filter((f) => f.kind !== "photo").map((f) => ({ id: f.id, name: f.name })),
       };
     }),
-    moreRecords: records.length - shown.length,
+    moreRecords: records.total - records.rows.length,
+  };
+}
+
+/** The page's figures and charts (what /统计 gives for the period, and the year by month); null outside the scope. */
+export interface SummaryView {
+  figures: string[];
+  chart: Chart;
+  trend: Chart | null;
+}
+
+export async function summaryView(
+  ledger: Ledger,
+  today: string,
+  rootId: number,
+  unitId: number,
+  period: Period,
+): Promise<SummaryView | null> {
+  const found = await scoped(ledger, rootId, unitId);
+  if (!found) return null;
+  const { unit, subtree } = found;
+  const children = subtree.filter((u) => u.parentId === unit.id && u.id !== unit.id);
+  const months = monthsOf(period, today);
+  const [figureRows, monthly] = await Promise.all([
+    ledger.figures(
+      subtree.map((u) => u.id),
+      period,
+    ),
+    ledger.dashboard.monthly(unit.id, `${period.year}-01-01`, `${period.year}-12-31`),
+  ]);
+  return {
+    figures: totalsByKind(figureRows).map((t) => kindClause(t)),
     chart: kindChart(monthly, months),
-    trend: children.length ? childTrend(monthly, months, topOf, children) : null,
+    trend: children.length ? childTrend(monthly, months, children) : null,
   };
 }
