@@ -3,6 +3,7 @@
 import type { FigureRow } from "../domain/figures.js";
 import type { Period } from "../domain/periods.js";
 import { asDate, marks, toFigureRow, type StoreContext } from "./shared.js";
+import { addDays } from "../time.js";
 
 /**
  * The deepest unit tree the figures walk (city → district → town → village → branch is five
@@ -34,6 +35,30 @@ export function windowSums(windows: RuleWindow[]) {
     params: windows.flatMap((w) => [w.kind, w.start, w.end, ...(w.subtypes ?? [])]),
     /** Rows with "unitId" and the columns → each unit's count per window, in the windows' order. */
     read: (rows: Record<string, unknown>[]) => new Map(rows.map((r) => [Number(r.unitId), windows.map((_, i) => Number(r[`c${i}`] ?? 0))])),
+  };
+}
+
+/**
+ * The same per-window sums over "RecordMonth" (each unit's sessions per kind, month and subtype,
+ * kept by triggers on "Record"), when every window is whole months — as every rule period is.
+ * Null otherwise: the caller reads the records. The rows to read are `m."unitId"`, `m."kind"` and
+ * `m."month"` between `from` and `to` (YYYY-MM).
+ */
+export function monthWindowSums(windows: RuleWindow[]) {
+  if (!windows.length || !windows.every((w) => w.start.endsWith("-01") && addDays(w.end, 1).endsWith("-01"))) return null;
+  const plain = windowSums(windows);
+  return {
+    columns: windows
+      .map(
+        (w, i) =>
+          `SUM(CASE WHEN m."kind" = ? AND m."month" >= ? AND m."month" <= ?${w.subtypes?.length ? ` AND m."subtype" IN (${marks(w.subtypes)})` : ""} THEN m."sessions" ELSE 0 END) AS "c${i}"`,
+      )
+      .join(", "),
+    params: windows.flatMap((w) => [w.kind, w.start.slice(0, 7), w.end.slice(0, 7), ...(w.subtypes ?? [])]),
+    kinds: [...new Set(windows.map((w) => w.kind))],
+    from: windows.reduce((a, w) => (w.start < a ? w.start : a), windows[0].start).slice(0, 7),
+    to: windows.reduce((a, w) => (w.end > a ? w.end : a), windows[0].end).slice(0, 7),
+    read: plain.read,
   };
 }
 
@@ -149,25 +174,35 @@ export class FigureStore {
       );
     const kinds = [...new Set(windows.map((w) => w.kind))];
     const sums = windowSums(windows);
+    const months = monthWindowSums(windows);
     const [current, before, countRows] = await Promise.all([
       figuresOf(true, period),
       figuresOf(false, previous),
-      windows.length
+      months
         ? this.ctx.sql.all(
             `${subtree}
+         SELECT m."unitId", ${months.columns}
+         FROM t CROSS JOIN "RecordMonth" m
+         WHERE m."unitId" = t.id AND m."kind" IN (${marks(months.kinds)}) AND m."month" >= ? AND m."month" <= ?
+         GROUP BY m."unitId"`,
+            [...root, ...months.params, ...months.kinds, months.from, months.to],
+          )
+        : windows.length
+          ? this.ctx.sql.all(
+              `${subtree}
          SELECT r."unitId", ${sums.columns}
          FROM t CROSS JOIN "Record" r
          WHERE r."unitId" = t.id AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ? AND r."kind" IN (${marks(kinds)})
          GROUP BY r."unitId"`,
-            [
-              ...root,
-              ...sums.params,
-              windows.reduce((a, w) => (w.start < a ? w.start : a), windows[0].start),
-              windows.reduce((a, w) => (w.end > a ? w.end : a), windows[0].end),
-              ...kinds,
-            ],
-          )
-        : Promise.resolve([]),
+              [
+                ...root,
+                ...sums.params,
+                windows.reduce((a, w) => (w.start < a ? w.start : a), windows[0].start),
+                windows.reduce((a, w) => (w.end > a ? w.end : a), windows[0].end),
+                ...kinds,
+              ],
+            )
+          : Promise.resolve([]),
     ]);
     return {
       current: current.map((r) => ({ ...toFigureRow(r), topId: Number(r.topId) })),
@@ -179,6 +214,15 @@ export class FigureStore {
   /** One unit's own sessions in each rule window, in the windows' order: one query for /统计 and /截止. */
   async unitWindowCounts(unitId: number, windows: RuleWindow[]): Promise<number[]> {
     if (!windows.length) return [];
+    const months = monthWindowSums(windows);
+    if (months) {
+      const rows = await this.ctx.sql.all(
+        `SELECT m."unitId", ${months.columns} FROM "RecordMonth" m
+         WHERE m."unitId" = ? AND m."kind" IN (${marks(months.kinds)}) AND m."month" >= ? AND m."month" <= ? GROUP BY m."unitId"`,
+        [...months.params, unitId, ...months.kinds, months.from, months.to],
+      );
+      return months.read(rows).get(unitId) ?? windows.map(() => 0);
+    }
     const sums = windowSums(windows);
     const rows = await this.ctx.sql.all(
       `SELECT r."unitId", ${sums.columns} FROM "Record" r

@@ -14,7 +14,7 @@ import {
 } from "./shared.js";
 import { addDays } from "../time.js";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { windowSums, type RuleWindow } from "./figures.js";
+import { windowSums, monthWindowSums, type RuleWindow } from "./figures.js";
 
 /** pg_advisory_xact_lock key that serialises every change to the unit tree ("ledger bot unit tree"). */
 const UNIT_TREE_LOCK = 7_241_522_002;
@@ -131,7 +131,23 @@ export class UnitStore {
   async unitsWindowCounts(unitIds: number[], windows: RuleWindow[]): Promise<Map<number, number[]>> {
     const out = new Map<number, number[]>(unitIds.map((id) => [id, windows.map(() => 0)]));
     if (!unitIds.length || !windows.length) return out;
-    // The windows of a month or a quarter in one statement over their common span (read per
+    // Rule windows are whole months: summed from the monthly counts the triggers keep, one
+    // statement per 500 units, a few rows per unit and kind.
+    const months = monthWindowSums(windows);
+    if (months) {
+      for (let i = 0; i < unitIds.length; i += 500) {
+        const chunk = unitIds.slice(i, i + 500);
+        const rows = await this.ctx.sql.all(
+          `SELECT m."unitId", ${months.columns} FROM "RecordMonth" m
+           WHERE m."unitId" IN (${marks(chunk)}) AND m."kind" IN (${marks(months.kinds)}) AND m."month" >= ? AND m."month" <= ?
+           GROUP BY m."unitId"`,
+          [...months.params, ...chunk, ...months.kinds, months.from, months.to],
+        );
+        for (const [id, counts] of months.read(rows)) out.set(id, counts);
+      }
+      return out;
+    }
+    // Other windows from the records: those of a month or a quarter in one statement over their common span (read per
     // unit from the covering index). A longer window (a half-year or annual report) would
     // stretch that scan over the year: each such kind has its own statement.
     const groups = new Map<string, number[]>();
