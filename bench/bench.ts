@@ -366,6 +366,22 @@ async function writePath(app: App, raw: Raw, gen: Generated) {
   record("write.latency_p99_at_200", pct(lat, 99), "ms", "target ≤ 10 ms (SQLite)");
 }
 
+/** The statements `fn` sends through the store's driver (to replay on the bare driver), and its result. */
+async function capture<T>(app: App, fn: () => Promise<T>): Promise<[[string, unknown[]][], T]> {
+  const issued: [string, unknown[]][] = [];
+  const sql = app.store.sql;
+  const all = sql.all;
+  sql.all = ((q: string, p?: unknown[]) => {
+    issued.push([q, p ?? []]);
+    return all.call(sql, q, p);
+  }) as typeof all;
+  try {
+    return [issued, await fn()];
+  } finally {
+    sql.all = all;
+  }
+}
+
 /**
  * The web page's server time (/看板): the whole request through the dashboard's Hono app (session
  * check, the page's reads, rendering), for the city and a town, beside (a) the raw GROUP BY of
@@ -398,15 +414,7 @@ async function dashboardPath(app: App, raw: Raw, gen: Generated) {
       if (res.status !== 200 || !body.includes("各单位要求完成情况")) throw new Error(`page ${res.status}`);
       return body.length;
     };
-    const issued: [string, unknown[]][] = [];
-    const sql = app.store.sql;
-    const all = sql.all;
-    sql.all = ((q: string, p?: unknown[]) => {
-      issued.push([q, p ?? []]);
-      return all.call(sql, q, p);
-    }) as typeof all;
-    const bytes = await request();
-    sql.all = all;
+    const [issued, bytes] = await capture(app, request);
     const ids = await app.ledger.subtreeIds(unit.id);
     const n = label === "city" ? REPS : REPS * 4;
     const pageTimes = await reps(n, async () => {
@@ -459,15 +467,7 @@ async function draftPath(app: App, raw: Raw, gen: Generated) {
       if (!composeDraft(input)) throw new Error("empty draft");
     };
     // The statements one draft sends to the store, captured once to replay on the bare driver.
-    const issued: [string, unknown[]][] = [];
-    const sql = app.store.sql;
-    const all = sql.all;
-    sql.all = ((q: string, p?: unknown[]) => {
-      issued.push([q, p ?? []]);
-      return all.call(sql, q, p);
-    }) as typeof all;
-    await draft();
-    sql.all = all;
+    const [issued] = await capture(app, draft);
     const draftTimes = await reps(n, async () => {
       const t = performance.now();
       await draft();

@@ -54,6 +54,15 @@ describe("npm run chat", () => {
     await dropDatabase(url);
   });
 
+  it("/看板 without PUBLIC_URL says how to turn the page on; 退出 says there is nothing to end", async () => {
+    const url = await freshDatabaseUrl(tempDir());
+    const r = chat(url, "/绑定 测试社区\n/看板\n/看板 退出\n");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("本部署没有开启网页看板。请管理员设置 PUBLIC_URL");
+    expect(r.stdout).toContain("你现在没有登录看板");
+    await dropDatabase(url);
+  });
+
   it(":attach sends a local photo or file: with a record line as its caption, or to the last record confirmed", async () => {
     const dir = tempDir();
     const url = await freshDatabaseUrl(dir);

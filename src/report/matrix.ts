@@ -143,7 +143,10 @@ export async function requirementMatrix(
       units.map((u) => u.id),
       windows,
     ),
-    ledger.draftUnits(rootId).then((all) => new Map(all.map((u) => [u.id, u.createdAt]))),
+    // One unit (a leaf's /统计): its cached row; a subtree: one statement for all of them.
+    units.length === 1
+      ? ledger.unit(units[0].id).then((u) => new Map(u ? [[u.id, u.createdAt]] : []))
+      : ledger.draftUnits(rootId).then((all) => new Map(all.map((u) => [u.id, u.createdAt]))),
   ]);
   const rows = units.map((unit): MatrixRow => {
     const all = counts.get(unit.id)!;

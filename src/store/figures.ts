@@ -19,46 +19,38 @@ export interface RuleWindow {
   end: string;
 }
 
-/**
- * One SUM(CASE …) column per rule window over "Record" r, so that a GROUP BY "unitId" returns
- * each unit's sessions in every window as one short row: what both a draft's rule results and a
- * reminder pass need, without a row per unit, month, kind and subtype.
- */
-export function windowSums(windows: RuleWindow[]) {
-  return {
-    columns: windows
-      .map(
-        (w, i) =>
-          `SUM(CASE WHEN r."kind" = ? AND r."day" >= ? AND r."day" <= ?${w.subtypes?.length ? ` AND r."subtype" IN (${marks(w.subtypes)})` : ""} THEN r."sessions" ELSE 0 END) AS "c${i}"`,
-      )
-      .join(", "),
-    params: windows.flatMap((w) => [w.kind, w.start, w.end, ...(w.subtypes ?? [])]),
-    /** Rows with "unitId" and the columns → each unit's count per window, in the windows' order. */
-    read: (rows: Record<string, unknown>[]) => new Map(rows.map((r) => [Number(r.unitId), windows.map((_, i) => Number(r[`c${i}`] ?? 0))])),
-  };
-}
+/** A window of whole months, as every rule period is. */
+const wholeMonths = (w: RuleWindow) => w.start.endsWith("-01") && addDays(w.end, 1).endsWith("-01");
 
 /**
- * The same per-window sums over "RecordMonth" (each unit's sessions per kind, month and subtype,
- * kept by triggers on "Record"), when every window is whole months — as every rule period is.
- * Null otherwise: the caller reads the records. The rows to read are `m."unitId"`, `m."kind"` and
- * `m."month"` between `from` and `to` (YYYY-MM).
+ * How a set of rule windows is counted per unit: one SUM(CASE …) column per window, so that a
+ * GROUP BY "unitId" returns each unit's sessions in every window as one short row. Over
+ * "RecordMonth" m (the monthly counts the triggers on "Record" keep) when every window is whole
+ * months, a few rows per unit and kind; over the live records "Record" r otherwise, or when
+ * `records` asks for them (the reminder pass stops its counts at the day of the pass).
+ * `table`, `unit` and `where`/`whereParams` are the rest of the statement: the rows of the
+ * windows' kinds within their span.
  */
-export function monthWindowSums(windows: RuleWindow[]) {
-  if (!windows.length || !windows.every((w) => w.start.endsWith("-01") && addDays(w.end, 1).endsWith("-01"))) return null;
-  const plain = windowSums(windows);
+export function windowSums(windows: RuleWindow[], opts: { records?: boolean } = {}) {
+  const months = !opts.records && windows.length > 0 && windows.every(wholeMonths);
+  const [a, at, cut] = months ? ["m", "month", (d: string) => d.slice(0, 7)] : ["r", "day", (d: string) => d];
+  const kinds = [...new Set(windows.map((w) => w.kind))];
+  const start = windows.reduce((x, w) => (w.start < x ? w.start : x), windows[0]?.start ?? "");
+  const end = windows.reduce((x, w) => (w.end > x ? w.end : x), windows[0]?.end ?? "");
   return {
     columns: windows
       .map(
         (w, i) =>
-          `SUM(CASE WHEN m."kind" = ? AND m."month" >= ? AND m."month" <= ?${w.subtypes?.length ? ` AND m."subtype" IN (${marks(w.subtypes)})` : ""} THEN m."sessions" ELSE 0 END) AS "c${i}"`,
+          `SUM(CASE WHEN ${a}."kind" = ? AND ${a}."${at}" >= ? AND ${a}."${at}" <= ?${w.subtypes?.length ? ` AND ${a}."subtype" IN (${marks(w.subtypes)})` : ""} THEN ${a}."sessions" ELSE 0 END) AS "c${i}"`,
       )
       .join(", "),
-    params: windows.flatMap((w) => [w.kind, w.start.slice(0, 7), w.end.slice(0, 7), ...(w.subtypes ?? [])]),
-    kinds: [...new Set(windows.map((w) => w.kind))],
-    from: windows.reduce((a, w) => (w.start < a ? w.start : a), windows[0].start).slice(0, 7),
-    to: windows.reduce((a, w) => (w.end > a ? w.end : a), windows[0].end).slice(0, 7),
-    read: plain.read,
+    params: windows.flatMap((w) => [w.kind, cut(w.start), cut(w.end), ...(w.subtypes ?? [])]),
+    table: months ? `"RecordMonth" m` : `"Record" r`,
+    unit: `${a}."unitId"`,
+    where: `${a}."kind" IN (${marks(kinds)}) AND ${a}."${at}" >= ? AND ${a}."${at}" <= ?${months ? "" : ` AND r."deletedAt" IS NULL`}`,
+    whereParams: [...kinds, cut(start), cut(end)],
+    /** Rows with "unitId" and the columns → each unit's count per window, in the windows' order. */
+    read: (rows: Record<string, unknown>[]) => new Map(rows.map((r) => [Number(r.unitId), windows.map((_, i) => Number(r[`c${i}`] ?? 0))])),
   };
 }
 
@@ -172,37 +164,20 @@ export class FigureStore {
        GROUP BY ${perChild ? "t.top, " : ""}r."kind", r."subtype", r."item"`,
         [...root, p.start, p.end],
       );
-    const kinds = [...new Set(windows.map((w) => w.kind))];
     const sums = windowSums(windows);
-    const months = monthWindowSums(windows);
     const [current, before, countRows] = await Promise.all([
       figuresOf(true, period),
       figuresOf(false, previous),
-      months
+      windows.length
         ? this.ctx.sql.all(
             `${subtree}
-         SELECT m."unitId", ${months.columns}
-         FROM t CROSS JOIN "RecordMonth" m
-         WHERE m."unitId" = t.id AND m."kind" IN (${marks(months.kinds)}) AND m."month" >= ? AND m."month" <= ?
-         GROUP BY m."unitId"`,
-            [...root, ...months.params, ...months.kinds, months.from, months.to],
+         SELECT ${sums.unit} AS "unitId", ${sums.columns}
+         FROM t CROSS JOIN ${sums.table}
+         WHERE ${sums.unit} = t.id AND ${sums.where}
+         GROUP BY ${sums.unit}`,
+            [...root, ...sums.params, ...sums.whereParams],
           )
-        : windows.length
-          ? this.ctx.sql.all(
-              `${subtree}
-         SELECT r."unitId", ${sums.columns}
-         FROM t CROSS JOIN "Record" r
-         WHERE r."unitId" = t.id AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ? AND r."kind" IN (${marks(kinds)})
-         GROUP BY r."unitId"`,
-              [
-                ...root,
-                ...sums.params,
-                windows.reduce((a, w) => (w.start < a ? w.start : a), windows[0].start),
-                windows.reduce((a, w) => (w.end > a ? w.end : a), windows[0].end),
-                ...kinds,
-              ],
-            )
-          : Promise.resolve([]),
+        : Promise.resolve([]),
     ]);
     return {
       current: current.map((r) => ({ ...toFigureRow(r), topId: Number(r.topId) })),
@@ -214,25 +189,11 @@ export class FigureStore {
   /** One unit's own sessions in each rule window, in the windows' order: one query for /统计 and /截止. */
   async unitWindowCounts(unitId: number, windows: RuleWindow[]): Promise<number[]> {
     if (!windows.length) return [];
-    const months = monthWindowSums(windows);
-    if (months) {
-      const rows = await this.ctx.sql.all(
-        `SELECT m."unitId", ${months.columns} FROM "RecordMonth" m
-         WHERE m."unitId" = ? AND m."kind" IN (${marks(months.kinds)}) AND m."month" >= ? AND m."month" <= ? GROUP BY m."unitId"`,
-        [...months.params, unitId, ...months.kinds, months.from, months.to],
-      );
-      return months.read(rows).get(unitId) ?? windows.map(() => 0);
-    }
     const sums = windowSums(windows);
     const rows = await this.ctx.sql.all(
-      `SELECT r."unitId", ${sums.columns} FROM "Record" r
-       WHERE r."unitId" = ? AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ? GROUP BY r."unitId"`,
-      [
-        ...sums.params,
-        unitId,
-        windows.reduce((a, w) => (w.start < a ? w.start : a), windows[0].start),
-        windows.reduce((a, w) => (w.end > a ? w.end : a), windows[0].end),
-      ],
+      `SELECT ${sums.unit} AS "unitId", ${sums.columns} FROM ${sums.table}
+       WHERE ${sums.unit} = ? AND ${sums.where} GROUP BY ${sums.unit}`,
+      [...sums.params, unitId, ...sums.whereParams],
     );
     return sums.read(rows).get(unitId) ?? windows.map(() => 0);
   }

@@ -84,7 +84,8 @@ export async function loadCounts<W extends RuleWindow>(
 ): Promise<{ windows: W[]; byUnit: Map<number, number[]> }> {
   const from = new Map<string, string>();
   for (const w of windows) if (!from.has(w.kind) || w.start < from.get(w.kind)!) from.set(w.kind, w.start);
-  const sums = windowSums(windows);
+  // From the records: the counts stop at the day of the pass, which a month's row cannot tell.
+  const sums = windowSums(windows, { records: true });
   const rows = await sql.all(
     `SELECT r."unitId", ${sums.columns}
      FROM "Record" r WHERE r."deletedAt" IS NULL AND r."day" <= ? AND (${[...from].map(() => `(r."kind" = ? AND r."day" >= ?)`).join(" OR ")})

@@ -12,9 +12,8 @@ import {
   type ChatRow,
   type UnitRow,
 } from "./shared.js";
-import { addDays } from "../time.js";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { windowSums, monthWindowSums, type RuleWindow } from "./figures.js";
+import { windowSums, type RuleWindow } from "./figures.js";
 
 /** pg_advisory_xact_lock key that serialises every change to the unit tree ("ledger bot unit tree"). */
 const UNIT_TREE_LOCK = 7_241_522_002;
@@ -130,50 +129,17 @@ export class UnitStore {
    */
   async unitsWindowCounts(unitIds: number[], windows: RuleWindow[]): Promise<Map<number, number[]>> {
     const out = new Map<number, number[]>(unitIds.map((id) => [id, windows.map(() => 0)]));
-    if (!unitIds.length || !windows.length) return out;
-    // Rule windows are whole months: summed from the monthly counts the triggers keep, one
-    // statement per 500 units, a few rows per unit and kind.
-    const months = monthWindowSums(windows);
-    if (months) {
-      for (let i = 0; i < unitIds.length; i += 500) {
-        const chunk = unitIds.slice(i, i + 500);
-        const rows = await this.ctx.sql.all(
-          `SELECT m."unitId", ${months.columns} FROM "RecordMonth" m
-           WHERE m."unitId" IN (${marks(chunk)}) AND m."kind" IN (${marks(months.kinds)}) AND m."month" >= ? AND m."month" <= ?
-           GROUP BY m."unitId"`,
-          [...months.params, ...chunk, ...months.kinds, months.from, months.to],
-        );
-        for (const [id, counts] of months.read(rows)) out.set(id, counts);
-      }
-      return out;
-    }
-    // Other windows from the records: those of a month or a quarter in one statement over their common span (read per
-    // unit from the covering index). A longer window (a half-year or annual report) would
-    // stretch that scan over the year: each such kind has its own statement.
-    const groups = new Map<string, number[]>();
-    windows.forEach((w, i) => {
-      const key = addDays(w.start, 92) < w.end ? `long:${w.kind}` : "short";
-      (groups.get(key) ?? groups.set(key, []).get(key)!).push(i);
-    });
-    for (const [key, at] of groups) {
-      const mine = at.map((i) => windows[i]);
-      const sums = windowSums(mine);
-      const start = mine.reduce((a, w) => (w.start < a ? w.start : a), mine[0].start);
-      const end = mine.reduce((a, w) => (w.end > a ? w.end : a), mine[0].end);
-      const kinds = [...new Set(mine.map((w) => w.kind))];
-      for (let i = 0; i < unitIds.length; i += 500) {
-        const chunk = unitIds.slice(i, i + 500);
-        const rows = await this.ctx.sql.all(
-          `SELECT r."unitId", ${sums.columns} FROM "Record" r
-           WHERE r."unitId" IN (${marks(chunk)}) AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ? AND r."kind" IN (${marks(kinds)})
-           GROUP BY r."unitId"`,
-          [...sums.params, ...chunk, start, end, ...kinds],
-        );
-        for (const [id, counts] of sums.read(rows)) {
-          const all = out.get(id)!;
-          counts.forEach((n, j) => (all[at[j]] = n));
-        }
-      }
+    if (!windows.length) return out;
+    const sums = windowSums(windows);
+    for (let i = 0; i < unitIds.length; i += 500) {
+      const chunk = unitIds.slice(i, i + 500);
+      const rows = await this.ctx.sql.all(
+        `SELECT ${sums.unit} AS "unitId", ${sums.columns} FROM ${sums.table}
+         WHERE ${sums.unit} IN (${marks(chunk)}) AND ${sums.where}
+         GROUP BY ${sums.unit}`,
+        [...sums.params, ...chunk, ...sums.whereParams],
+      );
+      for (const [id, counts] of sums.read(rows)) out.set(id, counts);
     }
     return out;
   }

@@ -90,10 +90,14 @@ export function dashboardApp(o: DashboardOptions): Hono<Env> {
     if (!c.res.headers.has("cache-control")) c.res.headers.set("cache-control", "no-store");
   });
 
+  // Read once, on first request: the files do not change while the bot runs.
+  const files = new Map<string, Buffer>();
   app.get(`${BASE}/static/:name`, (c) => {
-    const entry = STATIC[c.req.param("name")];
+    const name = c.req.param("name");
+    const entry = STATIC[name];
     if (!entry) return c.notFound();
-    return c.body(fs.readFileSync(entry.file), 200, { "content-type": entry.type, "cache-control": "public, max-age=3600" });
+    const data = files.get(name) ?? files.set(name, fs.readFileSync(entry.file)).get(name)!;
+    return c.body(new Uint8Array(data), 200, { "content-type": entry.type, "cache-control": "public, max-age=3600" });
   });
 
   // The link's page does not use the link: only its form does (see loginPage).
