@@ -13,7 +13,7 @@ const outdir = path.join(root, "dist");
 fs.rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: ["src/main.ts", "bench/memory-probe.ts", "bench/startup-probe.ts"],
+  entryPoints: ["src/main.ts", "src/scheduler/pass-worker.ts", "bench/memory-probe.ts", "bench/startup-probe.ts"],
   outdir,
   outbase: ".",
   bundle: true,

@@ -6,6 +6,7 @@ import type http from "node:http";
 import { createApp, type App, type AppOptions } from "./app.js";
 import { BotCore, type LogFn } from "./core/bot.js";
 import { Scheduler } from "./scheduler/runtime.js";
+import { PassThread } from "./scheduler/pass-thread.js";
 import { createHttpServer, listen, type Handler } from "./http/server.js";
 import { configuredPlatforms } from "./platforms.js";
 import type { PlatformAdapter } from "./platform.js";
@@ -22,6 +23,8 @@ export interface StartOptions {
   port?: number;
   /** More HTTP routes (the multi-process test's /test/tick). */
   routes?: Record<string, Handler>;
+  /** The reminder pass in its own thread (default true), as npm start runs it; false: on the bot's thread. */
+  passThread?: boolean;
   /** Run the scheduler on its timer (default true); false leaves its ticks to the caller. */
   schedulerTimer?: boolean;
   /** The longest a stop waits for events in flight, and again for the store to close (default 10 s). */
@@ -60,7 +63,7 @@ export async function startBot(opts: StartOptions = {}): Promise<RunningBot> {
   });
   const adapters: PlatformAdapter[] = [];
   for (const platform of configuredPlatforms(env)) adapters.push(await platform.create(env, core, log));
-  const scheduler = schedulerOf(app, core, log);
+  const scheduler = schedulerOf(app, core, log, { passThread: opts.passThread ?? true });
   const server = createHttpServer({
     routes: Object.assign({}, ...adapters.map((a) => a.routes ?? {}), opts.routes ?? {}),
     prefixes: await dashboardOf(app, log),
@@ -151,8 +154,9 @@ async function dashboardOf(app: App, log: LogFn): Promise<Record<string, Handler
 }
 
 /** The scheduler's round every minute: reminders, sign-ins whose time has come, the outbox. */
-function schedulerOf(app: App, core: BotCore, log: LogFn): Scheduler {
+function schedulerOf(app: App, core: BotCore, log: LogFn, opts: { passThread?: boolean } = {}): Scheduler {
   return new Scheduler({
+    pass: opts.passThread ? new PassThread(app.store.sqlSpec, app.config) : undefined,
     db: app.store.db,
     sql: app.store.sql,
     config: app.config,

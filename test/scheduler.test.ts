@@ -5,6 +5,7 @@ import { describe, it, expect, beforeEach, afterEach } from "vitest";
 import { makeHarness, type Harness } from "./harness.js";
 import { runPass } from "../src/scheduler/scheduler.js";
 import { WorkCalendar } from "../src/scheduler/calendar.js";
+import { PassThread } from "../src/scheduler/pass-thread.js";
 import { Outbox, SendError, type Sender } from "../src/outbox/outbox.js";
 import type { RateLimits } from "../src/core/rate-limit.js";
 import { openStore } from "../src/store/connect.js";
@@ -181,6 +182,31 @@ describe("exactly once", () => {
     const parts = first.enqueued.reduce((n, m) => n + m.lines.length, 0);
     expect(await h.app.store.db.outbox.count({ where: { status: "line" } })).toBe(parts);
     expect(new Set(first.enqueued.map((m) => m.chatExternalId)).size).toBe(first.enqueued.length);
+  });
+
+  it("the running bot's pass, in its own thread on its own connection, claims what a pass here would, once", async () => {
+    const at = chinaInstant("2026-03-17", "09:30");
+    const dry = await runPass(h.app.store, CONFIG, calendar, at, { dryRun: true });
+    expect(dry.plannedCount).toBeGreaterThan(0);
+    const thread = new PassThread(h.app.store.sqlSpec, CONFIG);
+    try {
+      expect(await thread.run(at)).toEqual({ plannedCount: dry.plannedCount, enqueuedCount: dry.plannedCount });
+      const queued = await h.app.store.db.outbox.findMany({ where: { status: "pending" }, orderBy: { chatExternalId: "asc" } });
+      expect(queued.map((r) => [r.chatExternalId, r.body])).toEqual(
+        [...dry.enqueued].sort((a, b) => (a.chatExternalId < b.chatExternalId ? -1 : 1)).map((m) => [m.chatExternalId, m.body]),
+      );
+      // Again, at the same instant: planned as before, nothing claimed twice.
+      expect(await thread.run(at)).toEqual({ plannedCount: dry.plannedCount, enqueuedCount: 0 });
+    } finally {
+      await thread.close();
+    }
+  });
+
+  it("a pass thread that cannot open its store fails each pass with the reason, starting anew for the next", async () => {
+    const thread = new PassThread({ provider: "sqlite", file: "/nonexistent/dir/bot.db", cacheKib: -2000 }, CONFIG);
+    await expect(thread.run(chinaInstant("2026-03-17", "09:30"))).rejects.toThrow(/unable to open|exited|directory/i);
+    await expect(thread.run(chinaInstant("2026-03-17", "09:30"))).rejects.toThrow();
+    await thread.close();
   });
 
   it("claims a city's pass in batches: every message once, counted without keeping them", async () => {

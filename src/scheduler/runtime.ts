@@ -16,6 +16,11 @@ export interface SchedulerOptions {
   outbound: Outbound;
   clock: Clock;
   intervalMs?: number;
+  /**
+   * Runs the pass (default: here, on this thread). The running bot passes a PassThread's, so that
+   * a pass never holds up a command.
+   */
+  pass?: { run(at: Date): Promise<{ plannedCount: number; enqueuedCount: number }>; close(): Promise<void> };
   /** Work due at each round before delivery (the core closes sign-ins whose time has come). */
   beforeDelivery?: () => Promise<unknown>;
   log?: (event: string, detail: Record<string, unknown>) => void;
@@ -34,7 +39,19 @@ export class Scheduler {
   async tick(): Promise<void> {
     const clock = this.o.clock;
     try {
-      const { enqueuedCount } = await runPass(this.o, this.o.config, this.calendar, clock(), { keep: false });
+      const at = clock();
+      // Elapsed time on the monotonic timer (not a reading of the date): how long a pass takes is
+      // what an operator watches as the ledger grows.
+      const started = performance.now();
+      const { plannedCount, enqueuedCount } = this.o.pass
+        ? await this.o.pass.run(at)
+        : await runPass(this.o, this.o.config, this.calendar, at, { keep: false });
+      this.o.log?.("scheduler.pass", {
+        ms: Math.round(performance.now() - started),
+        planned: plannedCount,
+        enqueued: enqueuedCount,
+        thread: this.o.pass ? "worker" : "main",
+      });
       if (enqueuedCount) this.o.log?.("scheduler.enqueued", { count: enqueuedCount });
       await this.o.beforeDelivery?.();
       await this.o.outbound.deliverDue();
@@ -60,5 +77,6 @@ export class Scheduler {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;
+    await this.o.pass?.close();
   }
 }

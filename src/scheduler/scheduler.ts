@@ -2,7 +2,6 @@
 // each planned message by inserting it into the outbox with its unique key. INSERT … ON CONFLICT
 // DO NOTHING makes the claim atomic: a second pass, a restart or a second process inserts nothing.
 // The SQL is the store's (src/store/reminders.ts); this module only plans and batches.
-import type { Db } from "../store/connect.js";
 import type { Sql } from "../store/sql.js";
 import type { Deployment } from "../config/deployment.js";
 import { loadUnits, loadOfficers, loadCounts, loadEvidenceCounts, existingKeys, claimMessages, type ClaimRow } from "../store/reminders.js";
@@ -36,7 +35,7 @@ const BATCH = 250;
  * counts only what would really be sent.
  */
 export async function runPass(
-  store: { db: Db; sql: Sql },
+  store: { sql: Sql },
   config: Deployment,
   calendar: WorkCalendar,
   at: Date,

@@ -48,7 +48,21 @@ export interface Store {
    * is read-only, the write lock is held for over 2 s, or the store is down. About a millisecond.
    */
   writable(): Promise<boolean>;
+  /** How to open another raw connection to this store (the reminder pass's thread, openSql). */
+  sqlSpec: SqlSpec;
   close(): Promise<void>;
+}
+
+/** What a raw connection needs, as plain data that can be sent to a worker thread. */
+export type SqlSpec =
+  | { provider: "sqlite"; file: string; cacheKib: number }
+  | { provider: "postgresql"; url: string; poolMax: number; statementTimeoutMs: number };
+
+/** A raw connection of its own, for a worker thread: no Prisma, no migrations (the bot's thread ran them). */
+export async function openSql(spec: SqlSpec): Promise<Sql> {
+  if (spec.provider === "sqlite") return new SqliteSql(spec.file, spec.cacheKib);
+  const { PgSql } = await import("./sql-pg.js");
+  return new PgSql(spec.url, spec.poolMax, spec.statementTimeoutMs);
 }
 
 /** The database was migrated by a newer version of the bot: this one does not know its schema. */
@@ -402,6 +416,7 @@ export async function openStore(url = process.env.DATABASE_URL || DEFAULT_DATABA
       url,
       ping: () => ping(sql),
       writable: () => probeWrite(sql),
+      sqlSpec: { provider: "postgresql", url, poolMax: 2, statementTimeoutMs },
       close: async () => {
         await db.$disconnect();
         await sql.close();
@@ -441,6 +456,7 @@ async function openSqlite(url: string, file: string, opts: StoreOptions, lock: F
     file,
     url,
     ping: () => ping(sql),
+    sqlSpec: { provider: "sqlite", file, cacheKib: SQLITE_CACHE_KIB },
     writable: async () => {
       // The disk first: on a full disk SQLite may still "write" into WAL space it already has.
       const free = await freeBytes(file).catch(() => Number.POSITIVE_INFINITY);
