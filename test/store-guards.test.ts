@@ -313,6 +313,51 @@ describe("writable(): the health check's write", () => {
   });
 });
 
+describe("the inbox's claim, on the raw driver", () => {
+  it("claims keys in order: a taken key keeps nothing of the new copy, a dead owner's event is taken over, a drop gives the keys back", async () => {
+    const h = await makeHarness({ now: "2026-11-22T10:00:00+08:00" });
+    try {
+      const { inbox } = h.core;
+      const db = h.app.store.db;
+      await inbox.heartbeat("live");
+      const first = await inbox.accept("telegram", ["update:1", "message:-100:7"], "-100", '{"n":1}', "live");
+      expect(first.status).toBe("stored");
+      const id = (first as { id: number }).id;
+      expect(
+        await db.inboundEvent.findMany({ where: { inboxId: id }, orderBy: { id: "asc" }, select: { eventKey: true, status: true } }),
+      ).toEqual([
+        { eventKey: "update:1", status: "processing" },
+        { eventKey: "message:-100:7", status: "processing" },
+      ]);
+      // The same message again under a new update id: its first key is free, its second is not.
+      const events = await db.inboxEvent.count();
+      expect(await inbox.accept("telegram", ["update:2", "message:-100:7"], "-100", '{"n":2}', "other")).toEqual({ status: "duplicate" });
+      expect(await db.inboxEvent.count()).toBe(events);
+      expect(await db.inboundEvent.count({ where: { eventKey: "update:2" } })).toBe(0);
+      // Its owner never sent a heartbeat: dead, so a redelivery takes the stored copy over.
+      const orphan = await inbox.accept("telegram", ["update:3"], "-100", '{"n":3}', "gone");
+      expect(await inbox.accept("telegram", ["update:3"], "-100", '{"n":3}', "live")).toEqual({
+        status: "takenOver",
+        id: (orphan as { id: number }).id,
+        payload: '{"n":3}',
+      });
+      // Dropped: the person was told to send it again, so the redelivery is stored anew.
+      await inbox.drop(id);
+      expect(await db.inboundEvent.count({ where: { inboxId: id } })).toBe(0);
+      const again = await inbox.accept("telegram", ["update:1", "message:-100:7"], "-100", '{"n":1}', "live");
+      expect(again.status).toBe("stored");
+      // Done: closed for good, keys and all; a later copy is a duplicate.
+      await inbox.done((again as { id: number }).id);
+      expect(
+        await db.inboundEvent.findMany({ where: { eventKey: { in: ["update:1", "message:-100:7"] } }, select: { status: true } }),
+      ).toEqual([{ status: "done" }, { status: "done" }]);
+      expect(await inbox.accept("telegram", ["update:1"], "-100", '{"n":1}', "live")).toEqual({ status: "duplicate" });
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe("the inbox is bounded", () => {
   it("forgets handled events and their keys after seven days, keeps newer ones", async () => {
     const h = await makeHarness({ now: "2026-11-22T10:00:00+08:00" });

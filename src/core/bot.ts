@@ -23,6 +23,7 @@ import type { Ledger, SignInRow } from "../store/ledger.js";
 import { Inbox, type Acceptance } from "../store/inbox.js";
 import { OutboxStore } from "../store/outbox.js";
 import type { Db } from "../store/connect.js";
+import type { Sql } from "../store/sql.js";
 import { lookupWord } from "../domain/catalog.js";
 import { normaliseText } from "../domain/parser.js";
 import { readPlainReport } from "../domain/plain.js";
@@ -36,7 +37,7 @@ export interface CoreApp {
   router: Router;
   ledger: Ledger;
   clock: Clock;
-  store: { db: Db };
+  store: { db: Db; sql: Sql };
 }
 
 export interface PlatformHooks {
@@ -101,7 +102,7 @@ export class BotCore {
     private readonly o: BotCoreOptions = {},
   ) {
     this.log = o.log ?? (() => {});
-    this.inbox = new Inbox(app.store.db, { clock: app.clock, deadAfterMs: o.deadAfterMs });
+    this.inbox = new Inbox(app.store.db, app.store.sql, { clock: app.clock, deadAfterMs: o.deadAfterMs });
     this.outbound = new Outbound(new OutboxStore(app.store.db, app.clock), {
       ...o.outbound,
       clock: app.clock,

@@ -254,11 +254,12 @@ export class AttachmentStore {
 
   /** Remembers which record a message the bot sent confirms (a reply to it attaches there). */
   async rememberSent(platform: string, chatId: string, messageId: string, recordId: number): Promise<void> {
-    await this.ctx.db.sentRecordMessage.upsert({
-      where: { platform_chatId_messageId: { platform, chatId, messageId } },
-      create: { platform, chatId, messageId, recordId, createdAt: this.ctx.clock() },
-      update: {},
-    });
+    // Raw: this follows every record command's reply.
+    await this.ctx.sql.all(
+      `INSERT INTO "SentRecordMessage" ("platform", "chatId", "messageId", "recordId", "createdAt") VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT ("platform", "chatId", "messageId") DO NOTHING RETURNING "recordId"`,
+      [platform, chatId, messageId, recordId, this.ctx.clock()],
+    );
   }
 
   async recordOfSent(platform: string, chatId: string, messageId: string): Promise<number | null> {

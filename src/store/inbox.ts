@@ -9,6 +9,7 @@
 // normalised event as JSON, its status and the process that owns it). Liveness is a heartbeat
 // ("BotProcess"): a process whose heartbeat is older than `deadAfterMs` is dead.
 import type { Db } from "./connect.js";
+import type { Sql } from "./sql.js";
 import type { Clock } from "../time.js";
 
 export type Acceptance =
@@ -40,6 +41,7 @@ export class Inbox {
 
   constructor(
     private readonly db: Db,
+    private readonly sql: Sql,
     private readonly opts: InboxOptions,
   ) {
     this.deadAfterMs = opts.deadAfterMs ?? 15_000;
@@ -74,27 +76,11 @@ export class Inbox {
    * duplicate; pending with a dead owner → taken over by `owner` at once (no waiting for a sweep).
    */
   async accept(platform: string, keys: string[], chatId: string, payload: string, owner: string): Promise<Acceptance> {
-    const now = this.now();
-    const event = await this.db.inboxEvent.create({
-      data: { platform, chatId, payload, status: "pending", owner, createdAt: now, updatedAt: now },
-      select: { id: true },
-    });
-    const won: string[] = [];
-    for (const key of keys) {
-      const inserted = await this.db.$queryRaw<{ id: number }[]>`
-        INSERT INTO "InboundEvent" ("platform", "eventKey", "status", "inboxId", "createdAt", "updatedAt")
-        VALUES (${platform}, ${key}, 'processing', ${event.id}, ${now}, ${now})
-        ON CONFLICT ("platform", "eventKey") DO NOTHING RETURNING "id"`;
-      if (inserted.length) {
-        won.push(key);
-        continue;
-      }
-      // A delivery of something already taken: this copy is not stored after all.
-      await this.db.inboxEvent.delete({ where: { id: event.id } });
-      if (won.length) await this.db.inboundEvent.deleteMany({ where: { platform, eventKey: { in: won } } });
-      return this.existing(platform, key, owner);
-    }
-    return { status: "stored", id: event.id };
+    // The raw driver, one transaction (PostgreSQL: one statement): this runs for every update.
+    const got = await this.sql.storeEvent({ platform, chatId, payload, owner, at: this.now() }, keys);
+    if ("id" in got) return { status: "stored", id: got.id };
+    // A delivery of something already taken: this copy was not stored after all.
+    return this.existing(platform, got.taken, owner);
   }
 
   private async existing(platform: string, key: string, owner: string): Promise<Acceptance> {
@@ -145,11 +131,7 @@ export class Inbox {
 
   /** The event was handled: it and its keys are closed for good. */
   async done(id: number): Promise<void> {
-    const now = this.now();
-    await this.db.$transaction([
-      this.db.inboxEvent.updateMany({ where: { id }, data: { status: "done", updatedAt: now } }),
-      this.db.inboundEvent.updateMany({ where: { inboxId: id }, data: { status: "done", updatedAt: now } }),
-    ]);
+    await this.sql.settleEvent(id, "done", this.now());
   }
 
   /**
@@ -157,11 +139,7 @@ export class Inbox {
    * told to send it again: it is closed, and its keys given back, so a redelivery is handled.
    */
   async drop(id: number): Promise<void> {
-    const now = this.now();
-    await this.db.$transaction([
-      this.db.inboxEvent.updateMany({ where: { id }, data: { status: "dropped", updatedAt: now } }),
-      this.db.inboundEvent.deleteMany({ where: { inboxId: id } }),
-    ]);
+    await this.sql.settleEvent(id, "dropped", this.now());
   }
 
   /** Counts a failed attempt at processing (the event stays pending). */

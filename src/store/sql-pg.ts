@@ -1,7 +1,7 @@
 // The PostgreSQL side of src/store/sql.ts, in its own module so that SQLite deployments never
 // load node-postgres.
 import pg from "pg";
-import { quoteCols, WRITE_PROBE_TIMEOUT_MS, type Sql } from "./sql.js";
+import { quoteCols, INSERT_INBOX_EVENT, WRITE_PROBE_TIMEOUT_MS, type NewInboxEvent, type Sql } from "./sql.js";
 
 // node-postgres reads "timestamp without time zone" as local time; Prisma stores UTC there.
 const types = {
@@ -117,6 +117,36 @@ export class PgSql implements Sql {
     } finally {
       client.release();
     }
+  }
+
+  async storeEvent(event: NewInboxEvent, keys: string[]) {
+    // One round trip: the event and its keys, in order; a key already taken is skipped, and
+    // then the event and the keys it did win are removed again (a redelivery, the rare case).
+    const text = `WITH ev AS (${PgSql.dollar(INSERT_INBOX_EVENT)}),
+      k AS (INSERT INTO "InboundEvent" ("platform", "eventKey", "status", "inboxId", "createdAt", "updatedAt")
+        SELECT $1, t.key, 'processing', ev."id", $5, $5 FROM ev, unnest($7::text[]) WITH ORDINALITY AS t(key, n) ORDER BY t.n
+        ON CONFLICT ("platform", "eventKey") DO NOTHING RETURNING "eventKey")
+      SELECT (SELECT "id" FROM ev) AS "id", ARRAY(SELECT "eventKey" FROM k) AS "won"`;
+    const at = event.at.toISOString();
+    const res = await this.pool.query({
+      name: this.name(text),
+      text,
+      values: [event.platform, event.chatId, event.payload, event.owner, at, at, keys],
+    });
+    const { id, won } = res.rows[0] as { id: number; won: string[] };
+    const taken = keys.find((k) => !won.includes(k));
+    if (taken === undefined) return { id: Number(id) };
+    const undo = `WITH k AS (DELETE FROM "InboundEvent" WHERE "inboxId" = $1) DELETE FROM "InboxEvent" WHERE "id" = $1`;
+    await this.pool.query({ name: this.name(undo), text: undo, values: [id] });
+    return { taken };
+  }
+
+  async settleEvent(id: number, outcome: "done" | "dropped", at: Date) {
+    const text =
+      outcome === "done"
+        ? `WITH e AS (UPDATE "InboxEvent" SET "status" = 'done', "updatedAt" = $2 WHERE "id" = $1) UPDATE "InboundEvent" SET "status" = 'done', "updatedAt" = $2 WHERE "inboxId" = $1`
+        : `WITH e AS (UPDATE "InboxEvent" SET "status" = 'dropped', "updatedAt" = $2 WHERE "id" = $1) DELETE FROM "InboundEvent" WHERE "inboxId" = $1`;
+    await this.pool.query({ name: this.name(text), text, values: [id, at.toISOString()] });
   }
 
   /**

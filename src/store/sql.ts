@@ -32,11 +32,33 @@ export interface Sql {
     then?: (claimed: unknown[]) => unknown[][],
   ): Promise<unknown[]>;
   /**
+   * Stores a platform event in the inbox under its de-duplication keys (src/store/inbox.ts), claimed
+   * in order: the new event's id, or else the first key already taken — and then nothing is kept.
+   */
+  storeEvent(event: NewInboxEvent, keys: string[]): Promise<{ id: number } | { taken: string }>;
+  /** Closes an inbox event for good ("done": its keys too) or gives its keys back ("dropped"). */
+  settleEvent(id: number, outcome: "done" | "dropped", at: Date): Promise<void>;
+  /**
    * Commits one real write that changes nothing, for the health check: throws when the store
    * cannot write (full disk, read-only file or server), or has waited `timeoutMs` for the write lock.
    */
   writeProbe(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface NewInboxEvent {
+  platform: string;
+  chatId: string;
+  payload: string;
+  owner: string;
+  at: Date;
+}
+
+export const INSERT_INBOX_EVENT = `INSERT INTO "InboxEvent" ("platform", "chatId", "payload", "status", "owner", "attempts", "createdAt", "updatedAt") VALUES (?, ?, ?, 'pending', ?, 0, ?, ?) RETURNING "id"`;
+
+/** A key already taken, thrown inside the claim's transaction to roll it back. */
+class KeyTaken {
+  constructor(readonly key: string) {}
 }
 
 /** How long the health check's write waits for the write lock: held longer, writes are stuck. */
@@ -149,6 +171,38 @@ export class SqliteSql implements Sql {
       return out;
     });
     return this.whenFree(() => run.immediate());
+  }
+
+  async storeEvent(event: NewInboxEvent, keys: string[]) {
+    const insertEvent = this.prepare(INSERT_INBOX_EVENT);
+    const claim = this.prepare(
+      `INSERT INTO "InboundEvent" ("platform", "eventKey", "status", "inboxId", "createdAt", "updatedAt") VALUES (?, ?, 'processing', ?, ?, ?) ON CONFLICT ("platform", "eventKey") DO NOTHING RETURNING "id"`,
+    );
+    const at = SqliteSql.date(event.at);
+    const run = this.conn.transaction(() => {
+      const { id } = insertEvent.get(event.platform, event.chatId, event.payload, event.owner, at, at) as { id: number };
+      for (const key of keys) if (!claim.get(event.platform, key, id, at, at)) throw new KeyTaken(key);
+      return { id: Number(id) };
+    });
+    try {
+      return await this.whenFree(() => run.immediate());
+    } catch (e) {
+      if (e instanceof KeyTaken) return { taken: e.key };
+      throw e;
+    }
+  }
+
+  async settleEvent(id: number, outcome: "done" | "dropped", at: Date) {
+    const event = this.prepare(`UPDATE "InboxEvent" SET "status" = ?, "updatedAt" = ? WHERE "id" = ?`);
+    const closeKeys = this.prepare(`UPDATE "InboundEvent" SET "status" = 'done', "updatedAt" = ? WHERE "inboxId" = ?`);
+    const freeKeys = this.prepare(`DELETE FROM "InboundEvent" WHERE "inboxId" = ?`);
+    const when = SqliteSql.date(at);
+    const run = this.conn.transaction(() => {
+      event.run(outcome, when, id);
+      if (outcome === "done") closeKeys.run(when, id);
+      else freeKeys.run(id);
+    });
+    await this.whenFree(() => run.immediate());
   }
 
   /**

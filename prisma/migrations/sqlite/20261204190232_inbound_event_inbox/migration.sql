@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "InboundEvent_inboxId_idx" ON "InboundEvent"("inboxId");
+
