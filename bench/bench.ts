@@ -30,6 +30,7 @@ import type { PackActivity, PackFile } from "../src/report/pack.js";
 import { generateLedger, type Generated, type GenUnit } from "./generate.js";
 import { startLimitedFake, HttpSender } from "./fake-platform.js";
 import { jpegPhoto, packPhoto } from "./photos.js";
+import { deployedPath } from "./deployed.js";
 
 /**
  * The node flags npm start runs the bot with (package.json), so that the probes measure the bot as
@@ -959,6 +960,18 @@ async function main() {
     await raw.close();
     await botMemory(url, gen.units);
     await startup(url);
+    // Last: it makes the generated chats Telegram's, which the probes above address as "bench".
+    await deployedPath({
+      url,
+      store: store === "postgres" ? "postgresql" : "sqlite",
+      gen,
+      quick,
+      startFlags: START_FLAGS,
+      say,
+      record,
+      fmt,
+      pct,
+    });
   } finally {
     clearInterval(rssTimer);
     fs.rmSync(dir, { recursive: true, force: true });

@@ -58,3 +58,48 @@ export class HttpSender implements Sender {
     if (!json.ok) throw new SendError(json.description ?? `HTTP ${res.status}`, json.parameters?.retry_after);
   }
 }
+
+/**
+ * The Bot API as far as a running bot needs it (getMe, setMyCommands, setWebhook, sendMessage),
+ * answering at once and telling `onSend` of every message the bot sends: the other end of the
+ * benchmark's deployed-bot figures, where grammY itself makes the calls.
+ */
+export async function startTelegramFake(token: string, onSend: (chatId: string, text: string) => void) {
+  let messageId = 1;
+  const sockets = new Set<import("node:net").Socket>();
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (d: Buffer) => chunks.push(d));
+    req.on("end", () => {
+      const method = (req.url ?? "").split("/").pop() ?? "";
+      const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>) : {};
+      let result: unknown = true;
+      if (!req.url?.startsWith(`/bot${token}/`)) {
+        res.writeHead(404).end();
+        return;
+      }
+      if (method === "getMe") result = { id: 7_000_001, is_bot: true, first_name: "台账机器人", username: "LedgerBot" };
+      if (method === "sendMessage") {
+        const chat = String(body.chat_id);
+        onSend(chat, String(body.text ?? ""));
+        result = { message_id: messageId++, date: 0, chat: { id: Number(chat), type: "supergroup", title: "g" }, text: body.text };
+      }
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ ok: true, result }));
+    });
+  });
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as { port: number }).port;
+  return {
+    apiRoot: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}

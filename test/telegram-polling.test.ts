@@ -4,7 +4,11 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import type { Chat, Update } from "grammy/types";
 import { BotCore } from "../src/core/bot.js";
-import { createTelegramAdapter } from "../src/telegram/index.js";
+import { createTelegramAdapter, TELEGRAM_LIMITS, type TelegramAdapter } from "../src/telegram/index.js";
+import telegram from "../src/telegram/platform.js";
+import { createApp } from "../src/app.js";
+import path from "node:path";
+import { tempDir } from "./harness.js";
 import { ADMIN_ID, FAST_LIMITS, startWorld, waitFor, type World } from "./fixtures/telegram-world.js";
 import { BOT_USER, FakeTelegram, group, messageUpdate, supergroup, textMessage, user } from "./fixtures/telegram-fake.js";
 
@@ -201,6 +205,28 @@ describe("Telegram default throttling", () => {
     // About a second apart; unthrottled they would arrive within milliseconds.
     expect(at[1] - at[0]).toBeGreaterThanOrEqual(700);
     expect(at[2] - at[1]).toBeGreaterThanOrEqual(700);
+  });
+});
+
+describe("Telegram's send budget from the environment", () => {
+  it("TELEGRAM_MESSAGES_PER_SECOND raises the overall budget (paid broadcasts) and keeps the per-group limits; a wrong value stops start-up", async () => {
+    const fake = await FakeTelegram.start();
+    const app = await createApp({ databaseUrl: `file:${path.join(tempDir("ledger-tg-env-"), "bot.db")}`, admins: [], limits: false });
+    const core = new BotCore(app, { log: () => {} });
+    const env = { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, TELEGRAM_MODE: "polling" };
+    try {
+      const paid = (await telegram.create({ ...env, TELEGRAM_MESSAGES_PER_SECOND: "1000" }, core, () => {})) as TelegramAdapter;
+      expect(paid.sender.limits).toMatchObject({ perSecond: 1000, perChatPerMinute: TELEGRAM_LIMITS.perChatPerMinute, chatGapMs: 1000 });
+      const plain = (await telegram.create(env, core, () => {})) as TelegramAdapter;
+      expect(plain.sender.limits.perSecond).toBe(30);
+      for (const bad of ["0", "1001", "fast"])
+        await expect(telegram.create({ ...env, TELEGRAM_MESSAGES_PER_SECOND: bad }, core, () => {})).rejects.toThrow(
+          /TELEGRAM_MESSAGES_PER_SECOND must be a number from 1 to 1000/,
+        );
+    } finally {
+      await app.close();
+      await fake.close();
+    }
   });
 });
 
