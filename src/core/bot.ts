@@ -103,7 +103,7 @@ export class BotCore {
   ) {
     this.log = o.log ?? (() => {});
     this.inbox = new Inbox(app.store.db, app.store.sql, { clock: app.clock, deadAfterMs: o.deadAfterMs });
-    this.outbound = new Outbound(new OutboxStore(app.store.db, app.clock), {
+    this.outbound = new Outbound(new OutboxStore(app.store.db, app.clock, app.store.sql), {
       ...o.outbound,
       clock: app.clock,
       log: this.log,

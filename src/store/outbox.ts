@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { dbProvider, type Db } from "./connect.js";
 import { Prisma } from "../generated/prisma/client.ts";
 import type { Clock } from "../time.js";
+import type { Sql } from "./sql.js";
 
 /** A claimed row, as the delivery loop needs it. */
 export interface OutboxRow {
@@ -59,10 +60,28 @@ export interface NewOutboxRow {
 }
 
 export class OutboxStore {
+  /**
+   * With `sql`, the statements each delivered message makes (its claim, its mark) go through the
+   * raw driver: a reminder morning sends thousands, on the thread that answers commands.
+   */
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly sql?: Sql,
   ) {}
+
+  /** An UPDATE of one row by id: on the raw driver when there is one, else through Prisma. */
+  private async update(id: number, data: Record<string, unknown>): Promise<void> {
+    if (!this.sql) {
+      await this.db.outbox.update({ where: { id }, data });
+      return;
+    }
+    const cols = Object.keys(data);
+    await this.sql.all(`UPDATE "Outbox" SET ${cols.map((c) => `"${c}" = ?`).join(", ")} WHERE "id" = ? RETURNING "id"`, [
+      ...cols.map((c) => data[c]),
+      id,
+    ]);
+  }
 
   /**
    * Claims up to `batch` due rows of these platforms until `lockUntil`. One UPDATE … RETURNING
@@ -86,26 +105,20 @@ export class OutboxStore {
   }
 
   async markSent(id: number, attempts: number): Promise<void> {
-    await this.db.outbox.update({
-      where: { id },
-      data: { status: "sent", attempts, sentAt: this.clock(), lockedUntil: null, lastError: null },
-    });
+    await this.update(id, { status: "sent", attempts, sentAt: this.clock(), lockedUntil: null, lastError: null });
   }
 
   async markRetry(id: number, attempts: number, error: string, nextAttemptAt: Date): Promise<void> {
-    await this.db.outbox.update({ where: { id }, data: { attempts, lastError: error.slice(0, 1000), nextAttemptAt, lockedUntil: null } });
+    await this.update(id, { attempts, lastError: error.slice(0, 1000), nextAttemptAt, lockedUntil: null });
   }
 
   async markFailed(id: number, attempts: number, error: string): Promise<void> {
-    await this.db.outbox.update({
-      where: { id },
-      data: { status: "failed", attempts, lastError: error.slice(0, 1000), lockedUntil: null },
-    });
+    await this.update(id, { status: "failed", attempts, lastError: error.slice(0, 1000), lockedUntil: null });
   }
 
   /** Not an attempt: the chat's budget is spent for a while, so the row waits and others go first. */
   async defer(id: number, until: Date): Promise<void> {
-    await this.db.outbox.update({ where: { id }, data: { nextAttemptAt: until, lockedUntil: null } });
+    await this.update(id, { nextAttemptAt: until, lockedUntil: null });
   }
 
   /** Adds one row unless its key is taken; returns its id, or null for a key already there. */
