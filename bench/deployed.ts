@@ -5,6 +5,11 @@
 // grammY → core → store → sendMessage), so a pass, a checkpoint or a queue anywhere shows in it.
 // The bot's clock is moved to a reminder morning with faketime, so that its first pass (at start)
 // claims a quarter's reminders while the commands flow, and its second repeats the reading.
+//
+// For a closer look (none is needed for the figures): BENCH_DEPLOYED_RATE=N offers N commands a
+// second instead of 200; BENCH_BOT_LOG=file keeps the bot's log and prints the latency second by
+// second; BENCH_PROF_DIR=dir writes the bot's CPU profiles there; BENCH_BOT_FLAGS="--trace-gc"
+// adds node flags; BENCH_NO_FAKETIME=1 runs the bot on today's date.
 import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
