@@ -36,6 +36,8 @@ export interface DeployedOptions {
 export const DEPLOYED_AT = "2026-12-24 09:30:00";
 const TOKEN = "123456:BENCH-token";
 const SECRET = "bench_webhook_secret";
+/** Telegram's shortest gap between two messages to one group (TELEGRAM_LIMITS.chatGapMs). */
+const GROUP_GAP_MS = 1000;
 const chatOf = (unitId: number) => `-100${1_000_000_000 + unitId}`;
 const userOf = (unitId: number) => 2_000_000_000 + unitId;
 
@@ -107,16 +109,24 @@ export async function deployedPath(o: DeployedOptions): Promise<void> {
   const latencies: number[] = [];
   const bySecond: [number, number][] = [];
   let reminders = 0;
+  // Telegram allows one message a second to a group: a reply to a group that has just had a
+  // reminder waits for its turn, by design. Such replies are counted apart, so that the bot's own
+  // latency is not hidden behind the platform's limit.
+  const lastSent = new Map<string, number>();
+  const unheld: number[] = [];
   const fake = await startTelegramFake(TOKEN, (chat, text) => {
+    const now = performance.now();
+    const previous = lastSent.get(chat);
+    lastSent.set(chat, now);
     if (!text.startsWith("已记录")) {
       reminders++;
       return;
     }
     const due = waiting.get(chat)?.shift();
-    if (due !== undefined) {
-      latencies.push(performance.now() - due);
-      bySecond.push([Math.floor((due - t0) / 1000), performance.now() - due]);
-    }
+    if (due === undefined) return;
+    latencies.push(now - due);
+    if (previous === undefined || now - previous > GROUP_GAP_MS + 100) unheld.push(now - due);
+    bySecond.push([Math.floor((due - t0) / 1000), now - due]);
   });
 
   const port = 18000 + (process.pid % 1000);
@@ -288,6 +298,9 @@ export async function deployedPath(o: DeployedOptions): Promise<void> {
     `  ${total} commands at ${rate}/s for ${seconds} s to ${leaves.length} groups: reply p50 ${fmt(pct(latencies, 50))} ms, p99 ${fmt(pct(latencies, 99))} ms, max ${fmt(Math.max(...latencies))} ms; webhook answered p99 ${fmt(pct(webhookMs, 99))} ms; ${lost} without a reply, ${failed} not answered 200`,
   );
   say(
+    `  replies not held by the group's one-a-second limit (${unheld.length}): p50 ${fmt(pct(unheld, 50))} ms, p99 ${fmt(pct(unheld, 99))} ms, max ${fmt(Math.max(...unheld))} ms; ${latencies.length - unheld.length} replies waited for their group's turn`,
+  );
+  say(
     `  passes while the load ran: ${inLoad.map((p) => `${p.ms} ms (${p.planned} due, ${p.enqueued} claimed)`).join(", ") || "none"}; all passes: ${passes.map((p) => `${p.ms} ms`).join(", ")}; ${reminders} reminders delivered meanwhile`,
   );
   say(
@@ -300,6 +313,12 @@ export async function deployedPath(o: DeployedOptions): Promise<void> {
     `through the Telegram webhook with the scheduler running; target ≤ 10 ms (SQLite)`,
   );
   record("deployed.reply_p50_at_200", pct(latencies, 50), "ms");
+  record(
+    "deployed.reply_p99_not_held_at_200",
+    pct(unheld, 99),
+    "ms",
+    `${latencies.length - unheld.length} replies held by their group's limit left out`,
+  );
   record("deployed.cpu_per_command", cpu / total, "ms", "the bot process, all threads");
   record("deployed.rss_peak", peak, "MB", "the bot process under the load; target ≤ 200 MB");
   record("deployed.replies_missing", lost + failed, "commands", "target 0");
