@@ -971,17 +971,12 @@ async function main() {
     await botMemory(url, gen.units);
     await startup(url);
     // Last: it makes the generated chats Telegram's, which the probes above address as "bench".
-    await deployedPath({
-      url,
-      store: store === "postgres" ? "postgresql" : "sqlite",
-      gen,
-      quick,
-      startFlags: START_FLAGS,
-      say,
-      record,
-      fmt,
-      pct,
-    });
+    const rawAgain = await openRaw(url);
+    try {
+      await deployedPath({ url, raw: rawAgain, gen, quick, startFlags: START_FLAGS, say, record, fmt, pct });
+    } finally {
+      await rawAgain.close();
+    }
   } finally {
     clearInterval(rssTimer);
     fs.rmSync(dir, { recursive: true, force: true });

@@ -15,14 +15,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { spawn, spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
-import Database from "better-sqlite3";
-import pg from "pg";
 import type { Generated } from "./generate.js";
 import { startTelegramFake } from "./fake-platform.js";
 
 export interface DeployedOptions {
   url: string;
-  store: "sqlite" | "postgresql";
+  /** The benchmark's bare driver on the same store (bench.ts, openRaw). */
+  raw: { query(sql: string, params: unknown[]): Promise<unknown[]>; run(sql: string, params: unknown[]): Promise<void> };
   gen: Generated;
   quick: boolean;
   startFlags: string[];
@@ -42,38 +41,22 @@ const chatOf = (unitId: number) => `-100${1_000_000_000 + unitId}`;
 const userOf = (unitId: number) => 2_000_000_000 + unitId;
 
 /** The generated chats and members become Telegram's (ids as Telegram gives them). */
-async function asTelegram(url: string, store: DeployedOptions["store"]) {
-  const statements = [
-    `UPDATE "Chat" SET "platform" = 'telegram', "externalId" = '-100' || CAST(1000000000 + "unitId" AS TEXT)`,
+async function asTelegram(raw: DeployedOptions["raw"]) {
+  await raw.run(`UPDATE "Chat" SET "platform" = 'telegram', "externalId" = '-100' || CAST(1000000000 + "unitId" AS TEXT)`, []);
+  await raw.run(
     `UPDATE "Member" SET "platform" = 'telegram', "externalId" = CAST(2000000000 + "unitId" AS TEXT) WHERE "externalId" = 'u' || CAST("unitId" AS TEXT)`,
-    // What the benchmark's own phases queued is not this bot's to send.
-    `UPDATE "Outbox" SET "status" = 'superseded' WHERE "status" = 'pending'`,
-  ];
-  if (store === "sqlite") {
-    const db = new Database(url.replace(/^file:/, ""), { timeout: 10_000 });
-    for (const s of statements) db.prepare(s).run();
-    db.close();
-    return;
-  }
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  for (const s of statements) await client.query(s);
-  await client.end();
+    [],
+  );
+  // What the benchmark's own phases queued is not this bot's to send.
+  await raw.run(`UPDATE "Outbox" SET "status" = 'superseded' WHERE "status" = 'pending'`, []);
 }
 
-async function chatTitles(url: string, store: DeployedOptions["store"]): Promise<Map<number, string>> {
-  const sql = `SELECT "unitId", "title" FROM "Chat" WHERE "unitId" IS NOT NULL`;
-  let rows: { unitId: number; title: string }[];
-  if (store === "sqlite") {
-    const db = new Database(url.replace(/^file:/, ""), { readonly: true });
-    rows = db.prepare(sql).all() as typeof rows;
-    db.close();
-  } else {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    rows = (await client.query(sql)).rows;
-    await client.end();
-  }
+/** The groups' titles as the store has them: a renamed group is a write the load should not add. */
+async function chatTitles(raw: DeployedOptions["raw"]): Promise<Map<number, string>> {
+  const rows = (await raw.query(`SELECT "unitId", "title" FROM "Chat" WHERE "unitId" IS NOT NULL`, [])) as {
+    unitId: number;
+    title: string;
+  }[];
   return new Map(rows.map((r) => [Number(r.unitId), r.title]));
 }
 
@@ -99,10 +82,10 @@ export async function deployedPath(o: DeployedOptions): Promise<void> {
     say("  skipped: needs faketime (apt-get install faketime) to run the bot on a reminder morning");
     return;
   }
-  await asTelegram(o.url, o.store);
+  await asTelegram(o.raw);
   const leaves = o.gen.leafUnits.map((u) => u.id);
   // The groups' titles as the store has them: a renamed group is a write the load should not add.
-  const titles = await chatTitles(o.url, o.store);
+  const titles = await chatTitles(o.raw);
 
   // Replies by chat: each command's scheduled time waits in its chat's queue for its reply.
   const waiting = new Map<string, number[]>();
