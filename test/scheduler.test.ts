@@ -8,7 +8,8 @@ import { WorkCalendar } from "../src/scheduler/calendar.js";
 import { PassThread } from "../src/scheduler/pass-thread.js";
 import { Outbox, SendError, type Sender } from "../src/outbox/outbox.js";
 import type { RateLimits } from "../src/core/rate-limit.js";
-import { openStore } from "../src/store/connect.js";
+import { openStore, openSql } from "../src/store/connect.js";
+import type { Sql } from "../src/store/sql.js";
 import { parseDeployment } from "../src/config/deployment.js";
 import { addDays, chinaDay, chinaInstant, isoWeekday } from "../src/time.js";
 import type { Reply } from "../src/core/types.js";
@@ -184,13 +185,25 @@ describe("exactly once", () => {
     expect(new Set(first.enqueued.map((m) => m.chatExternalId)).size).toBe(first.enqueued.length);
   });
 
-  it("the running bot's pass, in its own thread on its own connection, claims what a pass here would, once", async () => {
+  it("the running bot's pass, planned in its own thread, claims on the bot's connection what a pass here would, once", async () => {
     const at = chinaInstant("2026-03-17", "09:30");
     const dry = await runPass(h.app.store, CONFIG, calendar, at, { dryRun: true });
     expect(dry.plannedCount).toBeGreaterThan(0);
-    const thread = new PassThread(h.app.store.sqlSpec, CONFIG);
+    const writer = h.app.store.sql;
+    const claims: number[] = [];
+    const counting: Sql = Object.create(writer);
+    counting.insertManyClaimed = (table, cols, rows, returning, then) => {
+      claims.push(rows.length);
+      return writer.insertManyClaimed(table, cols, rows, returning, then);
+    };
+    const thread = new PassThread(h.app.store.sqlSpec, CONFIG, counting);
     try {
       expect(await thread.run(at)).toEqual({ plannedCount: dry.plannedCount, enqueuedCount: dry.plannedCount });
+      // Every claim went through the bot's connection, none larger than a step of 25 messages' parts.
+      expect(claims.length).toBeGreaterThanOrEqual(Math.ceil(dry.plannedCount / 25));
+      expect(await h.app.store.db.outbox.count({ where: { status: { in: ["line", "superseded"] } } })).toBe(
+        claims.reduce((a, b) => a + b, 0),
+      );
       const queued = await h.app.store.db.outbox.findMany({ where: { status: "pending" }, orderBy: { chatExternalId: "asc" } });
       expect(queued.map((r) => [r.chatExternalId, r.body])).toEqual(
         [...dry.enqueued].sort((a, b) => (a.chatExternalId < b.chatExternalId ? -1 : 1)).map((m) => [m.chatExternalId, m.body]),
@@ -203,10 +216,39 @@ describe("exactly once", () => {
   });
 
   it("a pass thread that cannot open its store fails each pass with the reason, starting anew for the next", async () => {
-    const thread = new PassThread({ provider: "sqlite", file: "/nonexistent/dir/bot.db", cacheKib: -2000 }, CONFIG);
+    const thread = new PassThread({ provider: "sqlite", file: "/nonexistent/dir/bot.db", cacheKib: -2000 }, CONFIG, h.app.store.sql);
     await expect(thread.run(chinaInstant("2026-03-17", "09:30"))).rejects.toThrow(/unable to open|exited|directory/i);
     await expect(thread.run(chinaInstant("2026-03-17", "09:30"))).rejects.toThrow();
     await thread.close();
+  });
+
+  it("a claim the bot's connection refuses fails that pass with the reason, and the next pass claims", async () => {
+    const at = chinaInstant("2026-03-17", "09:30");
+    const writer = h.app.store.sql;
+    let refuse = true;
+    const failing: Sql = Object.create(writer);
+    failing.insertManyClaimed = (...args) =>
+      refuse ? Promise.reject(new Error("database or disk is full")) : writer.insertManyClaimed(...args);
+    const thread = new PassThread(h.app.store.sqlSpec, CONFIG, failing);
+    try {
+      await expect(thread.run(at)).rejects.toThrow(/disk is full/);
+      refuse = false;
+      const dry = await runPass(h.app.store, CONFIG, calendar, at, { dryRun: true });
+      expect(await thread.run(at)).toEqual({ plannedCount: dry.plannedCount, enqueuedCount: dry.plannedCount });
+    } finally {
+      await thread.close();
+    }
+  });
+
+  it("the pass thread's own connection cannot write", async () => {
+    const ro = await openSql({ ...h.app.store.sqlSpec, readonly: true });
+    try {
+      expect((await ro.all<{ n: number }>(`SELECT COUNT(*) AS n FROM "Unit"`))[0]).toBeDefined();
+      await expect(ro.insertManyClaimed("Setting", ["key", "value"], [["probe", "x"]], "key")).rejects.toThrow(/read.?only/i);
+    } finally {
+      await ro.close();
+    }
+    expect(await h.app.store.db.setting.count({ where: { key: "probe" } })).toBe(0);
   });
 
   it("claims a city's pass in batches: every message once, counted without keeping them", async () => {

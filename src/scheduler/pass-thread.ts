@@ -1,9 +1,11 @@
 // The running bot's reminder pass, off its event loop. A pass reads every unit's counts and plans
 // every rule: on a large ledger hundreds of milliseconds of synchronous SQLite and planning, during
-// which no command would be answered. Here it runs in a worker thread with its own connection (as
-// the WAL checkpointer does); the bot's thread only sends the instant and waits for the counts. The
-// claims are the same INSERT … ON CONFLICT DO NOTHING, so a pass here and one elsewhere never
-// queue a message twice.
+// which no command would be answered. Here it reads and plans in a worker thread with its own
+// read-only connection (as the WAL checkpointer has its own); the bot's thread sends the instant
+// and claims what the thread planned, a few messages per transaction with its event loop free in
+// between. The claims stay on the bot's thread because SQLite's write lock has no queue: a second
+// writer's claims made the commands' writes back off and wait. They are the same INSERT … ON
+// CONFLICT DO NOTHING, so a pass here and one elsewhere never queue a message twice.
 import { Worker } from "node:worker_threads";
 import fs from "node:fs";
 import path from "node:path";
@@ -11,7 +13,10 @@ import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { PROJECT_ROOT } from "../paths.js";
 import type { SqlSpec } from "../store/connect.js";
+import type { Sql } from "../store/sql.js";
 import type { Deployment } from "../config/deployment.js";
+import { claimBatch } from "./scheduler.js";
+import type { PlannedMessage } from "./plan.js";
 
 export interface PassCounts {
   plannedCount: number;
@@ -37,21 +42,52 @@ function newWorker(workerData: unknown): Worker {
   return new Worker(boot, { eval: true, workerData });
 }
 
+/**
+ * Messages claimed per transaction on the bot's thread: a transaction of this many (their parts
+ * and rows, ≈ 100 inserts) holds the loop for about a millisecond, so a command waits no longer.
+ */
+const CLAIM_STEP = 25;
+
+/** Claims a batch the thread planned, CLAIM_STEP messages at a time, the event loop free between. */
+async function claimInSteps(sql: Sql, batch: PlannedMessage[], at: Date): Promise<{ count: number; superseded: number }> {
+  let count = 0;
+  let superseded = 0;
+  for (let i = 0; i < batch.length; i += CLAIM_STEP) {
+    if (i) await new Promise((resolve) => setImmediate(resolve));
+    const r = await claimBatch(sql, batch.slice(i, i + CLAIM_STEP), at);
+    count += r.count;
+    superseded += r.superseded;
+  }
+  return { count, superseded };
+}
+
 export class PassThread {
   private worker: Worker | null = null;
   private ready: Promise<void> | null = null;
   private nextId = 0;
-  private readonly waiting = new Map<number, { resolve: (c: PassCounts) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, { at: Date; resolve: (c: PassCounts) => void; reject: (e: Error) => void }>();
 
+  /** `spec`: the store, opened read-only in the thread; `writer`: the bot's own connection, which claims. */
   constructor(
     private readonly spec: SqlSpec,
     private readonly config: Deployment,
+    private readonly writer: Sql,
   ) {}
+
+  /** A batch the thread planned for pass `id`, claimed here; the thread waits for the counts. */
+  private claim(worker: Worker, ref: number, id: number, batch: PlannedMessage[]): void {
+    const pass = this.waiting.get(id);
+    const answer = (m: object) => {
+      if (this.worker === worker) worker.postMessage({ claimed: ref, ...m });
+    };
+    if (!pass) return answer({ error: "no such pass" });
+    claimInSteps(this.writer, batch, pass.at).then(answer, (e: Error) => answer({ error: String(e?.stack ?? e) }));
+  }
 
   /** Started at the first pass, and again after the thread died (the next tick retries). */
   private start(): Promise<void> {
     if (this.ready) return this.ready;
-    const worker = newWorker({ spec: this.spec, config: this.config });
+    const worker = newWorker({ spec: { ...this.spec, readonly: true }, config: this.config });
     this.worker = worker;
     this.ready = new Promise<void>((resolve, reject) => {
       const gone = (e: Error) => {
@@ -63,8 +99,17 @@ export class PassThread {
         this.waiting.clear();
         reject(e);
       };
-      worker.on("message", (m: { ready?: true; id?: number; error?: string } & Partial<PassCounts>) => {
+      type FromThread = {
+        ready?: true;
+        id?: number;
+        error?: string;
+        claim?: number;
+        pass?: number;
+        batch?: PlannedMessage[];
+      } & Partial<PassCounts>;
+      worker.on("message", (m: FromThread) => {
         if (m.ready) return resolve();
+        if (m.claim !== undefined) return this.claim(worker, m.claim, m.pass!, m.batch!);
         const w = this.waiting.get(m.id!);
         if (!w) return;
         this.waiting.delete(m.id!);
@@ -83,7 +128,7 @@ export class PassThread {
     await this.start();
     const id = ++this.nextId;
     return new Promise<PassCounts>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
+      this.waiting.set(id, { at, resolve, reject });
       this.worker!.postMessage({ id, at: at.toISOString() });
     });
   }

@@ -54,15 +54,20 @@ export interface Store {
 }
 
 /** What a raw connection needs, as plain data that can be sent to a worker thread. */
-export type SqlSpec =
+export type SqlSpec = (
   | { provider: "sqlite"; file: string; cacheKib: number }
-  | { provider: "postgresql"; url: string; poolMax: number; statementTimeoutMs: number };
+  | { provider: "postgresql"; url: string; poolMax: number; statementTimeoutMs: number }
+) & {
+  /** A connection that can only read: the store refuses any write through it. */
+  readonly?: boolean;
+};
 
 /** A raw connection of its own, for a worker thread: no Prisma, no migrations (the bot's thread ran them). */
 export async function openSql(spec: SqlSpec): Promise<Sql> {
-  if (spec.provider === "sqlite") return new SqliteSql(spec.file, spec.cacheKib);
+  const readonly = spec.readonly ?? false;
+  if (spec.provider === "sqlite") return new SqliteSql(spec.file, spec.cacheKib, { readonly });
   const { PgSql } = await import("./sql-pg.js");
-  return new PgSql(spec.url, spec.poolMax, spec.statementTimeoutMs);
+  return new PgSql(spec.url, spec.poolMax, spec.statementTimeoutMs, { readonly });
 }
 
 /** The database was migrated by a newer version of the bot: this one does not know its schema. */

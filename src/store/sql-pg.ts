@@ -19,8 +19,10 @@ export class PgSql implements Sql {
   private readonly names = new Map<string, string>();
 
   /** `statementTimeoutMs`: the server cancels a statement running longer (0: the server's own setting). */
-  constructor(url: string, max: number, statementTimeoutMs = 0) {
+  /** `readonly`: the server refuses every write through these connections (the reminder pass's thread). */
+  constructor(url: string, max: number, statementTimeoutMs = 0, opts: { readonly?: boolean } = {}) {
     this.pool = new pg.Pool({
+      options: opts.readonly ? "-c default_transaction_read_only=on" : undefined,
       connectionString: url,
       max,
       types,

@@ -74,11 +74,12 @@ export class SqliteSql implements Sql {
   private readonly conn: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(file: string, cacheKib: number) {
+  /** `readonly`: SQLite refuses every write through this connection (the reminder pass's thread). */
+  constructor(file: string, cacheKib: number, opts: { readonly?: boolean } = {}) {
     // No synchronous busy wait: better-sqlite3 would block the whole event loop while it waits,
     // and the connection holding the lock may be Prisma's, in this very process, needing that
     // loop to finish its transaction. Busy statements are retried asynchronously instead.
-    this.conn = new Database(file, { timeout: 0 });
+    this.conn = new Database(file, { timeout: 0, readonly: opts.readonly ?? false });
     this.conn.pragma("synchronous = NORMAL");
     this.conn.pragma("foreign_keys = ON");
     // Checkpoints happen in a worker thread (checkpoint.ts), never inside a command's commit.
