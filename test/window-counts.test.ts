@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { makeHarness, type Harness } from "./harness.js";
 import { addDays } from "../src/time.js";
 import { makePeriod } from "../src/domain/periods.js";
+import { loadCounts } from "../src/store/reminders.js";
 
 const KINDS = [
   { word: "学习 集中学习", kind: "study", subtype: "集中学习" },
@@ -99,7 +100,7 @@ describe("units × windows counts", () => {
     );
   }, 120_000);
 
-  it("kept by the triggers through records made, edited, deleted and undone: equal to the raw aggregate", async () => {
+  it("kept by the triggers through records made, edited, deleted and undone: equal to the raw aggregate, and the reminder pass's counts up to its day", async () => {
     const periods = [
       ...Array.from({ length: 12 }, (_, i) => makePeriod("month", 2026, i + 1)),
       ...[1, 2, 3, 4].map((q) => makePeriod("quarter", 2026, q)),
@@ -126,7 +127,8 @@ describe("units × windows counts", () => {
           minLength: 1,
           maxLength: 6,
         }),
-        async (ops, ws) => {
+        fc.record({ near: fc.boolean(), pick: fc.nat(), shift: fc.integer({ min: -4, max: 4 }), any: fc.nat(353) }),
+        async (ops, ws, day) => {
           run += 1;
           const ids: number[] = [];
           for (let u = 0; u < 2; u++) {
@@ -170,6 +172,26 @@ describe("units × windows counts", () => {
             );
             expect(counts.get(id)).toEqual(expected);
             expect(await h.app.ledger.unitWindowCounts(id, windows)).toEqual(expected);
+          }
+          // The pass's counts stop at its day: past months from the monthly counts, its own month from
+          // the records. Its day is often a few days from a record's, and a year's window of every
+          // kind is among the windows, so that the records of its own month are counted.
+          const made0 = ops.filter((o) => o.op === "make");
+          const toDay = day.near && made0.length ? Math.max(0, made0[day.pick % made0.length].day + day.shift) : day.any;
+          const to = addDays("2026-01-01", toDay);
+          const passWindows = [
+            ...windows,
+            ...KINDS.map((k) => ({ kind: k.kind, subtypes: undefined, start: "2026-01-01", end: "2026-12-31" })),
+          ];
+          const pass = await loadCounts(h.app.store.sql, to, passWindows);
+          for (const id of ids) {
+            const expected = passWindows.map((w) =>
+              live
+                .filter((r) => Number(r.unitId) === id && r.kind === w.kind && r.day >= w.start && r.day <= w.end && r.day <= to)
+                .filter((r) => !w.subtypes || w.subtypes.includes(r.subtype ?? ""))
+                .reduce((a, r) => a + Number(r.sessions), 0),
+            );
+            expect(pass.byUnit.get(id) ?? passWindows.map(() => 0)).toEqual(expected);
           }
         },
       ),

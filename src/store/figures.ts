@@ -20,7 +20,7 @@ export interface RuleWindow {
 }
 
 /** A window of whole months, as every rule period is. */
-const wholeMonths = (w: RuleWindow) => w.start.endsWith("-01") && addDays(w.end, 1).endsWith("-01");
+export const wholeMonths = (w: RuleWindow) => w.start.endsWith("-01") && addDays(w.end, 1).endsWith("-01");
 
 /**
  * How a set of rule windows is counted per unit: one SUM(CASE …) column per window, so that a
@@ -49,6 +49,10 @@ export function windowSums(windows: RuleWindow[], opts: { records?: boolean } = 
     unit: `${a}."unitId"`,
     where: `${a}."kind" IN (${marks(kinds)}) AND ${a}."${at}" >= ? AND ${a}."${at}" <= ?${months ? "" : ` AND r."deletedAt" IS NULL`}`,
     whereParams: [...kinds, cut(start), cut(end)],
+    /** The table's alias, its day or month column, and a day as that column holds it. */
+    alias: a,
+    column: `${a}."${at}"`,
+    cut,
     /** Rows with "unitId" and the columns → each unit's count per window, in the windows' order. */
     read: (rows: Record<string, unknown>[]) => new Map(rows.map((r) => [Number(r.unitId), windows.map((_, i) => Number(r[`c${i}`] ?? 0))])),
   };

@@ -3,8 +3,8 @@
 // DO NOTHING on the unique key makes the claim atomic: a second pass, a restart or a second
 // process inserts nothing.
 import type { Sql } from "./sql.js";
-import { chinaDay } from "../time.js";
-import { windowSums, type RuleWindow } from "./figures.js";
+import { addDays, chinaDay } from "../time.js";
+import { windowSums, wholeMonths, type RuleWindow } from "./figures.js";
 import { marks, quietRuleIds } from "./shared.js";
 import { SIGN_IN_FILE, MINUTES_FILE } from "./attachments.js";
 import type { Period } from "../domain/periods.js";
@@ -72,27 +72,58 @@ export async function loadOfficers(
 }
 
 /**
- * Every unit's sessions in each count window: one GROUP BY "unitId" with a column per window,
- * each kind read from its earliest window on (a yearly report rule must not widen the window of
- * the monthly study rule: the study records are a third of the ledger). Units with none are
- * left out; the counts are in the windows' order.
+ * Every unit's sessions in each count window, up to the day of the pass (`to`). The months
+ * before `to`'s month are read from the monthly counts the triggers on "Record" keep ("RecordMonth":
+ * a few rows per unit and kind, however long the ledger), and only `to`'s own month, whose count
+ * must stop at `to`, from the records: so a pass costs the same on a ledger of ten years as of
+ * one. Windows that are not whole months (never a rule's) are all read from the records. Each
+ * kind is read from its earliest window on (a yearly report rule must not widen the window of the
+ * monthly study rule). Units with none are left out; the counts are in the windows' order.
  */
 export async function loadCounts<W extends RuleWindow>(
   sql: Sql,
   to: string,
   windows: W[],
 ): Promise<{ windows: W[]; byUnit: Map<number, number[]> }> {
+  if (!windows.length) return { windows, byUnit: new Map() };
+  const monthStart = `${to.slice(0, 7)}-01`;
+  if (!windows.every(wholeMonths)) return { windows, byUnit: await sumsUpTo(sql, windows, to, { records: true }) };
+  const before = addDays(monthStart, -1);
+  const [past, current] = await Promise.all([
+    sumsUpTo(
+      sql,
+      windows.map((w) => ({ ...w, end: w.end < before ? w.end : before })),
+      before,
+      { records: false },
+    ),
+    sumsUpTo(
+      sql,
+      windows.map((w) => ({ ...w, start: w.start > monthStart ? w.start : monthStart, end: w.end < to ? w.end : to })),
+      to,
+      { records: true },
+    ),
+  ]);
+  for (const [unit, counts] of current) {
+    const sum = past.get(unit);
+    past.set(unit, sum ? sum.map((n, i) => n + counts[i]) : counts);
+  }
+  return { windows, byUnit: past };
+}
+
+/** One GROUP BY "unitId" with a column per window, over the rows up to `to`, each kind from its earliest window. */
+async function sumsUpTo(sql: Sql, windows: RuleWindow[], to: string, opts: { records: boolean }): Promise<Map<number, number[]>> {
   const from = new Map<string, string>();
   for (const w of windows) if (!from.has(w.kind) || w.start < from.get(w.kind)!) from.set(w.kind, w.start);
-  // From the records: the counts stop at the day of the pass, which a month's row cannot tell.
-  const sums = windowSums(windows, { records: true });
+  const sums = windowSums(windows, opts);
+  // Nothing can be in a span that ends before it starts (a window wholly after the day, or this month's part of a past one).
+  if ([...from.values()].every((start) => start > to)) return new Map();
   const rows = await sql.all(
-    `SELECT r."unitId", ${sums.columns}
-     FROM "Record" r WHERE r."deletedAt" IS NULL AND r."day" <= ? AND (${[...from].map(() => `(r."kind" = ? AND r."day" >= ?)`).join(" OR ")})
-     GROUP BY r."unitId"`,
-    [...sums.params, to, ...[...from].flat()],
+    `SELECT ${sums.unit} AS "unitId", ${sums.columns}
+     FROM ${sums.table} WHERE ${sums.column} <= ? AND (${[...from].map(() => `(${sums.alias}."kind" = ? AND ${sums.column} >= ?)`).join(" OR ")})${sums.alias === "r" ? ` AND r."deletedAt" IS NULL` : ""}
+     GROUP BY ${sums.unit}`,
+    [...sums.params, sums.cut(to), ...[...from].flatMap(([kind, start]) => [kind, sums.cut(start)])],
   );
-  return { windows, byUnit: sums.read(rows) };
+  return sums.read(rows);
 }
 
 /** Which of these keys are already in the outbox (for a dry run). */
