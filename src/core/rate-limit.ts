@@ -17,7 +17,12 @@ export interface RateLimits {
 const WINDOW_MS = 60_000;
 
 export class RateLimiter {
-  private nextGlobal = 0;
+  /**
+   * The overall budget's slots that are booked: slot i is the interval [i, i + 1) × 1000/perSecond
+   * ms, one send each. A set of slots, not one cursor: a message booked for later (its chat's turn
+   * comes in a second) takes a slot then, and leaves the slots before it to the other chats.
+   */
+  private readonly booked = new Set<number>();
   /** Each chat's booked send times within the last minute, oldest first. */
   private readonly byChat = new Map<string, number[]>();
   private pausedUntil = 0;
@@ -39,8 +44,17 @@ export class RateLimiter {
 
   /** Books a send for the chat; returns the milliseconds to wait before making it. */
   reserve(chat: string, now: number): number {
-    const at = Math.max(now, this.nextGlobal, this.chatFreeAt(chat), this.pausedUntil);
-    this.nextGlobal = at + 1000 / this.limits.perSecond;
+    const gap = 1000 / this.limits.perSecond;
+    const earliest = Math.max(now, this.chatFreeAt(chat), this.pausedUntil);
+    let slot = Math.floor(earliest / gap);
+    while (this.booked.has(slot)) slot++;
+    this.booked.add(slot);
+    const at = Math.max(earliest, slot * gap);
+    // The slots already past are of no more use: dropped once there are a few seconds' worth.
+    if (this.booked.size > 4 * this.limits.perSecond + 64) {
+      const past = Math.floor(now / gap);
+      for (const s of this.booked) if (s < past) this.booked.delete(s);
+    }
     let times = this.byChat.get(chat);
     if (!times) {
       if (this.byChat.size > 100_000) this.byChat.clear();
