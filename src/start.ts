@@ -156,7 +156,7 @@ async function dashboardOf(app: App, log: LogFn): Promise<Record<string, Handler
 /** The scheduler's round every minute: reminders, sign-ins whose time has come, the outbox. */
 function schedulerOf(app: App, core: BotCore, log: LogFn, opts: { passThread?: boolean } = {}): Scheduler {
   return new Scheduler({
-    pass: opts.passThread ? new PassThread(app.store.sqlSpec, app.config, app.store.sql) : undefined,
+    pass: opts.passThread ? new PassThread(app.store.sqlSpec, app.config, app.store.sql, () => core.whenQuiet()) : undefined,
     db: app.store.db,
     sql: app.store.sql,
     config: app.config,

@@ -171,3 +171,78 @@ describe("a reply the platform will not take", () => {
     expect(sent?.reply.file?.name).toBe("草稿.docx");
   });
 });
+
+describe("people's replies before the outbox's messages", () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("a reminder waits until the command in flight has been answered, and goes when it has", async () => {
+    // The longest wait is far off: the order below is the core's doing, not a timer's.
+    h = await makeHarness({ now: "2026-11-22T10:00:00+08:00", core: { quietMaxWaitMs: 600_000 } });
+    const order: string[] = [];
+    let replyCalled!: () => void;
+    const replyReached = new Promise<void>((r) => (replyCalled = r));
+    let releaseReply!: () => void;
+    const replyGate = new Promise<void>((r) => (releaseReply = r));
+    h.core.attach("test", {
+      names: () => ["LedgerBot"],
+      sender: {
+        platform: "test",
+        async send(chat, reply) {
+          if (reply.text.startsWith("已记录")) {
+            order.push("reply:start");
+            replyCalled();
+            await replyGate;
+            order.push("reply:sent");
+          } else if (reply.text.startsWith("【提醒】")) order.push(`outbox:${chat}`);
+        },
+      },
+    });
+    await h.ask("/bind 金桥社区", { chat: "社区群" });
+    await h.app.store.db.outbox.create({
+      data: {
+        dedupeKey: "reminder-1",
+        kind: "reminder",
+        platform: "test",
+        chatExternalId: "其他群",
+        body: "【提醒】测试",
+        nextAttemptAt: h.now,
+      },
+    });
+    const command = h.say("/记录 学习 12人", { chat: "社区群" });
+    await replyReached;
+    // The command is being answered: the delivery round asks for quiet and waits for it.
+    const quietAsked = new Promise<void>((resolve) => {
+      const whenQuiet = h.core.whenQuiet.bind(h.core);
+      h.core.whenQuiet = () => {
+        resolve();
+        return whenQuiet();
+      };
+    });
+    const delivery = h.core.outbound.deliverDue();
+    await quietAsked;
+    expect(order).toEqual(["reply:start"]);
+    releaseReply();
+    await command;
+    expect(await delivery).toMatchObject({ sent: 1 });
+    expect(order).toEqual(["reply:start", "reply:sent", "outbox:其他群"]);
+  });
+
+  it("with no command in flight, the outbox does not wait", async () => {
+    h = await makeHarness({ now: "2026-11-22T10:00:00+08:00", core: { quietMaxWaitMs: 600_000 } });
+    await h.app.store.db.outbox.create({
+      data: {
+        dedupeKey: "reminder-2",
+        kind: "reminder",
+        platform: "test",
+        chatExternalId: "其他群",
+        body: "【提醒】测试",
+        nextAttemptAt: h.now,
+      },
+    });
+    expect(await h.core.outbound.deliverDue()).toMatchObject({ sent: 1 });
+    expect(h.sent.map((s) => s.chat)).toEqual(["其他群"]);
+  });
+});

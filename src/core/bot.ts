@@ -66,6 +66,8 @@ export interface BotCoreOptions {
   retryWaitsMs?: number[];
   /** The outbound path's settings (retry policy, waits; tests inject sleep). */
   outbound?: Omit<OutboundOptions, "clock" | "log">;
+  /** The longest the outbox and the pass's claims wait for the commands in flight (whenQuiet; default 25 ms). */
+  quietMaxWaitMs?: number;
 }
 
 /**
@@ -89,6 +91,8 @@ export class BotCore {
   readonly owner = randomUUID();
   private readonly platforms = new Map<string, PlatformHooks>();
   private readonly inflight = new Set<Promise<unknown>>();
+  /** Background work waiting for the commands in flight to finish (whenQuiet). */
+  private quietWaiters: (() => void)[] = [];
   /** Inbox events being processed here, so a sweep never starts one twice. */
   private readonly processing = new Set<number>();
   /** Per chat, the tail of its events being processed: one chat's events are handled in order. */
@@ -104,6 +108,7 @@ export class BotCore {
     this.log = o.log ?? (() => {});
     this.inbox = new Inbox(app.store.db, app.store.sql, { clock: app.clock, deadAfterMs: o.deadAfterMs });
     this.outbound = new Outbound(new OutboxStore(app.store.db, app.clock, app.store.sql), {
+      whenQuiet: () => this.whenQuiet(),
       ...o.outbound,
       clock: app.clock,
       log: this.log,
@@ -179,9 +184,38 @@ export class BotCore {
   /** Keeps a piece of the adapter's work (a webhook request being read) in the drain. */
   track<T>(work: Promise<T>): Promise<T> {
     this.inflight.add(work);
-    const forget = () => this.inflight.delete(work);
+    const forget = () => {
+      this.inflight.delete(work);
+      if (this.inflight.size === 0 && this.quietWaiters.length) {
+        const waiters = this.quietWaiters;
+        this.quietWaiters = [];
+        for (const wake of waiters) wake();
+      }
+    };
     work.then(forget, forget);
     return work;
+  }
+
+  /**
+   * Resolves once no event is being received or handled here, or after `quietMaxWaitMs` at most:
+   * the outbox awaits it before each message and the reminder pass before each claim, so that a
+   * morning's thousands of reminders go out between people's commands instead of in front of
+   * them. (All of it runs on this one event loop: a reminder's steps would otherwise sit between
+   * each step of a command.) Under a load that never pauses they still go, a message per wait.
+   */
+  whenQuiet(): Promise<void> {
+    if (this.inflight.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.quietWaiters = this.quietWaiters.filter((w) => w !== wake);
+        resolve();
+      }, this.o.quietMaxWaitMs ?? 25);
+      const wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.quietWaiters.push(wake);
+    });
   }
 
   /**

@@ -87,6 +87,8 @@ export interface OutboundOptions {
    * under: replies to a record's confirmation attach evidence, a card is edited as names come in.
    */
   onPosted?: (platform: string, chatId: string, messageIds: string[], reply: Reply) => Promise<void>;
+  /** Awaited before each outbox message (the core's whenQuiet: people's replies go first). */
+  whenQuiet?: () => Promise<void>;
 }
 
 /** The part of a reply an outbox row keeps besides its text. */
@@ -130,7 +132,8 @@ export class Outbound {
   private readonly senders = new Map<string, Sender>();
   private readonly limiters = new Map<string, RateLimiter>();
   private readonly policy: RetryPolicy;
-  private readonly o: Required<Omit<OutboundOptions, "log" | "policy" | "onPosted">> & Pick<OutboundOptions, "log" | "onPosted">;
+  private readonly o: Required<Omit<OutboundOptions, "log" | "policy" | "onPosted" | "whenQuiet">> &
+    Pick<OutboundOptions, "log" | "onPosted" | "whenQuiet">;
 
   constructor(
     private readonly store: OutboxStore,
@@ -145,6 +148,7 @@ export class Outbound {
       sleep: opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
       log: opts.log,
       onPosted: opts.onPosted,
+      whenQuiet: opts.whenQuiet,
     };
   }
 
@@ -282,7 +286,10 @@ export class Outbound {
     for (;;) {
       const rows = await this.store.claimDue(this.platforms(), this.o.batch, new Date(this.now() + this.o.lockSec * 1000));
       if (!rows.length) return result;
-      for (const row of rows) await this.deliverRow(row, result);
+      for (const row of rows) {
+        await this.o.whenQuiet?.();
+        await this.deliverRow(row, result);
+      }
     }
   }
 

@@ -48,12 +48,20 @@ function newWorker(workerData: unknown): Worker {
  */
 const CLAIM_STEP = 25;
 
-/** Claims a batch the thread planned, CLAIM_STEP messages at a time, the event loop free between. */
-async function claimInSteps(sql: Sql, batch: PlannedMessage[], at: Date): Promise<{ count: number; superseded: number }> {
+/**
+ * Claims a batch the thread planned, CLAIM_STEP messages at a time, the event loop free between
+ * (and, with `between`, the commands in flight finished first: the core's whenQuiet).
+ */
+async function claimInSteps(
+  sql: Sql,
+  batch: PlannedMessage[],
+  at: Date,
+  between: () => Promise<void>,
+): Promise<{ count: number; superseded: number }> {
   let count = 0;
   let superseded = 0;
   for (let i = 0; i < batch.length; i += CLAIM_STEP) {
-    if (i) await new Promise((resolve) => setImmediate(resolve));
+    await between();
     const r = await claimBatch(sql, batch.slice(i, i + CLAIM_STEP), at);
     count += r.count;
     superseded += r.superseded;
@@ -67,11 +75,15 @@ export class PassThread {
   private nextId = 0;
   private readonly waiting = new Map<number, { at: Date; resolve: (c: PassCounts) => void; reject: (e: Error) => void }>();
 
-  /** `spec`: the store, opened read-only in the thread; `writer`: the bot's own connection, which claims. */
+  /**
+   * `spec`: the store, opened read-only in the thread; `writer`: the bot's own connection, which
+   * claims; `between`: awaited before each step of claims (default: one turn of the event loop).
+   */
   constructor(
     private readonly spec: SqlSpec,
     private readonly config: Deployment,
     private readonly writer: Sql,
+    private readonly between: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve)),
   ) {}
 
   /** A batch the thread planned for pass `id`, claimed here; the thread waits for the counts. */
@@ -81,7 +93,7 @@ export class PassThread {
       if (this.worker === worker) worker.postMessage({ claimed: ref, ...m });
     };
     if (!pass) return answer({ error: "no such pass" });
-    claimInSteps(this.writer, batch, pass.at).then(answer, (e: Error) => answer({ error: String(e?.stack ?? e) }));
+    claimInSteps(this.writer, batch, pass.at, this.between).then(answer, (e: Error) => answer({ error: String(e?.stack ?? e) }));
   }
 
   /** Started at the first pass, and again after the thread died (the next tick retries). */
