@@ -9,7 +9,10 @@
 //   c. the domain imports nothing from src/config/ and nothing that does I/O (node:fs, node:http,
 //      node:net, the store, Prisma, grammY, the Lark SDK), also through the files it imports;
 //   d. no SQL outside src/store/: no string or template literal that reads as SQL, and no call
-//      of Prisma's raw-SQL API or of the store's Sql driver.
+//      of Prisma's raw-SQL API or of the store's Sql driver;
+//   e. the reminder pass's thread (src/scheduler/pass-worker.ts) loads no Prisma, also through the
+//      files it imports: it reads through the raw driver, and Prisma's runtime costs every thread
+//      tens of megabytes.
 //
 // Comments are stripped and string contents set aside before imports are matched, so neither a
 // commented-out import nor prose in a string counts. Relative specifiers are resolved the way
@@ -51,6 +54,7 @@ const PLATFORM_MAY_IMPORT = ["src/core/", "src/http/", "src/log.ts", "src/time.t
 // composition root, and nothing else beyond the list above.
 const ENTRY_FILES = ["src/console/cli.ts"];
 const ENTRY_MAY_IMPORT = ["src/start.ts"];
+const PASS_WORKER = "src/scheduler/pass-worker.ts";
 const ROUTER_INTERNALS = ["src/core/router.ts", "src/core/command.ts"];
 const IO_PACKAGES = [
   /^(node:)?(fs|http|https|http2|net|tls|dgram|child_process)(\/.*)?$/,
@@ -295,8 +299,14 @@ function domainForbidden(t) {
   return null;
 }
 
-/** A chain of value imports from a domain file's import to a forbidden module, or null. */
-function forbiddenThrough(startFile, seen = new Set()) {
+/** What is Prisma's (rule e), or null. */
+function prismaForbidden(t) {
+  if (t.pkg) return /^(@prisma\/|prisma$)/.test(t.pkg) ? `Prisma (${t.pkg})` : null;
+  return t.file.startsWith("src/generated/") ? `Prisma's client (${t.file})` : null;
+}
+
+/** A chain of value imports from a file's import to a module `forbidden` names, or null. */
+function forbiddenThrough(startFile, forbidden = domainForbidden, seen = new Set()) {
   const queue = [[startFile]];
   while (queue.length) {
     const chain = queue.shift();
@@ -306,7 +316,7 @@ function forbiddenThrough(startFile, seen = new Set()) {
     for (const imp of parse(file).imports) {
       if (imp.typeOnly) continue;
       const t = resolve(file, imp.spec);
-      const why = domainForbidden(t);
+      const why = forbidden(t);
       if (why) return [...chain, target(t)];
       if (t.file && SOURCE_EXT.test(t.file) && !under(t.file, SKIPPED_DIRS)) queue.push([...chain, t.file]);
     }
@@ -361,6 +371,13 @@ for (const file of files) {
         if (chain) report(file, imp.line, "c", `the domain imports ${chain.join(" → ")}, which is config or does I/O`);
       }
     }
+
+    // e. the pass's thread loads no Prisma.
+    if (file === PASS_WORKER && !imp.typeOnly) {
+      const why = prismaForbidden(t);
+      const chain = why ? [file, where] : t.file && forbiddenThrough(t.file, prismaForbidden);
+      if (chain) report(file, imp.line, "e", `the pass's thread loads ${chain.join(" → ")}`);
+    }
   }
 
   // d. SQL only in the store.
@@ -385,6 +402,7 @@ const RULES = {
   b: "a platform imports only the core's port",
   c: "the domain is pure",
   d: "SQL only in src/store/",
+  e: "the pass's thread loads no Prisma",
 };
 
 const shown = violations

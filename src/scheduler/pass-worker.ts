@@ -5,7 +5,7 @@
 // the store's one writer (SQLite's write lock has no queue: a second writer makes commands wait).
 // Nothing here reads the clock.
 import { parentPort, workerData } from "node:worker_threads";
-import { openSql, type SqlSpec } from "../store/connect.js";
+import { openSql, type SqlSpec } from "../store/open-sql.js";
 import type { Deployment } from "../config/deployment.js";
 import { WorkCalendar } from "./calendar.js";
 import { runPass, type BatchClaimed } from "./scheduler.js";

@@ -9,6 +9,7 @@ import Database from "better-sqlite3";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { SqliteSql, type Sql } from "./sql.js";
+import type { SqlSpec } from "./open-sql.js";
 import { startCheckpointer } from "./checkpoint.js";
 import { systemClock, type Clock } from "../time.js";
 
@@ -53,22 +54,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** What a raw connection needs, as plain data that can be sent to a worker thread. */
-export type SqlSpec = (
-  | { provider: "sqlite"; file: string; cacheKib: number }
-  | { provider: "postgresql"; url: string; poolMax: number; statementTimeoutMs: number }
-) & {
-  /** A connection that can only read: the store refuses any write through it. */
-  readonly?: boolean;
-};
-
-/** A raw connection of its own, for a worker thread: no Prisma, no migrations (the bot's thread ran them). */
-export async function openSql(spec: SqlSpec): Promise<Sql> {
-  const readonly = spec.readonly ?? false;
-  if (spec.provider === "sqlite") return new SqliteSql(spec.file, spec.cacheKib, { readonly });
-  const { PgSql } = await import("./sql-pg.js");
-  return new PgSql(spec.url, spec.poolMax, spec.statementTimeoutMs, { readonly });
-}
+export { openSql, type SqlSpec } from "./open-sql.js";
 
 /** The database was migrated by a newer version of the bot: this one does not know its schema. */
 export class StoreVersionError extends Error {}

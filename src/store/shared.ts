@@ -1,7 +1,7 @@
 // What the ledger's store modules (units.ts, members.ts, records.ts, figures.ts) share: the row
 // types and their mappers from raw-driver rows, the caches, the audit-row writer, the chat and
 // member look-up, and the error a user can fix.
-import { Prisma } from "../generated/prisma/client.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
 import type { Db } from "./connect.js";
 import type { Sql } from "./sql.js";
 import type { FigureRow } from "../domain/figures.js";
@@ -39,8 +39,13 @@ export type RecordRow = Awaited<ReturnType<Db["record"]["findFirstOrThrow"]>>;
 /** Thrown for rule violations the user can fix; the message is the Chinese reply. */
 export class LedgerError extends Error {}
 
+/**
+ * Prisma's unique-constraint error (P2002), told by its name and code: this module is also loaded
+ * by the reminder pass's thread, which must not load Prisma's runtime for an instanceof.
+ */
 export function isUniqueViolation(e: unknown): boolean {
-  return e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002";
+  const err = e as { name?: string; code?: string } | null;
+  return err?.name === "PrismaClientKnownRequestError" && err.code === "P2002";
 }
 
 /** How long a chat, member or unit row is reused without reading it again. */
