@@ -1,4 +1,5 @@
 // npm run bench [-- --quick] [--store sqlite|postgres] [--units N] [--records N]
+// npm run bench -- --growth [--quick] [--store …]: the growth table (a ledger per size; about 30 min)
 // Measures what the bot costs against the physical limit of its store, in one run: every figure
 // is printed beside raw SQL measured on the same machine in the same run, with min and median of
 // several repetitions. The last lines are one figure each, "name: value unit (ratio …)", stable
@@ -47,6 +48,7 @@ const START_FLAGS = (
 const { values: args } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
+    growth: { type: "boolean", default: false },
     store: { type: "string", default: "sqlite" },
     units: { type: "string" },
     records: { type: "string" },
@@ -532,6 +534,7 @@ async function reminderPass(app: App, gen: Generated) {
   say(
     `  ${gen.units} units: dry run min ${fmt(min(dry.map((d) => d.ms)))} ms, median ${fmt(median(dry.map((d) => d.ms)))} ms (${dry[0].n} due); claiming pass ${fmt(realMs)} ms (${real.enqueuedCount} enqueued); repeated pass ${fmt(againMs)} ms (${again.enqueuedCount} enqueued)`,
   );
+  record("reminders.pass_reads", median(dry.map((d) => d.ms)), "ms", "a dry run's median: the reads and the plan, no claim");
   record("reminders.pass", realMs, "ms", `${gen.units} units, ${real.enqueuedCount} messages claimed; target ≤ 2 s for 10,000 units`);
   record("reminders.pass_repeat", againMs, "ms", `${again.enqueuedCount} claimed again`);
 }
@@ -924,7 +927,74 @@ async function startup(url: string) {
   record("startup.ready", median(times), "ms");
 }
 
+/**
+ * --growth: the figures that must not grow with the ledger (a unit's, a town's and the city's
+ * draft, the city's web page, the pass), each on its own freshly generated ledger, as a table:
+ * records 0.2 / 2 / 10 M at 5,000 units, and units 1,000 / 5,000 / 10,000 at 2 M records
+ * (--quick: two small ledgers, to try the mode). Each ledger is generated, measured and dropped.
+ */
+async function growth() {
+  const grid = quick
+    ? [
+        { units: 500, records: 20_000 },
+        { units: 500, records: 100_000 },
+      ]
+    : [
+        { units: 5000, records: 200_000 },
+        { units: 5000, records: 2_000_000 },
+        { units: 5000, records: 10_000_000 },
+        { units: 1000, records: 2_000_000 },
+        { units: 10_000, records: 2_000_000 },
+      ];
+  say(`ledger bot benchmark, growth · ${new Date().toISOString()} · ${os.cpus().length} cores · node ${process.version} · store ${store}`);
+  const config = loadDeployment();
+  const rows: { units: number; records: number; genS: number; got: Map<string, number> }[] = [];
+  for (const g of grid) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-growth-"));
+    const url = await freshUrl(dir);
+    const app = await createApp({ databaseUrl: url, config, clock: () => NOW, admins: [], limits: false, publicUrl: "http://127.0.0.1" });
+    const raw = await openRaw(url);
+    try {
+      const t = performance.now();
+      const gen = await generateLedger({ units: g.units, records: g.records, store, url, now: NOW });
+      const genS = (performance.now() - t) / 1000;
+      say(`\n=== ${g.units} units, ${g.records} records (generated in ${fmt(genS)} s)`);
+      const before = figures.length;
+      await draftPath(app, raw, gen);
+      await dashboardPath(app, raw, gen);
+      await reminderPass(app, gen);
+      rows.push({ ...g, genS, got: new Map(figures.slice(before).map((f) => [f.name, f.value])) });
+    } finally {
+      await app.close();
+      await raw.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const columns: [string, string][] = [
+    ["draft.unit", "a unit's draft"],
+    ["draft.town", "a town's draft"],
+    ["draft.city", "the city's draft"],
+    ["dashboard.city", "the city's page"],
+    ["reminders.pass_reads", "pass: reads + plan"],
+    ["reminders.pass", "pass, claiming"],
+  ];
+  say("\ngrowth (ms; each row its own ledger):");
+  say(`| units | records | ${columns.map(([, label]) => label).join(" | ")} |`);
+  say(`|---|---|${columns.map(() => "---").join("|")}|`);
+  for (const r of rows) say(`| ${r.units} | ${r.records} | ${columns.map(([name]) => fmt(r.got.get(name) ?? NaN)).join(" | ")} |`);
+  const ratio = (a: (typeof rows)[number] | undefined, b: (typeof rows)[number] | undefined, label: string) => {
+    if (!a || !b) return;
+    say(`${label}: ${columns.map(([name, l]) => `${l} ${fmt((b.got.get(name) ?? NaN) / (a.got.get(name) ?? NaN))}×`).join(", ")}`);
+  };
+  const at = (units: number, records: number) => rows.find((r) => r.units === units && r.records === records);
+  if (!quick) {
+    ratio(at(5000, 2_000_000), at(5000, 10_000_000), "2 M → 10 M records (goal: within 1.5×)");
+    ratio(at(1000, 2_000_000), at(10_000, 2_000_000), "1,000 → 10,000 units");
+  } else ratio(rows[0], rows[1], "first → second ledger");
+}
+
 async function main() {
+  if (args.growth) return growth();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-bench-"));
   const url = await freshUrl(dir);
   sampleRss();
