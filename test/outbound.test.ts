@@ -245,4 +245,54 @@ describe("people's replies before the outbox's messages", () => {
     expect(await h.core.outbound.deliverDue()).toMatchObject({ sent: 1 });
     expect(h.sent.map((s) => s.chat)).toEqual(["其他群"]);
   });
+
+  /** A harness whose outbound waits move its clock, and a sender with a budget of 10 a second that notes when each message went. */
+  async function budgeted() {
+    h = await makeHarness({
+      now: "2026-11-22T10:00:00+08:00",
+      core: { outbound: { sleep: async (ms) => void (h.now = new Date(h.now.getTime() + ms)) } },
+    });
+    const sentAt: { chat: string; at: number }[] = [];
+    h.core.attach("test", {
+      names: () => ["LedgerBot"],
+      sender: {
+        platform: "test",
+        limits: { perSecond: 10, perChatPerMinute: 600 },
+        send: async (chat) => void sentAt.push({ chat, at: h.now.getTime() }),
+      },
+    });
+    for (let i = 0; i < 4; i++)
+      await h.app.store.db.outbox.create({
+        data: {
+          dedupeKey: `reminder-${i}`,
+          kind: "reminder",
+          platform: "test",
+          chatExternalId: `群${i}`,
+          body: "【提醒】测试",
+          nextAttemptAt: h.now,
+        },
+      });
+    const outboxGaps = () => {
+      const at = sentAt.filter((s) => s.chat.startsWith("群")).map((s) => s.at);
+      return at.slice(1).map((t, i) => t - at[i]);
+    };
+    return { sentAt, outboxGaps };
+  }
+
+  it("while replies are going out, the outbox keeps to what they leave of the platform's budget", async () => {
+    const { sentAt, outboxGaps } = await budgeted();
+    for (let i = 0; i < 4; i++)
+      await h.core.outbound.reply("test", { chatId: `回复群${i}` }, { text: "已记录 #1", kind: "record" }, `reply:${i}`);
+    expect(await h.core.outbound.deliverDue()).toMatchObject({ sent: 4 });
+    expect(sentAt).toHaveLength(8);
+    // 10 a second less one and a half times the 4 replies of the last second: 4 a second.
+    expect(outboxGaps()).toHaveLength(3);
+    for (const gap of outboxGaps()) expect(gap).toBeGreaterThanOrEqual(250);
+  });
+
+  it("with no reply in the last second, the outbox has the whole budget", async () => {
+    const { outboxGaps } = await budgeted();
+    expect(await h.core.outbound.deliverDue()).toMatchObject({ sent: 4 });
+    expect(outboxGaps()).toEqual([100, 100, 100]);
+  });
 });
