@@ -19,6 +19,20 @@ describe("send budgets", () => {
     expect(limiter.reserve("group-d", 1000 / 30 + 2000 / 30)).toBe(0);
   });
 
+  it("background sends leave the replies of the last second their share, and have the whole budget without them", () => {
+    const limits: RateLimits = { perSecond: 10, perChatPerMinute: 600 };
+    const quiet = new RateLimiter(limits);
+    expect([0, 1, 2].map((i) => quiet.reserve(`outbox-${i}`, 0, { background: true }))).toEqual([0, 100, 200]);
+    const busy = new RateLimiter(limits);
+    for (let i = 0; i < 4; i++) busy.reserve(`reply-${i}`, 0);
+    // 10 a second less 1.5 × 4 replies: 4 a second for the outbox, 250 ms apart.
+    const first = busy.reserve("outbox-0", 0, { background: true });
+    expect(first).toBe(400);
+    expect(busy.reserve("outbox-1", 0, { background: true })).toBe(650);
+    // A reply is not held back by the outbox's spacing.
+    expect(busy.reserve("reply-9", 0)).toBe(500);
+  });
+
   it("a retry-after pauses every chat", () => {
     const limiter = new RateLimiter(TELEGRAM);
     limiter.pause(5_000, 100);

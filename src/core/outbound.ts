@@ -131,10 +131,6 @@ export class Outbound {
   readonly stats = { replies: 0, outboxSent: 0, queued: 0 };
   private readonly senders = new Map<string, Sender>();
   private readonly limiters = new Map<string, RateLimiter>();
-  /** Per platform, when each reply of the last second went out (the outbox leaves their share free). */
-  private readonly replyTimes = new Map<string, number[]>();
-  /** Per platform, the earliest the outbox's next message may go while replies are going out. */
-  private readonly outboxNext = new Map<string, number>();
   private readonly policy: RetryPolicy;
   private readonly o: Required<Omit<OutboundOptions, "log" | "policy" | "onPosted" | "whenQuiet">> &
     Pick<OutboundOptions, "log" | "onPosted" | "whenQuiet">;
@@ -169,11 +165,14 @@ export class Outbound {
     return this.o.clock().getTime();
   }
 
-  /** One attempt through the platform's limiter; a retry-after pauses the whole platform. */
-  private async attempt(sender: Sender, target: Target, reply: Reply): Promise<void> {
+  /**
+   * One attempt through the platform's limiter; a retry-after pauses the whole platform. The
+   * outbox's messages are `background`: they leave the replies their share of the budget.
+   */
+  private async attempt(sender: Sender, target: Target, reply: Reply, opts: { background?: boolean } = {}): Promise<void> {
     const limiter = this.limiters.get(sender.platform);
     if (limiter) {
-      const wait = limiter.reserve(target.chatId, this.now());
+      const wait = limiter.reserve(target.chatId, this.now(), opts);
       if (wait > 0) await this.o.sleep(wait);
     }
     let sent: void | Sent;
@@ -213,7 +212,6 @@ export class Outbound {
         const free = limiter ? limiter.chatFreeAt(target.chatId) - this.now() : 0;
         if (free > this.policy.inlineMaxWaitSec * 1000) return queue("pending", "waiting for the chat's send budget", this.now() + free);
         try {
-          if (attempts === 0) this.noteReply(platform);
           await this.attempt(sender, target, withId);
           this.stats.replies++;
           return "sent";
@@ -298,37 +296,6 @@ export class Outbound {
     }
   }
 
-  private noteReply(platform: string): void {
-    let times = this.replyTimes.get(platform);
-    if (!times) this.replyTimes.set(platform, (times = []));
-    const now = this.now();
-    times.push(now);
-    while (times.length && times[0] <= now - 1000) times.shift();
-  }
-
-  /**
-   * While replies are going out, the outbox keeps to what they leave of the platform's budget: at
-   * most the budget less one and a half times the replies of the last second (and never under a
-   * tenth of it). Otherwise the morning's reminders took the budget's next slot between two
-   * commands and each reply waited for a free one (Lark: 50 a second, a slot every 20 ms). With no
-   * reply in the last second the outbox has the whole budget.
-   */
-  private async leaveRoomForReplies(platform: string): Promise<void> {
-    const wait = (this.outboxNext.get(platform) ?? 0) - this.now();
-    if (wait > 0) await this.o.sleep(wait);
-  }
-
-  /** After an outbox message went (or failed): when the next may go, while replies are going out. */
-  private spaceOutbox(platform: string): void {
-    const perSecond = this.senders.get(platform)?.limits?.perSecond;
-    const times = this.replyTimes.get(platform);
-    if (!perSecond || !times) return;
-    const now = this.now();
-    while (times.length && times[0] <= now - 1000) times.shift();
-    const share = Math.max(perSecond / 10, perSecond - 1.5 * times.length);
-    this.outboxNext.set(platform, times.length ? now + 1000 / share : 0);
-  }
-
   private async deliverRow(row: OutboxRow, result: DeliveryResult): Promise<void> {
     const sender = this.senders.get(row.platform)!;
     const limiter = this.limiters.get(row.platform);
@@ -341,15 +308,12 @@ export class Outbound {
     }
     const attempts = row.attempts + 1;
     try {
-      await this.leaveRoomForReplies(row.platform);
       const { reply, replyTo } = await this.replyOf(row);
-      await this.attempt(sender, { chatId: row.chatExternalId, replyTo }, reply);
-      this.spaceOutbox(row.platform);
+      await this.attempt(sender, { chatId: row.chatExternalId, replyTo }, reply, { background: true });
       await this.store.markSent(row.id, attempts);
       this.stats.outboxSent++;
       result.sent++;
     } catch (e) {
-      this.spaceOutbox(row.platform);
       const err = asSendError(e);
       const delay = retryDelaySec(err, attempts, this.policy);
       if (delay === null) await this.store.markFailed(row.id, attempts, err.message);
