@@ -38,10 +38,13 @@ for provider in sqlite postgresql; do
     echo "$provider: no schema change (or the diff came back empty): nothing written" >&2; continue
   fi
   mkdir -p "$dir/${stamp}_$name"; cp "$tmp/$provider.sql" "$dir/${stamp}_$name/migration.sql"
-  # The triggers that keep "RecordMonth" are not in the schema: a rebuilt "Record" table loses them.
-  if grep -q 'DROP TABLE "Record"' "$tmp/$provider.sql"; then
-    echo "$provider: this migration rebuilds \"Record\": append the RecordMonth triggers of 20261203192437_record_month to it" >&2
-  fi
+  # The triggers that keep the figure summaries are not in the schema: a rebuilt "Record" or "Unit"
+  # table loses them.
+  for table in Record Unit; do
+    if grep -q "DROP TABLE \"$table\"" "$tmp/$provider.sql"; then
+      echo "$provider: this migration rebuilds \"$table\": append its triggers from 20261206210756_figure_summaries to it" >&2
+    fi
+  done
   printf '# Written by scripts/new-migration.sh; the provider of this folder.\nprovider = "%s"\n' "$provider" > "$dir/migration_lock.toml"
   echo "wrote $dir/${stamp}_$name/migration.sql"
 done

@@ -38,8 +38,8 @@ describe("units × windows counts", () => {
           ).map((r) => r.name);
     expect(names.sort()).toEqual(
       sql.provider === "sqlite"
-        ? ["Record_month_delete", "Record_month_insert", "Record_month_update"]
-        : ["Record_month_insert_delete", "Record_month_update"],
+        ? ["Record_figures_delete", "Record_figures_insert", "Record_figures_update_new", "Record_figures_update_old"]
+        : ["Record_figures_insert_delete", "Record_figures_update"],
     );
   });
 

@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { StoreContext } from "./shared.js";
 import { isUniqueViolation, toRecordRow, type RecordRow } from "./shared.js";
-import { subtreeCte, toDate } from "./figures.js";
+import { subtreeMonths, toDate } from "./figures.js";
 
 /** Who asked for a link, where: the session it opens sees `unitId` and its subtree. */
 export interface DashboardPerson {
@@ -139,17 +139,15 @@ export class DashboardStore {
   /**
    * Sessions per month and kind between two days over a unit's subtree, each under its top (the
    * direct child of the root it lies below, or the root itself for its own records): what the
-   * unit page's chart and a parent's trend of its children are drawn from. One statement, the
-   * subtree walked as the drafts walk it.
+   * unit page's chart and a parent's trend of its children are drawn from. One statement over the
+   * monthly rows the triggers on "Record" keep (see FigureStore.draftFigures).
    */
   async monthly(rootId: number, start: string, end: string): Promise<MonthFigures[]> {
+    const part = subtreeMonths(rootId, { start, end }, { perChild: true });
     const rows = await this.ctx.sql.all<Record<string, unknown>>(
-      `${subtreeCte()}
-       SELECT t.top AS "topId", substr(r."day", 1, 7) AS "month", r."kind", SUM(r."sessions") AS "sessions"
-       FROM t CROSS JOIN "Record" r
-       WHERE r."unitId" = t.id AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ?
-       GROUP BY t.top, substr(r."day", 1, 7), r."kind"`,
-      [rootId, rootId, rootId, rootId, start, end],
+      `SELECT m."topId", m."month", m."kind", SUM(m."sessions") AS "sessions"
+       FROM (${part.sql}) m GROUP BY m."topId", m."month", m."kind" HAVING SUM(m."records") > 0`,
+      part.params,
     );
     return rows.map((r) => ({ topId: Number(r.topId), month: String(r.month), kind: String(r.kind), sessions: Number(r.sessions) }));
   }

@@ -58,15 +58,6 @@ export function windowSums(windows: RuleWindow[], opts: { records?: boolean } = 
   };
 }
 
-// A sum is approximate only when an approximate figure went into it: a record marked 约 for a
-// figure it does not carry does not make the others' exact figures approximate.
-const FIGURE_SUMS = `COUNT(*) AS "records", SUM("sessions") AS "sessions",
-  SUM(COALESCE("participants", 0)) AS "participants",
-  MAX(CASE WHEN "participantsApprox" AND "participants" IS NOT NULL THEN 1 ELSE 0 END) AS "participantsApprox",
-  SUM(COALESCE("quantity", 0)) AS "quantity",
-  MAX(CASE WHEN "quantityApprox" AND "quantity" IS NOT NULL THEN 1 ELSE 0 END) AS "quantityApprox",
-  MAX(CASE WHEN "sessionsApprox" THEN 1 ELSE 0 END) AS "sessionsApprox"`;
-
 /** A recorded topic or activity name of the period, with how many records carry it. */
 /** One observation of the 意识形态领域 (kind "situation") for the 分析研判报告. */
 export interface SituationNote {
@@ -111,42 +102,96 @@ export function toDate(v: unknown): Date {
   return asDate(v) ?? new Date(0);
 }
 
+/**
+ * The summed figure columns of "RecordMonth" and "FigureRollup" rows (m), as a FigureRow reads
+ * them. The *Approx columns count the records whose figure was approximate (a record marked 约 for
+ * a figure it does not carry is not counted), so a sum is approximate when any went into it.
+ */
+const SUMMED = `SUM(m."records") AS "records", SUM(m."sessions") AS "sessions", SUM(m."participants") AS "participants",
+  SUM(m."participantsApprox") AS "participantsApprox", SUM(m."quantity") AS "quantity",
+  SUM(m."quantityApprox") AS "quantityApprox", SUM(m."sessionsApprox") AS "sessionsApprox"`;
+
+const FIGURE_COLUMNS = ["records", "sessions", "participants", "participantsApprox", "quantity", "quantityApprox", "sessionsApprox"]
+  .map((c) => `"${c}"`)
+  .join(", ");
+
+/**
+ * A period's first and last months. Every period the drafts, the page and the rules use is whole
+ * months, which is what lets them be read from the monthly rows; a day range that is not would be
+ * summed wrongly, so it is refused.
+ */
+export function monthsOf(p: { start: string; end: string }): [string, string] {
+  if (!wholeMonths({ kind: "", start: p.start, end: p.end })) throw new RangeError(`not whole months: ${p.start}..${p.end}`);
+  return [p.start.slice(0, 7), p.end.slice(0, 7)];
+}
+
+/**
+ * The monthly figure rows of a subtree in a period, as one UNION ALL with "topId", "month",
+ * "kind", "subtype", "item" and the figure columns: the root's own rows ("RecordMonth") under the
+ * root's id, and then either the rows of everything below the root ("FigureRollup" of the root)
+ * under the root's id too, or (`perChild`) each direct child's own and below under the child's id.
+ */
+export function subtreeMonths(rootId: number, period: { start: string; end: string }, opts: { perChild: boolean }) {
+  const [from, to] = monthsOf(period);
+  const cols = (a: string) => `${a}."month", ${a}."kind", ${a}."subtype", ${a}."item", ${FIGURE_COLUMNS.replace(/"(\w+)"/g, `${a}."$1"`)}`;
+  const own = `SELECT m."unitId" AS "topId", ${cols("m")} FROM "RecordMonth" m WHERE m."unitId" = ? AND m."month" >= ? AND m."month" <= ?`;
+  if (!opts.perChild)
+    return {
+      sql: `${own}
+        UNION ALL SELECT f."ancestorId", ${cols("f")} FROM "FigureRollup" f WHERE f."ancestorId" = ? AND f."month" >= ? AND f."month" <= ?`,
+      params: [rootId, from, to, rootId, from, to],
+    };
+  return {
+    sql: `${own}
+      UNION ALL SELECT m."unitId", ${cols("m")} FROM "Unit" u CROSS JOIN "RecordMonth" m
+        WHERE u."parentId" = ? AND u."id" <> ? AND m."unitId" = u."id" AND m."month" >= ? AND m."month" <= ?
+      UNION ALL SELECT f."ancestorId", ${cols("f")} FROM "Unit" u CROSS JOIN "FigureRollup" f
+        WHERE u."parentId" = ? AND u."id" <> ? AND f."ancestorId" = u."id" AND f."month" >= ? AND f."month" <= ?`,
+    params: [rootId, from, to, rootId, rootId, from, to, rootId, rootId, from, to],
+  };
+}
+
 export class FigureStore {
   constructor(private readonly ctx: StoreContext) {}
 
   /**
-   * The period's figures per (kind, subtype, item), aggregated in SQL: one GROUP BY instead of
-   * loading records, so a town's roll-up costs one query whatever the number of records.
+   * The period's figures of these units' own records per (kind, subtype, item): a sum of their
+   * "RecordMonth" rows (a few per unit, month and kind), whatever the number of records.
    */
   async figures(unitIds: number[], period: Period, kind?: string): Promise<FigureRow[]> {
     if (unitIds.length === 0) return [];
+    const [from, to] = monthsOf(period);
     const rows = await this.ctx.sql.all(
-      `SELECT "kind", "subtype", "item", ${FIGURE_SUMS}
-       FROM "Record"
-       WHERE "unitId" IN (${marks(unitIds)}) AND "deletedAt" IS NULL AND "day" >= ? AND "day" <= ?${kind ? ` AND "kind" = ?` : ""}
-       GROUP BY "kind", "subtype", "item"`,
-      [...unitIds, period.start, period.end, ...(kind ? [kind] : [])],
+      `SELECT m."kind", NULLIF(m."subtype", '') AS "subtype", NULLIF(m."item", '') AS "item", ${SUMMED}
+       FROM "RecordMonth" m
+       WHERE m."unitId" IN (${marks(unitIds)}) AND m."month" >= ? AND m."month" <= ?${kind ? ` AND m."kind" = ?` : ""}
+       GROUP BY m."kind", m."subtype", m."item" HAVING SUM(m."records") > 0`,
+      [...unitIds, from, to, ...(kind ? [kind] : [])],
+    );
+    return rows.map(toFigureRow);
+  }
+
+  /** The period's figures of a unit's whole subtree (its own and everything below it) per (kind, subtype, item). */
+  async subtreeFigures(rootId: number, period: { start: string; end: string }): Promise<FigureRow[]> {
+    const part = subtreeMonths(rootId, period, { perChild: false });
+    const rows = await this.ctx.sql.all(
+      `SELECT m."kind", NULLIF(m."subtype", '') AS "subtype", NULLIF(m."item", '') AS "item", ${SUMMED}
+       FROM (${part.sql}) m GROUP BY m."kind", m."subtype", m."item" HAVING SUM(m."records") > 0`,
+      part.params,
     );
     return rows.map(toFigureRow);
   }
 
   /**
-   * What a draft reads, aggregated in SQL: the period's figures per direct child's subtree (the
-   * root's own records under the root's id), the previous period's figures of the whole subtree,
-   * and for each rule window the sessions each unit recorded in it (units with none left out).
+   * What a draft reads: the period's figures per direct child's subtree (the root's own records
+   * under the root's id), the previous period's figures of the whole subtree, and for each rule
+   * window the sessions each unit recorded in it (units with none left out).
    *
-   * All three join the subtree, walked by a recursive CTE that also carries each unit's top (its
-   * ancestor among the root's children): one index range per unit, the same work as an id list
-   * but one statement for every subtree. CROSS JOIN keeps the subtree as SQLite's outer loop (its
-   * planner cannot estimate a recursive CTE and might otherwise scan the whole ledger);
-   * PostgreSQL treats it as a plain join. The rule windows are summed per unit with one CASE
-   * column each, so that a city's 5,000 units come back as 5,000 short rows.
-   *
-   * Profiled at 5,000 units and 2,000,000 records (SQLite): grouping both periods in one pass by
-   * child took 660 ms, because the previous period does not need the per-child split; returning
-   * sessions per unit and month for the rules took 230 ms for 76,000 rows, against 110 ms with
-   * the CASE columns. Grouping a town by unit and month to fold in JavaScript returned 3,600 rows
-   * and took four times as long as this.
+   * The figures are sums of the monthly rows the triggers on "Record" keep: the root's own
+   * ("RecordMonth") and each direct child's own and everything below it ("FigureRollup"), a few
+   * rows per child, month, kind, subtype and item however many units and records lie below. The
+   * rule windows are counted per unit over "RecordMonth" through "UnitAncestor" (the subtree as
+   * pairs), with one CASE column each, so that a city's units come back as one short row each.
    */
   async draftFigures(
     rootId: number,
@@ -154,38 +199,28 @@ export class FigureStore {
     previous: { start: string; end: string },
     windows: RuleWindow[],
   ): Promise<{ current: (FigureRow & { topId: number })[]; previous: FigureRow[]; counts: Map<number, number[]> }> {
-    // Bounded, whatever is in "Unit": the walk never comes back to the root and stops at
-    // MAX_TREE_DEPTH levels, so a cycle (which bind refuses, but a hand edit could make) yields
-    // each unit once and ends, instead of a statement that runs until the process is killed.
-    const subtree = subtreeCte();
-    const root = [rootId, rootId, rootId, rootId];
-    const figuresOf = (perChild: boolean, p: { start: string; end: string }) =>
-      this.ctx.sql.all(
-        `${subtree}
-       SELECT ${perChild ? `t.top AS "topId", ` : ""}r."kind", r."subtype", r."item", ${FIGURE_SUMS}
-       FROM t CROSS JOIN "Record" r
-       WHERE r."unitId" = t.id AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ?
-       GROUP BY ${perChild ? "t.top, " : ""}r."kind", r."subtype", r."item"`,
-        [...root, p.start, p.end],
-      );
+    const part = subtreeMonths(rootId, period, { perChild: true });
     const sums = windowSums(windows);
     const [current, before, countRows] = await Promise.all([
-      figuresOf(true, period),
-      figuresOf(false, previous),
+      this.ctx.sql.all(
+        `SELECT m."topId", m."kind", NULLIF(m."subtype", '') AS "subtype", NULLIF(m."item", '') AS "item", ${SUMMED}
+         FROM (${part.sql}) m GROUP BY m."topId", m."kind", m."subtype", m."item" HAVING SUM(m."records") > 0`,
+        part.params,
+      ),
+      this.subtreeFigures(rootId, previous),
       windows.length
         ? this.ctx.sql.all(
-            `${subtree}
-         SELECT ${sums.unit} AS "unitId", ${sums.columns}
-         FROM t CROSS JOIN ${sums.table}
-         WHERE ${sums.unit} = t.id AND ${sums.where}
-         GROUP BY ${sums.unit}`,
-            [...root, ...sums.params, ...sums.whereParams],
+            `SELECT ${sums.unit} AS "unitId", ${sums.columns}
+             FROM "UnitAncestor" a CROSS JOIN ${sums.table}
+             WHERE a."ancestorId" = ? AND ${sums.unit} = a."unitId" AND ${sums.where}
+             GROUP BY ${sums.unit}`,
+            [...sums.params, rootId, ...sums.whereParams],
           )
         : Promise.resolve([]),
     ]);
     return {
       current: current.map((r) => ({ ...toFigureRow(r), topId: Number(r.topId) })),
-      previous: before.map(toFigureRow),
+      previous: before,
       counts: sums.read(countRows),
     };
   }
@@ -206,32 +241,25 @@ export class FigureStore {
    * The period's recorded topics and activity names (titles) for a draft, in one bounded
    * statement: per (own or below, kind, field) the `perKind` names carried by most records
    * (ties: the earliest first), so that a city's quarter returns at most a few dozen short rows.
-   * Grouped in SQL over the subtree's index ranges; blank names are left out. The period's rows
-   * are read once (MATERIALIZED) and grouped twice, for topics and for titles: half the cost of
-   * two scans of the ledger, since topic and title are not in the covering index.
+   * Summed from "RecordName" (each unit's names per month, kept by the triggers on "Record") over
+   * the subtree's pairs in "UnitAncestor": the root itself is its pair at depth 0.
    */
   async draftNames(rootId: number, period: { start: string; end: string }, perKind = 3): Promise<DraftName[]> {
-    const root = [rootId, rootId, rootId, rootId];
     const per = Math.max(1, Math.min(10, Math.floor(perKind)));
+    const [from, to] = monthsOf(period);
     const rows = await this.ctx.sql.all(
-      `${subtreeCte()},
-       b AS MATERIALIZED (
-         SELECT CASE WHEN t.id = CAST(? AS INTEGER) THEN 1 ELSE 0 END AS "own", r."kind", r."topic", r."title", r."day"
-         FROM t CROSS JOIN "Record" r
-         WHERE r."unitId" = t.id AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ?
-           AND ((r."topic" IS NOT NULL AND r."topic" <> '') OR (r."title" IS NOT NULL AND r."title" <> ''))),
-       n AS (
-         SELECT "own", "kind", 'topic' AS "field", "topic" AS "name", COUNT(*) AS "records", MIN("day") AS "first"
-         FROM b WHERE "topic" IS NOT NULL AND "topic" <> '' GROUP BY "own", "kind", "topic"
-         UNION ALL
-         SELECT "own", "kind", 'title', "title", COUNT(*), MIN("day")
-         FROM b WHERE "title" IS NOT NULL AND "title" <> '' GROUP BY "own", "kind", "title"),
+      `WITH n AS (
+         SELECT CASE WHEN a."depth" = 0 THEN 1 ELSE 0 END AS "own", x."kind", x."field", x."name",
+           SUM(x."records") AS "records", MIN(x."first") AS "first"
+         FROM "UnitAncestor" a CROSS JOIN "RecordName" x
+         WHERE a."ancestorId" = ? AND x."unitId" = a."unitId" AND x."month" >= ? AND x."month" <= ?
+         GROUP BY CASE WHEN a."depth" = 0 THEN 1 ELSE 0 END, x."kind", x."field", x."name"),
        ranked AS (
          SELECT n.*, ROW_NUMBER() OVER (PARTITION BY n."own", n."kind", n."field" ORDER BY n."records" DESC, n."first", n."name") AS "rank"
          FROM n)
        SELECT "own", "kind", "field", "name", "records" FROM ranked WHERE "rank" <= ?
        ORDER BY "own" DESC, "kind", "field", "rank" LIMIT ?`,
-      [...root, rootId, period.start, period.end, per, per * 2 * 2 * 16],
+      [rootId, from, to, per, per * 2 * 2 * 16],
     );
     return rows.map((r) => ({
       own: Number(r.own) === 1,
@@ -260,16 +288,20 @@ export class FigureStore {
     return rows.map((r) => ({ id: Number(r.id), createdAt: toDate(r.createdAt), officers: Number(r.officers ?? 0) }));
   }
 
-  /** The period's observations of the 意识形态领域 in the subtree (kind "situation"), oldest first, at most `limit`. */
+  /**
+   * The period's observations of the 意识形态领域 in the subtree (kind "situation"), oldest first, at
+   * most `limit`: read through the ("kind", "day") index, the few records of that kind in the
+   * period, and kept if their unit is in the subtree (the + keeps SQLite from walking the whole
+   * subtree's index ranges of every kind instead).
+   */
   async situationNotes(rootId: number, period: { start: string; end: string }, limit = 20): Promise<SituationNote[]> {
-    const root = [rootId, rootId, rootId, rootId];
     const rows = await this.ctx.sql.all(
-      `${subtreeCte()}
-       SELECT u."name" AS "unit", r."subtype", r."topic", r."note", r."day"
-       FROM t CROSS JOIN "Record" r JOIN "Unit" u ON u."id" = r."unitId"
-       WHERE r."unitId" = t.id AND r."kind" = ? AND r."deletedAt" IS NULL AND r."day" >= ? AND r."day" <= ?
+      `SELECT u."name" AS "unit", r."subtype", r."topic", r."note", r."day"
+       FROM "Record" r JOIN "Unit" u ON u."id" = r."unitId"
+       WHERE r."kind" = ? AND r."day" >= ? AND r."day" <= ? AND r."deletedAt" IS NULL
+         AND +r."unitId" IN (SELECT a."unitId" FROM "UnitAncestor" a WHERE a."ancestorId" = ?)
        ORDER BY r."day", r."id" LIMIT ?`,
-      [...root, "situation", period.start, period.end, Math.max(1, Math.min(100, Math.floor(limit)))],
+      ["situation", period.start, period.end, rootId, Math.max(1, Math.min(100, Math.floor(limit)))],
     );
     return rows.map((r) => ({
       unit: String(r.unit),

@@ -244,9 +244,14 @@ export class Ledger {
 
   // Figures (figures.ts).
 
-  /** The period's figures per (kind, subtype, item), aggregated in SQL. */
+  /** The period's figures of these units' own records per (kind, subtype, item), from the monthly rows. */
   figures(unitIds: number[], period: Period, kind?: string): Promise<FigureRow[]> {
     return this.figureStore.figures(unitIds, period, kind);
+  }
+
+  /** The period's figures of a unit's whole subtree per (kind, subtype, item), from the monthly rows. */
+  subtreeFigures(rootId: number, period: { start: string; end: string }): Promise<FigureRow[]> {
+    return this.figureStore.subtreeFigures(rootId, period);
   }
 
   /** What a draft reads: current figures per child's subtree, the previous period's, and rule-window counts. */

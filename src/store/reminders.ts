@@ -7,7 +7,7 @@ import { addDays, chinaDay } from "../time.js";
 import { windowSums, wholeMonths, type RuleWindow } from "./figures.js";
 import { marks, quietRuleIds } from "./shared.js";
 import { SIGN_IN_FILE, MINUTES_FILE } from "./attachments.js";
-import type { Period } from "../domain/periods.js";
+import { periodOf, type Period } from "../domain/periods.js";
 import type { NewOutboxRow } from "./outbox.js";
 
 /** A unit as the pass plans for it: its place in the tree, its switches and its chats. */
@@ -72,10 +72,11 @@ export async function loadOfficers(
 }
 
 /**
- * Every unit's sessions in each count window, up to the day of the pass (`to`). The months
- * before `to`'s month are read from the monthly counts the triggers on "Record" keep ("RecordMonth":
- * a few rows per unit and kind, however long the ledger), and only `to`'s own month, whose count
- * must stop at `to`, from the records: so a pass costs the same on a ledger of ten years as of
+ * Every unit's sessions in each count window, up to the day of the pass (`to`). Whole months,
+ * `to`'s own included, are read from the monthly counts the triggers on "Record" keep
+ * ("RecordMonth": a few rows per unit and kind, however long the ledger); the records of `to`'s
+ * month dated after `to` (the count must stop at `to`; rarely any) are read through the
+ * ("kind", "day") index and taken off. So a pass costs the same on a ledger of ten years as of
  * one. Windows that are not whole months (never a rule's) are all read from the records. Each
  * kind is read from its earliest window on (a yearly report rule must not widen the window of the
  * monthly study rule). Units with none are left out; the counts are in the windows' order.
@@ -86,28 +87,34 @@ export async function loadCounts<W extends RuleWindow>(
   windows: W[],
 ): Promise<{ windows: W[]; byUnit: Map<number, number[]> }> {
   if (!windows.length) return { windows, byUnit: new Map() };
-  const monthStart = `${to.slice(0, 7)}-01`;
   if (!windows.every(wholeMonths)) return { windows, byUnit: await sumsUpTo(sql, windows, to, { records: true }) };
-  const before = addDays(monthStart, -1);
-  const [past, current] = await Promise.all([
+  const monthEnd = periodOf("month", to).end;
+  const after = addDays(to, 1);
+  const [months, later] = await Promise.all([
     sumsUpTo(
       sql,
-      windows.map((w) => ({ ...w, end: w.end < before ? w.end : before })),
-      before,
+      windows.map((w) => ({ ...w, end: w.end < monthEnd ? w.end : monthEnd })),
+      monthEnd,
       { records: false },
     ),
-    sumsUpTo(
-      sql,
-      windows.map((w) => ({ ...w, start: w.start > monthStart ? w.start : monthStart, end: w.end < to ? w.end : to })),
-      to,
-      { records: true },
-    ),
+    to < monthEnd
+      ? sumsUpTo(
+          sql,
+          windows.map((w) => ({ ...w, start: w.start > after ? w.start : after, end: w.end < monthEnd ? w.end : monthEnd })),
+          monthEnd,
+          { records: true },
+        )
+      : Promise.resolve(new Map<number, number[]>()),
   ]);
-  for (const [unit, counts] of current) {
-    const sum = past.get(unit);
-    past.set(unit, sum ? sum.map((n, i) => n + counts[i]) : counts);
+  for (const [unit, counts] of later) {
+    const sum = months.get(unit);
+    if (sum)
+      months.set(
+        unit,
+        sum.map((n, i) => n - counts[i]),
+      );
   }
-  return { windows, byUnit: past };
+  return { windows, byUnit: months };
 }
 
 /** One GROUP BY "unitId" with a column per window, over the rows up to `to`, each kind from its earliest window. */

@@ -242,10 +242,7 @@ export async function summaryView(
   const children = subtree.filter((u) => u.parentId === unit.id && u.id !== unit.id);
   const months = monthsOf(period, today);
   const [figureRows, monthly] = await Promise.all([
-    ledger.figures(
-      subtree.map((u) => u.id),
-      period,
-    ),
+    ledger.subtreeFigures(unit.id, period),
     ledger.dashboard.monthly(unit.id, `${period.year}-01-01`, `${period.year}-12-31`),
   ]);
   return {
