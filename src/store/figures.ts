@@ -272,16 +272,17 @@ export class FigureStore {
 
   /**
    * The subtree's units with their ledger's start (the Unit row's createdAt, the binding) and
-   * how many members hold the officer role (宣传员) in each: one bounded statement.
+   * how many members hold the officer role (宣传员) in each: one bounded statement, counting each
+   * unit's officers through the ("unitId", "role") index (a unit's draft used to group every
+   * officer of the deployment).
    */
   async draftUnits(rootId: number): Promise<DraftUnit[]> {
     const root = [rootId, rootId, rootId, rootId];
     const rows = await this.ctx.sql.all(
       `${subtreeCte()}
-       SELECT u."id", u."createdAt", COALESCE(m."officers", 0) AS "officers"
+       SELECT u."id", u."createdAt",
+         (SELECT COUNT(*) FROM "Member" m WHERE m."unitId" = u."id" AND m."role" = ?) AS "officers"
        FROM t CROSS JOIN "Unit" u
-       LEFT JOIN (SELECT "unitId", COUNT(*) AS "officers" FROM "Member" WHERE "role" = ? AND "unitId" IS NOT NULL GROUP BY "unitId") m
-         ON m."unitId" = u."id"
        WHERE u."id" = t.id`,
       [...root, "officer"],
     );

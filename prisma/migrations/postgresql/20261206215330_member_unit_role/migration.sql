@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "Member_unitId_role_idx" ON "Member"("unitId", "role");
+
