@@ -111,16 +111,14 @@ const SUMMED = `SUM(m."records") AS "records", SUM(m."sessions") AS "sessions", 
   SUM(m."participantsApprox") AS "participantsApprox", SUM(m."quantity") AS "quantity",
   SUM(m."quantityApprox") AS "quantityApprox", SUM(m."sessionsApprox") AS "sessionsApprox"`;
 
-const FIGURE_COLUMNS = ["records", "sessions", "participants", "participantsApprox", "quantity", "quantityApprox", "sessionsApprox"]
-  .map((c) => `"${c}"`)
-  .join(", ");
+const FIGURE_FIELDS = ["records", "sessions", "participants", "participantsApprox", "quantity", "quantityApprox", "sessionsApprox"];
 
 /**
  * A period's first and last months. Every period the drafts, the page and the rules use is whole
  * months, which is what lets them be read from the monthly rows; a day range that is not would be
  * summed wrongly, so it is refused.
  */
-export function monthsOf(p: { start: string; end: string }): [string, string] {
+export function monthRange(p: { start: string; end: string }): [string, string] {
   if (!wholeMonths({ kind: "", start: p.start, end: p.end })) throw new RangeError(`not whole months: ${p.start}..${p.end}`);
   return [p.start.slice(0, 7), p.end.slice(0, 7)];
 }
@@ -132,8 +130,9 @@ export function monthsOf(p: { start: string; end: string }): [string, string] {
  * under the root's id too, or (`perChild`) each direct child's own and below under the child's id.
  */
 export function subtreeMonths(rootId: number, period: { start: string; end: string }, opts: { perChild: boolean }) {
-  const [from, to] = monthsOf(period);
-  const cols = (a: string) => `${a}."month", ${a}."kind", ${a}."subtype", ${a}."item", ${FIGURE_COLUMNS.replace(/"(\w+)"/g, `${a}."$1"`)}`;
+  const [from, to] = monthRange(period);
+  const cols = (a: string) =>
+    `${a}."month", ${a}."kind", ${a}."subtype", ${a}."item", ${FIGURE_FIELDS.map((c) => `${a}."${c}"`).join(", ")}`;
   const own = `SELECT m."unitId" AS "topId", ${cols("m")} FROM "RecordMonth" m WHERE m."unitId" = ? AND m."month" >= ? AND m."month" <= ?`;
   if (!opts.perChild)
     return {
@@ -160,7 +159,7 @@ export class FigureStore {
    */
   async figures(unitIds: number[], period: Period, kind?: string): Promise<FigureRow[]> {
     if (unitIds.length === 0) return [];
-    const [from, to] = monthsOf(period);
+    const [from, to] = monthRange(period);
     const rows = await this.ctx.sql.all(
       `SELECT m."kind", NULLIF(m."subtype", '') AS "subtype", NULLIF(m."item", '') AS "item", ${SUMMED}
        FROM "RecordMonth" m
@@ -246,7 +245,7 @@ export class FigureStore {
    */
   async draftNames(rootId: number, period: { start: string; end: string }, perKind = 3): Promise<DraftName[]> {
     const per = Math.max(1, Math.min(10, Math.floor(perKind)));
-    const [from, to] = monthsOf(period);
+    const [from, to] = monthRange(period);
     const rows = await this.ctx.sql.all(
       `WITH n AS (
          SELECT CASE WHEN a."depth" = 0 THEN 1 ELSE 0 END AS "own", x."kind", x."field", x."name",
